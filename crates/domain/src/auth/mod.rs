@@ -1,0 +1,13 @@
+//! Identity rules: who someone is (email, password), what they may do (role), and the tokens
+//! that carry that between requests.
+
+pub mod email;
+pub mod password;
+pub mod principal;
+pub mod requests;
+pub mod tokens;
+
+pub use email::Email;
+pub use password::{KdfParams, Password, PasswordHash};
+pub use principal::{Principal, Role};
+pub use tokens::{AccessClaims, RefreshToken, TokenError, TokenKeys};

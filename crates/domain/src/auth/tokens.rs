@@ -1,0 +1,170 @@
+//! Access tokens (short-lived HS256 JWTs) and refresh tokens (opaque, stored only as SHA-256).
+
+use super::{Principal, Role};
+use crate::time::Timestamp;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+pub const ACCESS_TOKEN_TTL_SECS: i64 = 15 * 60;
+pub const REFRESH_TOKEN_TTL_SECS: i64 = 30 * 24 * 60 * 60;
+/// Secrets shorter than this are refused: HS256 wants at least 256 bits of key.
+pub const MIN_SECRET_BYTES: usize = 32;
+const ACCESS_KIND: &str = "access";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessClaims {
+    pub sub: String,
+    pub role: Role,
+    pub tid: String,
+    /// Token kind, so a token minted for one purpose (a stream viewer, say) is never accepted
+    /// as another.
+    pub typ: String,
+    pub iat: i64,
+    pub exp: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenError {
+    WeakSecret,
+    Invalid,
+    Expired,
+}
+
+/// Signing and verification keys derived from the JWT secret.
+pub struct TokenKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+}
+
+impl TokenKeys {
+    pub fn new(secret: &str) -> Result<Self, TokenError> {
+        if secret.len() < MIN_SECRET_BYTES {
+            return Err(TokenError::WeakSecret);
+        }
+        Ok(TokenKeys {
+            encoding: EncodingKey::from_secret(secret.as_bytes()),
+            decoding: DecodingKey::from_secret(secret.as_bytes()),
+        })
+    }
+
+    pub fn issue_access(&self, principal: &Principal, now: Timestamp) -> Result<(String, i64), TokenError> {
+        let claims = AccessClaims {
+            sub: principal.user_id.clone(),
+            role: principal.role,
+            tid: principal.tenant_id.clone(),
+            typ: ACCESS_KIND.to_string(),
+            iat: now.seconds(),
+            exp: now.seconds() + ACCESS_TOKEN_TTL_SECS,
+        };
+        let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(|_| TokenError::Invalid)?;
+        Ok((token, ACCESS_TOKEN_TTL_SECS))
+    }
+
+    /// Signature, algorithm and kind are checked by the library; expiry against the caller's
+    /// clock, so the rule is testable and independent of the platform's clock.
+    pub fn verify_access(&self, token: &str, now: Timestamp) -> Result<Principal, TokenError> {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.validate_exp = false;
+        validation.required_spec_claims.clear();
+        let data = jsonwebtoken::decode::<AccessClaims>(token, &self.decoding, &validation)
+            .map_err(|_| TokenError::Invalid)?;
+        let claims = data.claims;
+        if claims.typ != ACCESS_KIND || claims.sub.is_empty() {
+            return Err(TokenError::Invalid);
+        }
+        if claims.exp <= now.seconds() {
+            return Err(TokenError::Expired);
+        }
+        Ok(Principal { user_id: claims.sub, role: claims.role, tenant_id: claims.tid })
+    }
+}
+
+/// An opaque refresh token as handed to the client. Only its hash is ever stored.
+pub struct RefreshToken(String);
+
+impl RefreshToken {
+    pub fn from_random(bytes: &[u8; 32]) -> Self {
+        RefreshToken(URL_SAFE_NO_PAD.encode(bytes))
+    }
+
+    /// What the client presented; anything not shaped like ours is rejected before a lookup.
+    pub fn parse(raw: &str) -> Option<Self> {
+        let ok = raw.len() == 43 && raw.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        ok.then(|| RefreshToken(raw.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn hash(&self) -> String {
+        let digest = Sha256::digest(self.0.as_bytes());
+        digest.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &str = "0123456789abcdef0123456789abcdef";
+
+    fn principal() -> Principal {
+        Principal { user_id: "user-1".into(), role: Role::Admin, tenant_id: "default".into() }
+    }
+
+    #[test]
+    fn weak_secrets_are_refused() {
+        assert!(matches!(TokenKeys::new("short"), Err(TokenError::WeakSecret)));
+    }
+
+    #[test]
+    fn issued_token_verifies_until_it_expires() {
+        let keys = TokenKeys::new(SECRET).unwrap();
+        let now = Timestamp::from_millis(1_800_000_000_000);
+        let (token, ttl) = keys.issue_access(&principal(), now).unwrap();
+        assert_eq!(ttl, ACCESS_TOKEN_TTL_SECS);
+        assert_eq!(keys.verify_access(&token, now.plus_seconds(ttl - 1)).unwrap(), principal());
+        assert_eq!(keys.verify_access(&token, now.plus_seconds(ttl)), Err(TokenError::Expired));
+    }
+
+    #[test]
+    fn tampered_or_foreign_tokens_fail() {
+        let keys = TokenKeys::new(SECRET).unwrap();
+        let other = TokenKeys::new("another-secret-another-secret-xx").unwrap();
+        let now = Timestamp::from_millis(1_800_000_000_000);
+        let (token, _) = keys.issue_access(&principal(), now).unwrap();
+        assert_eq!(other.verify_access(&token, now), Err(TokenError::Invalid));
+        let mut tampered = token.clone();
+        tampered.push('x');
+        assert_eq!(keys.verify_access(&tampered, now), Err(TokenError::Invalid));
+        assert_eq!(keys.verify_access("not.a.jwt", now), Err(TokenError::Invalid));
+        // alg=none is never accepted.
+        let none = format!("{}.{}.", URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#), token.split('.').nth(1).unwrap());
+        assert_eq!(keys.verify_access(&none, now), Err(TokenError::Invalid));
+    }
+
+    #[test]
+    fn other_token_kinds_are_not_access_tokens() {
+        let keys = TokenKeys::new(SECRET).unwrap();
+        let now = Timestamp::from_millis(1_800_000_000_000);
+        let claims = AccessClaims { sub: "u".into(), role: Role::User, tid: "default".into(), typ: "viewer".into(), iat: now.seconds(), exp: now.seconds() + 60 };
+        let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(SECRET.as_bytes())).unwrap();
+        assert_eq!(keys.verify_access(&token, now), Err(TokenError::Invalid));
+    }
+
+    #[test]
+    fn refresh_tokens_round_trip_and_hash() {
+        let token = RefreshToken::from_random(&[9u8; 32]);
+        assert_eq!(token.as_str().len(), 43);
+        let parsed = RefreshToken::parse(token.as_str()).unwrap();
+        assert_eq!(parsed.hash(), token.hash());
+        assert_eq!(token.hash().len(), 64);
+        assert!(RefreshToken::parse("short").is_none());
+        assert!(RefreshToken::parse(&"!".repeat(43)).is_none());
+    }
+}

@@ -1,0 +1,142 @@
+//! Scheduled jobs: which run on which cron expression, the slot each run is idempotent for,
+//! and the lease rule of the job lock.
+
+use crate::time::Timestamp;
+use serde::{Deserialize, Serialize};
+
+/// The cron expressions in `workers/cron/wrangler.toml`; each maps to the jobs it runs.
+pub const EVERY_FIVE_MINUTES: &str = "*/5 * * * *";
+pub const DAILY: &str = "17 3 * * *";
+
+/// A generation with no progress for this long is considered dead (its worker was evicted or
+/// crashed) and is moved to `error` so the user can try again.
+pub const STALE_GENERATION_SECS: i64 = 10 * 60;
+/// Expired refresh tokens are kept a day (so a late reuse still reads as "expired", not
+/// "unknown") and then deleted.
+pub const EXPIRED_SESSION_GRACE_SECS: i64 = 24 * 60 * 60;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Job {
+    RecoverStaleGenerations,
+    PruneExpiredSessions,
+}
+
+impl Job {
+    pub fn name(self) -> &'static str {
+        match self {
+            Job::RecoverStaleGenerations => "recover_stale_generations",
+            Job::PruneExpiredSessions => "prune_expired_sessions",
+        }
+    }
+
+    /// The length of the slot a run is idempotent for.
+    pub fn slot_secs(self) -> i64 {
+        match self {
+            Job::RecoverStaleGenerations => 5 * 60,
+            Job::PruneExpiredSessions => 24 * 60 * 60,
+        }
+    }
+
+    /// How long a lock taken for this job lives if its holder dies without releasing it.
+    pub fn lock_ttl_secs(self) -> i64 {
+        match self {
+            Job::RecoverStaleGenerations => 4 * 60,
+            Job::PruneExpiredSessions => 30 * 60,
+        }
+    }
+
+    /// The slot key (`2026-11-22T18:40:00.000Z`) of a run scheduled at `scheduled`.
+    pub fn run_key(self, scheduled: Timestamp) -> String {
+        scheduled.floor_to(self.slot_secs()).to_iso8601()
+    }
+}
+
+pub fn jobs_for_cron(cron: &str) -> &'static [Job] {
+    match cron.trim() {
+        EVERY_FIVE_MINUTES => &[Job::RecoverStaleGenerations],
+        DAILY => &[Job::PruneExpiredSessions],
+        _ => &[],
+    }
+}
+
+/// A held lock: who holds it and until when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Lease {
+    pub owner: String,
+    pub expires_at_ms: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "camelCase")]
+pub enum LockCommand {
+    #[serde(rename_all = "camelCase")]
+    Acquire { owner: String, ttl_secs: i64 },
+    #[serde(rename_all = "camelCase")]
+    Release { owner: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LockReply {
+    pub granted: bool,
+    pub holder: Option<Lease>,
+}
+
+/// Applies a lock command to the current lease; an expired lease counts as free (that is the
+/// stale-lock recovery: a crashed holder blocks others for at most its TTL).
+pub fn apply_lock(current: Option<Lease>, command: &LockCommand, now_ms: i64) -> (Option<Lease>, LockReply) {
+    let live = current.filter(|lease| lease.expires_at_ms > now_ms);
+    match command {
+        LockCommand::Acquire { owner, ttl_secs } => match live {
+            Some(lease) if &lease.owner != owner => (Some(lease.clone()), LockReply { granted: false, holder: Some(lease) }),
+            _ => {
+                let lease = Lease { owner: owner.clone(), expires_at_ms: now_ms + ttl_secs.max(&1) * 1000 };
+                (Some(lease.clone()), LockReply { granted: true, holder: Some(lease) })
+            }
+        },
+        LockCommand::Release { owner } => match live {
+            Some(lease) if &lease.owner != owner => (Some(lease.clone()), LockReply { granted: false, holder: Some(lease) }),
+            _ => (None, LockReply { granted: true, holder: None }),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crons_map_to_jobs() {
+        assert_eq!(jobs_for_cron("*/5 * * * *"), &[Job::RecoverStaleGenerations]);
+        assert_eq!(jobs_for_cron(DAILY), &[Job::PruneExpiredSessions]);
+        assert!(jobs_for_cron("0 0 * * *").is_empty());
+    }
+
+    #[test]
+    fn run_keys_are_slots() {
+        let t = Timestamp::parse_iso8601("2026-11-22T18:43:10.000Z").unwrap();
+        assert_eq!(Job::RecoverStaleGenerations.run_key(t), "2026-11-22T18:40:00.000Z");
+        assert_eq!(Job::RecoverStaleGenerations.run_key(t.plus_seconds(100)), "2026-11-22T18:40:00.000Z");
+        assert_eq!(Job::PruneExpiredSessions.run_key(t), "2026-11-22T00:00:00.000Z");
+    }
+
+    #[test]
+    fn lock_is_exclusive_until_released_or_expired() {
+        let acquire = |owner: &str| LockCommand::Acquire { owner: owner.into(), ttl_secs: 60 };
+        let (lease, reply) = apply_lock(None, &acquire("a"), 0);
+        assert!(reply.granted);
+        let (lease, reply) = apply_lock(lease, &acquire("b"), 1_000);
+        assert!(!reply.granted);
+        assert_eq!(reply.holder.unwrap().owner, "a");
+        // b cannot release a's lock.
+        let (lease, reply) = apply_lock(lease, &LockCommand::Release { owner: "b".into() }, 2_000);
+        assert!(!reply.granted);
+        // After the TTL, b takes over a dead holder's lock.
+        let (lease, reply) = apply_lock(lease, &acquire("b"), 60_001);
+        assert!(reply.granted);
+        let (lease, reply) = apply_lock(lease, &LockCommand::Release { owner: "b".into() }, 60_002);
+        assert!(reply.granted && lease.is_none());
+    }
+}

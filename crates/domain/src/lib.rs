@@ -1,0 +1,16 @@
+//! The product's decisions, free of any worker type: parsing raw input into domain types,
+//! authentication rules, HTTP policy (headers, origins, cookies), time, rate-limit and job rules.
+//! Everything here is deterministic given its inputs (time and randomness are passed in), so it
+//! is tested natively with plain `cargo test`.
+
+pub mod auth;
+pub mod error;
+pub mod http;
+pub mod input;
+pub mod jobs;
+pub mod messages;
+pub mod rate_limit;
+pub mod time;
+
+pub use error::{AppError, ErrorKind, FieldError};
+pub use time::Timestamp;
