@@ -9,9 +9,6 @@ pub enum QueueMessage {
     /// The admin diagnostics' round trip: proves api → queue → consumer → D1.
     #[serde(rename_all = "camelCase")]
     Probe { probe_id: String },
-    /// Execute one regeneration job (claimed exactly once by the consumer).
-    #[serde(rename_all = "camelCase")]
-    Regenerate { job_id: String },
 }
 
 impl QueueMessage {
@@ -29,7 +26,7 @@ mod tests {
     fn wire_format_is_tagged_camel_case() {
         let message = QueueMessage::Probe { probe_id: "p1".into() };
         assert_eq!(serde_json::to_value(&message).unwrap(), json!({"kind": "probe", "probeId": "p1"}));
-        assert_eq!(QueueMessage::parse(json!({"kind": "regenerate", "jobId": "j"})).unwrap(), QueueMessage::Regenerate { job_id: "j".into() });
+        assert_eq!(QueueMessage::parse(json!({"kind": "probe", "probeId": "j"})).unwrap(), QueueMessage::Probe { probe_id: "j".into() });
         assert!(QueueMessage::parse(json!({"kind": "explode"})).is_err());
         assert!(QueueMessage::parse(json!("probe")).is_err());
     }

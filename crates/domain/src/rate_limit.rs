@@ -2,6 +2,7 @@
 //! module decides; the Durable Object that stores them only does I/O.
 
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -12,6 +13,19 @@ pub struct RateRule {
 
 /// Seed 000 / the foundation issue: 5 failed logins per 15 minutes per email + IP.
 pub const FAILED_LOGINS: RateRule = RateRule { limit: 5, window_secs: 15 * 60 };
+
+/// The limiter instance for a scope and its parts (e.g. `login` + email + IP). Hashed so that
+/// neither emails nor addresses appear in object names.
+pub fn limiter_name(scope: &str, parts: &[&str]) -> String {
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update(part.as_bytes());
+        hasher.update([0u8]);
+    }
+    let digest = hasher.finalize();
+    let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+    format!("{scope}:{hex}")
+}
 
 /// What a caller asks the limiter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -117,6 +131,14 @@ mod tests {
     fn old_and_future_hits_are_dropped() {
         let (hits, _) = apply(vec![-100_000, 5_000, 999_999], LimiterOp::Peek, RULE, 10_000);
         assert_eq!(hits, vec![5_000]);
+    }
+
+    #[test]
+    fn limiter_names_hide_their_parts() {
+        let name = limiter_name("login", &["ada@example.com", "10.0.0.1"]);
+        assert!(name.starts_with("login:") && !name.contains("ada"));
+        assert_ne!(name, limiter_name("login", &["ada@example.com1", "0.0.0.1"]));
+        assert_eq!(name, limiter_name("login", &["ada@example.com", "10.0.0.1"]));
     }
 
     #[test]

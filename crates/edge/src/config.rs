@@ -1,0 +1,42 @@
+//! Settings read from the environment (`wrangler.toml` vars, `.dev.vars` / `wrangler secret`).
+//! A missing or weak secret is a deployment mistake: it answers 503 and logs which one.
+
+use domain::auth::{KdfParams, TokenKeys};
+use domain::AppError;
+use worker::Env;
+
+/// A plain variable, or `default` when unset.
+pub fn var_or(env: &Env, name: &str, default: &str) -> String {
+    env.var(name).map(|v| v.to_string()).unwrap_or_else(|_| default.to_string())
+}
+
+/// A secret (or, in local dev, a var of the same name).
+pub fn secret(env: &Env, name: &str) -> Option<String> {
+    env.secret(name)
+        .map(|s| s.to_string())
+        .or_else(|_| env.var(name).map(|v| v.to_string()))
+        .ok()
+        .filter(|value| !value.is_empty())
+}
+
+pub fn token_keys(env: &Env) -> Result<TokenKeys, AppError> {
+    let secret = secret(env, "JWT_SECRET").ok_or_else(|| misconfigured("JWT_SECRET is not set"))?;
+    TokenKeys::new(&secret).map_err(|_| misconfigured("JWT_SECRET is shorter than 32 bytes"))
+}
+
+/// Argon2id parameters for new hashes: `KDF_MEMORY_KIB` / `KDF_ITERATIONS`, defaulting to
+/// OWASP's recommendation. Values below a safe floor are ignored.
+pub fn kdf_params(env: &Env) -> KdfParams {
+    let number = |name: &str| var_or(env, name, "").trim().parse::<u32>().ok();
+    let recommended = KdfParams::RECOMMENDED;
+    KdfParams {
+        memory_kib: number("KDF_MEMORY_KIB").filter(|m| *m >= 8 * 1024).unwrap_or(recommended.memory_kib),
+        iterations: number("KDF_ITERATIONS").filter(|t| *t >= 1).unwrap_or(recommended.iterations),
+        parallelism: recommended.parallelism,
+    }
+}
+
+fn misconfigured(reason: &str) -> AppError {
+    crate::context::log_line("error", "config.invalid", &serde_json::json!({ "reason": reason }));
+    AppError::unavailable("Service is not configured")
+}

@@ -1,0 +1,49 @@
+//! The append-only audit trail. Writing it never blocks or fails the audited action.
+
+use super::{database, opt_text, run, statement, text};
+use crate::context::log_line;
+use domain::Timestamp;
+use worker::Env;
+
+pub struct Entry<'a> {
+    pub actor_id: Option<&'a str>,
+    pub actor_kind: &'a str,
+    pub action: &'a str,
+    pub entity_type: &'a str,
+    pub entity_id: Option<&'a str>,
+    pub tenant_id: Option<&'a str>,
+    pub request_id: Option<&'a str>,
+    pub metadata: serde_json::Value,
+}
+
+/// Records the entry; a failure is logged and swallowed (seed 002: audit must never block).
+pub async fn record(env: &Env, entry: Entry<'_>, at: Timestamp) {
+    let outcome = async {
+        let db = database(env)?;
+        run(
+            statement(
+                &db,
+                "INSERT INTO audit_log (id, actor_id, actor_kind, action, entity_type, entity_id, tenant_id, request_id, metadata, created_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                &[
+                    text(&crate::random::uuid_v4()),
+                    opt_text(entry.actor_id),
+                    text(entry.actor_kind),
+                    text(entry.action),
+                    text(entry.entity_type),
+                    opt_text(entry.entity_id),
+                    opt_text(entry.tenant_id),
+                    opt_text(entry.request_id),
+                    text(&entry.metadata.to_string()),
+                    text(&at.to_iso8601()),
+                ],
+            )?,
+            "audit.record",
+        )
+        .await
+    }
+    .await;
+    if outcome.is_err() {
+        log_line("warn", "audit.dropped", &serde_json::json!({ "action": entry.action }));
+    }
+}

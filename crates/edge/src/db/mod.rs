@@ -1,0 +1,55 @@
+//! D1 access, one module per aggregate. Every query that touches user data is scoped by the
+//! authenticated user here, so a row that belongs to someone else reads as missing.
+
+pub mod audit;
+pub mod blueprints;
+pub mod job_runs;
+pub mod refresh_tokens;
+pub mod users;
+
+use crate::fail::OrInternal;
+use domain::AppError;
+use serde::de::DeserializeOwned;
+use worker::wasm_bindgen::JsValue;
+use worker::{D1Database, D1PreparedStatement, Env};
+
+pub const BINDING: &str = "DB";
+
+pub fn database(env: &Env) -> Result<D1Database, AppError> {
+    env.d1(BINDING).or_internal("d1.binding")
+}
+
+pub fn text(value: &str) -> JsValue {
+    JsValue::from_str(value)
+}
+
+pub fn int(value: i64) -> JsValue {
+    JsValue::from_f64(value as f64)
+}
+
+pub fn opt_text(value: Option<&str>) -> JsValue {
+    value.map_or(JsValue::NULL, JsValue::from_str)
+}
+
+pub fn statement(db: &D1Database, sql: &str, args: &[JsValue]) -> Result<D1PreparedStatement, AppError> {
+    db.prepare(sql).bind(args).or_internal("d1.bind")
+}
+
+pub async fn first<T: DeserializeOwned>(statement: D1PreparedStatement, what: &str) -> Result<Option<T>, AppError> {
+    statement.first::<T>(None).await.or_internal(what)
+}
+
+pub async fn all<T: DeserializeOwned>(statement: D1PreparedStatement, what: &str) -> Result<Vec<T>, AppError> {
+    statement.all().await.or_internal(what)?.results::<T>().or_internal(what)
+}
+
+/// Runs a write and answers how many rows it changed.
+pub async fn run(statement: D1PreparedStatement, what: &str) -> Result<usize, AppError> {
+    let result = statement.run().await.or_internal(what)?;
+    Ok(result.meta().ok().flatten().and_then(|meta| meta.changes).unwrap_or(0))
+}
+
+/// Runs statements atomically (one D1 transaction).
+pub async fn batch(db: &D1Database, statements: Vec<D1PreparedStatement>, what: &str) -> Result<(), AppError> {
+    db.batch(statements).await.or_internal(what).map(|_| ())
+}

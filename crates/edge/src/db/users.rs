@@ -1,0 +1,112 @@
+//! The `users` and `user_profiles` aggregate.
+
+use super::{batch, database, first, opt_text, run, statement, text};
+use domain::auth::{Email, Principal, Role};
+use domain::AppError;
+use serde::{Deserialize, Serialize};
+use worker::Env;
+
+#[derive(Debug, Deserialize)]
+pub struct Account {
+    pub id: String,
+    pub email: String,
+    pub password_hash: String,
+    pub role: String,
+    pub tenant_id: String,
+}
+
+impl Account {
+    pub fn principal(&self) -> Result<Principal, AppError> {
+        let role = Role::parse(&self.role).ok_or_else(AppError::internal)?;
+        Ok(Principal { user_id: self.id.clone(), role, tenant_id: self.tenant_id.clone() })
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all(serialize = "camelCase"))]
+pub struct Me {
+    pub id: String,
+    pub email: String,
+    pub role: String,
+    pub tenant_id: String,
+    pub created_at: String,
+    #[serde(skip_serializing)]
+    pub full_name: Option<String>,
+    #[serde(skip_serializing)]
+    pub avatar_url: Option<String>,
+    #[serde(skip_serializing)]
+    pub preferences: Option<String>,
+}
+
+pub struct NewAccount<'a> {
+    pub id: &'a str,
+    pub email: &'a Email,
+    pub password_hash: &'a str,
+    pub role: Role,
+    pub full_name: Option<&'a str>,
+}
+
+/// Creates the account and its profile in one transaction. `false` when the email is taken.
+pub async fn create(env: &Env, account: &NewAccount<'_>) -> Result<bool, AppError> {
+    let db = database(env)?;
+    let insert_user = statement(
+        &db,
+        "INSERT INTO users (id, email, password_hash, role) VALUES (?1, ?2, ?3, ?4) ON CONFLICT(email) DO NOTHING",
+        &[text(account.id), text(account.email.as_str()), text(account.password_hash), text(account.role.as_str())],
+    )?;
+    let insert_profile = statement(
+        &db,
+        "INSERT INTO user_profiles (user_id, full_name) SELECT ?1, ?2 WHERE EXISTS (SELECT 1 FROM users WHERE id = ?1)",
+        &[text(account.id), opt_text(account.full_name)],
+    )?;
+    batch(&db, vec![insert_user, insert_profile], "users.create").await?;
+    let created: Option<serde_json::Value> =
+        first(statement(&db, "SELECT id FROM users WHERE id = ?1", &[text(account.id)])?, "users.create.check").await?;
+    Ok(created.is_some())
+}
+
+pub async fn find_by_email(env: &Env, email: &Email) -> Result<Option<Account>, AppError> {
+    let db = database(env)?;
+    first(
+        statement(&db, "SELECT id, email, password_hash, role, tenant_id FROM users WHERE email = ?1", &[text(email.as_str())])?,
+        "users.find_by_email",
+    )
+    .await
+}
+
+pub async fn find_by_id(env: &Env, user_id: &str) -> Result<Option<Account>, AppError> {
+    let db = database(env)?;
+    first(
+        statement(&db, "SELECT id, email, password_hash, role, tenant_id FROM users WHERE id = ?1", &[text(user_id)])?,
+        "users.find_by_id",
+    )
+    .await
+}
+
+/// The caller's account and profile.
+pub async fn me(env: &Env, user_id: &str) -> Result<Option<Me>, AppError> {
+    let db = database(env)?;
+    first(
+        statement(
+            &db,
+            "SELECT u.id, u.email, u.role, u.tenant_id, u.created_at, p.full_name, p.avatar_url, p.preferences \
+             FROM users u LEFT JOIN user_profiles p ON p.user_id = u.id WHERE u.id = ?1",
+            &[text(user_id)],
+        )?,
+        "users.me",
+    )
+    .await
+}
+
+/// The profile row exists from the first login on, whatever created the account.
+pub async fn ensure_profile(env: &Env, user_id: &str) -> Result<(), AppError> {
+    let db = database(env)?;
+    run(statement(&db, "INSERT OR IGNORE INTO user_profiles (user_id) VALUES (?1)", &[text(user_id)])?, "users.ensure_profile").await?;
+    Ok(())
+}
+
+pub async fn replace_password_hash(env: &Env, user_id: &str, password_hash: &str) -> Result<(), AppError> {
+    let db = database(env)?;
+    run(statement(&db, "UPDATE users SET password_hash = ?2 WHERE id = ?1", &[text(user_id), text(password_hash)])?, "users.rehash").await?;
+    Ok(())
+}

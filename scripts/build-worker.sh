@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Builds one worker's wasm bundle (workers/<name>/build/), unless it is already newer than
+# every source it depends on. Used by `make build` and by each wrangler.toml's [build].
+set -euo pipefail
+name=${1:?usage: build-worker.sh <api|stream|cron|queue-consumer>}
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+out="workers/$name/build/index.js"
+if [ -f "$out" ] && [ -z "$(find Cargo.toml Cargo.lock crates "workers/$name/src" "workers/$name/Cargo.toml" -type f -newer "$out" -print -quit)" ]; then
+  exit 0
+fi
+export PATH="$HOME/.cargo/bin:$root/node_modules/.bin:$PATH"
+export WASM_BINDGEN_BIN="${WASM_BINDGEN_BIN:-$(command -v wasm-bindgen)}"
+echo "building $name worker" >&2
+worker-build --release "workers/$name" >&2
+touch "$out"

@@ -1,0 +1,90 @@
+//! The admin control plane's operational endpoints: wiring diagnostics and job runs.
+
+use domain::auth::Principal;
+use domain::messages::QueueMessage;
+use domain::AppError;
+use edge::db::{audit, job_runs};
+use edge::{clock, random, respond, OrInternal, RequestContext};
+use serde_json::{json, Value};
+use worker::{Env, Headers, Method, Request, RequestInit, Response};
+
+pub const QUEUE_PROBE_JOB: &str = "queue_probe";
+
+/// Checks each binding the api depends on and reports what answered.
+pub async fn diagnostics(env: &Env, context: &RequestContext) -> Result<Response, AppError> {
+    let database = match edge::db::database(env) {
+        Ok(db) => db.prepare("SELECT COUNT(*) AS n FROM users").first::<Value>(None).await.map(|_| "ok").unwrap_or("failing"),
+        Err(_) => "missing",
+    };
+    let stream = stream_diagnostics(env, context).await.unwrap_or_else(|error| json!({ "status": "failing", "error": error }));
+    respond::json(200, &json!({ "database": database, "stream": stream }))
+}
+
+/// Asks the stream worker, over the service binding, to report on itself and its Durable Object.
+async fn stream_diagnostics(env: &Env, context: &RequestContext) -> Result<Value, String> {
+    let stream = env.service("STREAM").map_err(|e| e.to_string())?;
+    let headers = Headers::new();
+    let _ = headers.set("x-request-id", &context.request_id);
+    let mut init = RequestInit::new();
+    init.with_method(Method::Get).with_headers(headers);
+    let mut response = stream
+        .fetch("https://stream.internal/internal/diagnostics", Some(init))
+        .await
+        .map_err(|e| e.to_string())?;
+    if response.status_code() != 200 {
+        return Err(format!("stream answered {}", response.status_code()));
+    }
+    response.json::<Value>().await.map_err(|e| e.to_string())
+}
+
+/// Sends a probe through the regeneration queue; the consumer records it as a job run
+/// (`queue_probe`, run key = the probe id) that `GET /api/admin/job-runs` shows.
+pub async fn queue_probe(env: &Env, principal: &Principal, context: &RequestContext) -> Result<Response, AppError> {
+    let probe_id = random::uuid_v4();
+    let queue = env.queue("REGENERATION_QUEUE").or_internal("queue.binding")?;
+    queue.send(QueueMessage::Probe { probe_id: probe_id.clone() }).await.or_internal("queue.send")?;
+    audit::record(
+        env,
+        audit::Entry {
+            actor_id: Some(&principal.user_id),
+            actor_kind: "admin",
+            action: "diagnostics.queue_probe",
+            entity_type: "queue",
+            entity_id: Some(&probe_id),
+            tenant_id: Some(&principal.tenant_id),
+            request_id: Some(&context.request_id),
+            metadata: json!({}),
+        },
+        clock::now(),
+    )
+    .await;
+    respond::json(202, &json!({ "probeId": probe_id, "job": QUEUE_PROBE_JOB }))
+}
+
+/// `?job=<name>&limit=<1..200>`: the newest runs first.
+pub async fn job_runs(req: Request, env: &Env) -> Result<Response, AppError> {
+    let url = req.url().or_internal("url")?;
+    let mut job = None;
+    let mut limit = 50u32;
+    for (key, value) in url.query_pairs() {
+        match key.as_ref() {
+            "job" => {
+                let valid = !value.is_empty() && value.len() <= 64 && value.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
+                if !valid {
+                    return Err(AppError::invalid_field("job", "must be a job name like recover_stale_generations"));
+                }
+                job = Some(value.to_string());
+            }
+            "limit" => {
+                limit = value
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|n| (1..=200).contains(n))
+                    .ok_or_else(|| AppError::invalid_field("limit", "must be an integer from 1 to 200"))?;
+            }
+            _ => {}
+        }
+    }
+    let runs = job_runs::recent(env, job.as_deref(), limit).await?;
+    respond::json(200, &json!({ "jobRuns": runs }))
+}

@@ -1,0 +1,210 @@
+//! Sign-up, login, refresh-token rotation, logout and "who am I".
+
+use domain::auth::principal::role_for_new_account;
+use domain::auth::requests::{parse_login, parse_signup};
+use domain::auth::tokens::REFRESH_TOKEN_TTL_SECS;
+use domain::auth::{Password, PasswordHash, Principal, RefreshToken};
+use domain::http::{clear_cookie, cookie_value, is_local_host, session_cookie, ACCESS_COOKIE, REFRESH_COOKIE, REFRESH_COOKIE_PATH};
+use domain::rate_limit::{limiter_name, LimiterCommand, LimiterOp, Verdict, FAILED_LOGINS};
+use domain::AppError;
+use edge::db::refresh_tokens::{self, Rotation};
+use edge::db::{audit, users};
+use edge::{body, clock, config, durable, random, respond, RequestContext};
+use serde_json::json;
+use worker::{Env, Headers, Request, Response};
+
+const AUTH_BODY_LIMIT: usize = 8 * 1024;
+const LIMITER: &str = "RATE_LIMITER";
+
+pub async fn signup(mut req: Request, env: &Env, context: &RequestContext) -> Result<Response, AppError> {
+    let raw = body::read_limited(&mut req, AUTH_BODY_LIMIT).await?;
+    let signup = parse_signup(&raw)?;
+    let keys = config::token_keys(env)?;
+    let role = role_for_new_account(&signup.email, &config::var_or(env, "ADMIN_EMAILS", ""));
+    let hash = PasswordHash::create(&signup.password, &random::bytes(), config::kdf_params(env))
+        .map_err(|_| AppError::internal())?;
+    let user_id = random::uuid_v4();
+    let created = users::create(
+        env,
+        &users::NewAccount {
+            id: &user_id,
+            email: &signup.email,
+            password_hash: &hash.to_phc(),
+            role,
+            full_name: signup.full_name.as_deref(),
+        },
+    )
+    .await?;
+    if !created {
+        return Err(AppError::conflict("An account with this email already exists"));
+    }
+    let principal = Principal { user_id, role, tenant_id: "default".to_string() };
+    audit_auth(env, &principal, "auth.signup", context).await;
+    start_session(env, &req, &keys, &principal, signup.email.as_str(), None, 201).await
+}
+
+pub async fn login(mut req: Request, env: &Env, context: &RequestContext) -> Result<Response, AppError> {
+    let raw = body::read_limited(&mut req, AUTH_BODY_LIMIT).await?;
+    let login = parse_login(&raw)?;
+    let keys = config::token_keys(env)?;
+    let limiter = limiter_name("login", &[login.email.as_str(), &client_ip(&req)]);
+    let verdict = limit(env, &limiter, LimiterOp::Peek).await?;
+    if !verdict.allowed {
+        return Err(AppError::too_many_requests(verdict.retry_after_secs));
+    }
+    let params = config::kdf_params(env);
+    let account = users::find_by_email(env, &login.email).await?;
+    let verified = match &account {
+        Some(account) => PasswordHash::parse(&account.password_hash).is_ok_and(|hash| hash.verify(&login.password)),
+        None => {
+            // Spend the same work as a real check so timing does not reveal which emails exist.
+            let _ = PasswordHash::create(&login.password, &[0u8; 16], params);
+            false
+        }
+    };
+    let Some(account) = account.filter(|_| verified) else {
+        limit(env, &limiter, LimiterOp::Record).await?;
+        return Err(AppError::new(domain::ErrorKind::Unauthorized, "Invalid email or password"));
+    };
+    limit(env, &limiter, LimiterOp::Reset).await?;
+    rehash_if_weaker(env, &account, &login.password, params).await;
+    users::ensure_profile(env, &account.id).await?;
+    let principal = account.principal()?;
+    audit_auth(env, &principal, "auth.login", context).await;
+    start_session(env, &req, &keys, &principal, &account.email, None, 200).await
+}
+
+pub async fn refresh(req: Request, env: &Env, context: &RequestContext) -> Result<Response, AppError> {
+    let keys = config::token_keys(env)?;
+    let secure = !request_is_local(&req);
+    let presented = cookie(&req, REFRESH_COOKIE).and_then(|raw| RefreshToken::parse(&raw));
+    let Some(presented) = presented else {
+        return Err(AppError::unauthorized());
+    };
+    let now = clock::now();
+    let rotated = match refresh_tokens::rotate(env, &presented.hash(), now).await? {
+        Rotation::Rotated(rotated) => rotated,
+        Rotation::Reused | Rotation::Invalid => return Ok(with_cleared_cookies(AppError::new(domain::ErrorKind::Unauthorized, "Session expired; sign in again"), secure, context)),
+    };
+    let Some(account) = users::find_by_id(env, &rotated.user_id).await? else {
+        return Ok(with_cleared_cookies(AppError::unauthorized(), secure, context));
+    };
+    let principal = account.principal()?;
+    start_session(env, &req, &keys, &principal, &account.email, Some(&rotated.family_id), 200).await
+}
+
+pub async fn logout(req: Request, env: &Env, principal: &Principal, context: &RequestContext) -> Result<Response, AppError> {
+    if let Some(presented) = cookie(&req, REFRESH_COOKIE).and_then(|raw| RefreshToken::parse(&raw)) {
+        refresh_tokens::revoke_by_token(env, &presented.hash(), &principal.user_id, clock::now()).await?;
+    }
+    audit_auth(env, principal, "auth.logout", context).await;
+    let secure = !request_is_local(&req);
+    let headers = Headers::new();
+    let _ = headers.append("set-cookie", &clear_cookie(ACCESS_COOKIE, "/", secure));
+    let _ = headers.append("set-cookie", &clear_cookie(REFRESH_COOKIE, REFRESH_COOKIE_PATH, secure));
+    Ok(Response::empty().map_err(|_| AppError::internal())?.with_status(204).with_headers(headers))
+}
+
+pub async fn me(env: &Env, principal: &Principal) -> Result<Response, AppError> {
+    // A token can outlive its account (deleted meanwhile): that is "not signed in".
+    let me = users::me(env, &principal.user_id).await?.ok_or_else(AppError::unauthorized)?;
+    let preferences = me
+        .preferences
+        .as_deref()
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(text).ok())
+        .unwrap_or_else(|| json!({}));
+    respond::json(
+        200,
+        &json!({
+            "user": me,
+            "profile": { "fullName": me.full_name, "avatarUrl": me.avatar_url, "preferences": preferences },
+        }),
+    )
+}
+
+/// Issues an access token and a refresh token (in `family`, or a new one) and answers
+/// `{user, accessToken, expiresIn}` with both cookies set.
+async fn start_session(env: &Env, req: &Request, keys: &domain::auth::TokenKeys, principal: &Principal, email: &str, family: Option<&str>, status: u16) -> Result<Response, AppError> {
+    let now = clock::now();
+    let (access_token, expires_in) = keys.issue_access(principal, now).map_err(|_| AppError::internal())?;
+    let refresh = RefreshToken::from_random(&random::bytes());
+    let family_id = family.map_or_else(random::uuid_v4, str::to_string);
+    refresh_tokens::issue(
+        env,
+        &refresh_tokens::Issue {
+            id: &random::uuid_v4(),
+            user_id: &principal.user_id,
+            family_id: &family_id,
+            token_hash: &refresh.hash(),
+            expires_at: now.plus_seconds(REFRESH_TOKEN_TTL_SECS),
+        },
+    )
+    .await?;
+    let secure = !request_is_local(req);
+    let response = respond::json(
+        status,
+        &json!({
+            "user": { "id": principal.user_id, "email": email, "role": principal.role },
+            "accessToken": access_token,
+            "expiresIn": expires_in,
+        }),
+    )?;
+    let headers = response.headers().clone();
+    let _ = headers.append("set-cookie", &session_cookie(ACCESS_COOKIE, &access_token, "/", expires_in, secure));
+    let _ = headers.append("set-cookie", &session_cookie(REFRESH_COOKIE, refresh.as_str(), REFRESH_COOKIE_PATH, REFRESH_TOKEN_TTL_SECS, secure));
+    Ok(response.with_headers(headers))
+}
+
+fn with_cleared_cookies(error: AppError, secure: bool, context: &RequestContext) -> Response {
+    let response = respond::error(&error, &context.request_id);
+    let headers = response.headers().clone();
+    let _ = headers.append("set-cookie", &clear_cookie(ACCESS_COOKIE, "/", secure));
+    let _ = headers.append("set-cookie", &clear_cookie(REFRESH_COOKIE, REFRESH_COOKIE_PATH, secure));
+    response.with_headers(headers)
+}
+
+async fn rehash_if_weaker(env: &Env, account: &users::Account, password: &Password, params: domain::auth::KdfParams) {
+    let weaker = PasswordHash::parse(&account.password_hash).is_ok_and(|hash| hash.needs_rehash(params));
+    if !weaker {
+        return;
+    }
+    if let Ok(hash) = PasswordHash::create(password, &random::bytes(), params) {
+        // Best effort: the login succeeds either way and the next one tries again.
+        let _ = users::replace_password_hash(env, &account.id, &hash.to_phc()).await;
+    }
+}
+
+async fn limit(env: &Env, limiter: &str, op: LimiterOp) -> Result<Verdict, AppError> {
+    durable::call(env, LIMITER, limiter, &LimiterCommand { op, rule: FAILED_LOGINS }).await
+}
+
+async fn audit_auth(env: &Env, principal: &Principal, action: &str, context: &RequestContext) {
+    audit::record(
+        env,
+        audit::Entry {
+            actor_id: Some(&principal.user_id),
+            actor_kind: if principal.is_admin() { "admin" } else { "user" },
+            action,
+            entity_type: "user",
+            entity_id: Some(&principal.user_id),
+            tenant_id: Some(&principal.tenant_id),
+            request_id: Some(&context.request_id),
+            metadata: json!({}),
+        },
+        clock::now(),
+    )
+    .await;
+}
+
+fn cookie(req: &Request, name: &str) -> Option<String> {
+    let header = req.headers().get("cookie").ok().flatten()?;
+    cookie_value(&header, name).map(str::to_string)
+}
+
+fn client_ip(req: &Request) -> String {
+    req.headers().get("cf-connecting-ip").ok().flatten().unwrap_or_else(|| "unknown".to_string())
+}
+
+fn request_is_local(req: &Request) -> bool {
+    req.url().ok().and_then(|url| url.host_str().map(is_local_host)).unwrap_or(false)
+}

@@ -1,0 +1,4 @@
+pub mod admin;
+pub mod assets;
+pub mod auth;
+pub mod health;

@@ -1,0 +1,81 @@
+//! Running one job: lock, claim the slot, execute, record, release.
+
+use domain::jobs::{Job, LockCommand, LockReply, EXPIRED_SESSION_GRACE_SECS, STALE_GENERATION_SECS};
+use domain::{AppError, Timestamp};
+use edge::context::log_line;
+use edge::db::{audit, blueprints, job_runs, refresh_tokens};
+use edge::{clock, durable, random};
+use serde_json::{json, Value};
+use worker::Env;
+
+const LOCKS: &str = "JOB_LOCKS";
+
+pub async fn run(env: &Env, job: Job, scheduled_at: Timestamp) {
+    if let Err(error) = run_locked(env, job, scheduled_at).await {
+        log_line("error", "cron.job_failed_to_start", &json!({ "job": job.name(), "error": error.message }));
+    }
+}
+
+async fn run_locked(env: &Env, job: Job, scheduled_at: Timestamp) -> Result<(), AppError> {
+    let owner = random::uuid_v4();
+    let run_key = job.run_key(scheduled_at);
+    let started_at = clock::now();
+    let lock: LockReply = durable::call(env, LOCKS, job.name(), &LockCommand::Acquire { owner: owner.clone(), ttl_secs: job.lock_ttl_secs() }).await?;
+    if !lock.granted {
+        return job_runs::record_skip(env, &random::uuid_v4(), job.name(), &run_key, "cron", started_at, "locked by another run").await;
+    }
+    let outcome = claim_and_execute(env, job, &run_key, scheduled_at, &owner).await;
+    let released: Result<LockReply, AppError> = durable::call(env, LOCKS, job.name(), &LockCommand::Release { owner }).await;
+    if released.is_err() {
+        log_line("warn", "cron.lock_release_failed", &json!({ "job": job.name() }));
+    }
+    outcome
+}
+
+async fn claim_and_execute(env: &Env, job: Job, run_key: &str, scheduled_at: Timestamp, run_id: &str) -> Result<(), AppError> {
+    let started_at = clock::now();
+    let claimed = job_runs::start(env, &job_runs::Start { id: run_id, job_name: job.name(), run_key, trigger: "cron", started_at }).await?;
+    if !claimed {
+        return job_runs::record_skip(env, &random::uuid_v4(), job.name(), run_key, "cron", started_at, "already ran for this slot").await;
+    }
+    let result = execute(env, job, scheduled_at).await;
+    let finished_at = clock::now();
+    let duration = finished_at.millis() - started_at.millis();
+    let (succeeded, details, error) = match &result {
+        Ok(details) => (true, details.clone(), None),
+        Err(error) => (false, json!({}), Some(error.message.as_str())),
+    };
+    job_runs::finish(env, run_id, succeeded, finished_at, duration, &details, error).await?;
+    audit::record(
+        env,
+        audit::Entry {
+            actor_id: None,
+            actor_kind: "system",
+            action: "job.run",
+            entity_type: "job",
+            entity_id: Some(job.name()),
+            tenant_id: None,
+            request_id: None,
+            metadata: json!({ "runId": run_id, "runKey": run_key, "succeeded": succeeded, "durationMs": duration }),
+        },
+        finished_at,
+    )
+    .await;
+    log_line("info", "cron.job_finished", &json!({ "job": job.name(), "runKey": run_key, "succeeded": succeeded, "ms": duration }));
+    Ok(())
+}
+
+async fn execute(env: &Env, job: Job, scheduled_at: Timestamp) -> Result<Value, AppError> {
+    match job {
+        Job::RecoverStaleGenerations => {
+            let cutoff = scheduled_at.minus_seconds(STALE_GENERATION_SECS);
+            let recovered = blueprints::fail_stale_generations(env, cutoff).await?;
+            Ok(json!({ "recovered": recovered, "cutoff": cutoff.to_iso8601() }))
+        }
+        Job::PruneExpiredSessions => {
+            let cutoff = scheduled_at.minus_seconds(EXPIRED_SESSION_GRACE_SECS);
+            let deleted = refresh_tokens::delete_expired_before(env, cutoff).await?;
+            Ok(json!({ "deletedRefreshTokens": deleted, "cutoff": cutoff.to_iso8601() }))
+        }
+    }
+}
