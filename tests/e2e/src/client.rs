@@ -1,0 +1,178 @@
+//! A blocking HTTP client that behaves like one browser: it keeps cookies (respecting `Path`
+//! and `Max-Age=0`), sends `Origin` for its origin unless told otherwise, and never treats a
+//! status as an error.
+
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::time::Duration;
+use ureq::http;
+
+#[derive(Debug, Clone)]
+struct Cookie {
+    value: String,
+    path: String,
+}
+
+pub struct Client {
+    base: String,
+    agent: ureq::Agent,
+    cookies: BTreeMap<String, Cookie>,
+    /// The `Origin` sent on every request (`None`: no Origin header).
+    pub origin: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|_| panic!("not JSON ({}): {}", self.status, self.text()))
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    pub fn headers_named(&self, name: &str) -> Vec<&str> {
+        self.headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str()).collect()
+    }
+
+    /// Asserts the documented error shape and status; answers the body.
+    #[track_caller]
+    pub fn expect_error(&self, status: u16) -> Value {
+        assert_eq!(self.status, status, "expected {status}, got {}: {}", self.status, self.text());
+        let body = self.json();
+        assert!(body["error"].as_str().is_some_and(|e| !e.is_empty()), "error message missing: {body}");
+        let request_id = body["requestId"].as_str().expect("requestId missing");
+        assert_eq!(Some(request_id), self.header("x-request-id"), "body and header request ids differ");
+        body
+    }
+}
+
+impl Client {
+    pub fn new(base: &str) -> Self {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .timeout_global(Some(Duration::from_secs(60)))
+            .build()
+            .into();
+        Client { base: base.trim_end_matches('/').to_string(), agent, cookies: BTreeMap::new(), origin: Some(base.trim_end_matches('/').to_string()) }
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    pub fn get(&mut self, path: &str) -> Reply {
+        self.send("GET", path, &[], None)
+    }
+
+    pub fn post(&mut self, path: &str, body: &Value) -> Reply {
+        self.send("POST", path, &[("content-type", "application/json")], Some(body.to_string().into_bytes()))
+    }
+
+    pub fn post_empty(&mut self, path: &str) -> Reply {
+        self.send("POST", path, &[], None)
+    }
+
+    /// Any method, headers and raw body; cookies and Origin are added as a browser would.
+    pub fn send(&mut self, method: &str, path: &str, headers: &[(&str, &str)], body: Option<Vec<u8>>) -> Reply {
+        let url = format!("{}{}", self.base, path);
+        let mut builder = http::Request::builder().method(method).uri(&url);
+        if let Some(origin) = &self.origin {
+            if !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("origin")) {
+                builder = builder.header("origin", origin);
+            }
+        }
+        let cookie_header = self.cookie_header(path);
+        if !cookie_header.is_empty() && !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("cookie")) {
+            builder = builder.header("cookie", cookie_header);
+        }
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        let request = builder.body(body.unwrap_or_default()).expect("request");
+        let mut response = self.agent.run(request).unwrap_or_else(|e| panic!("{method} {path} failed: {e}"));
+        let status = response.status().as_u16();
+        let headers: Vec<(String, String)> = response
+            .headers()
+            .iter()
+            .map(|(n, v)| (n.as_str().to_string(), v.to_str().unwrap_or_default().to_string()))
+            .collect();
+        let body = response.body_mut().with_config().limit(50 * 1024 * 1024).read_to_vec().unwrap_or_default();
+        let reply = Reply { status, headers, body };
+        for set_cookie in reply.headers_named("set-cookie") {
+            self.store_cookie(set_cookie);
+        }
+        reply
+    }
+
+    fn cookie_header(&self, path: &str) -> String {
+        self.cookies
+            .iter()
+            .filter(|(_, cookie)| path.starts_with(&cookie.path))
+            .map(|(name, cookie)| format!("{name}={}", cookie.value))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn store_cookie(&mut self, header: &str) {
+        let mut parts = header.split(';');
+        let Some((name, value)) = parts.next().and_then(|p| p.trim().split_once('=')) else { return };
+        let mut path = "/".to_string();
+        let mut expired = value.is_empty();
+        for attribute in parts {
+            let (key, val) = attribute.trim().split_once('=').unwrap_or((attribute.trim(), ""));
+            if key.eq_ignore_ascii_case("path") {
+                path = val.to_string();
+            }
+            if key.eq_ignore_ascii_case("max-age") && val.trim().parse::<i64>().is_ok_and(|age| age <= 0) {
+                expired = true;
+            }
+        }
+        if expired {
+            self.cookies.remove(name);
+        } else {
+            self.cookies.insert(name.to_string(), Cookie { value: value.to_string(), path });
+        }
+    }
+
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.cookies.get(name).map(|c| c.value.clone())
+    }
+
+    /// Replaces a cookie's value, as a tampering (or replaying) client would.
+    pub fn set_cookie(&mut self, name: &str, value: &str, path: &str) {
+        self.cookies.insert(name.to_string(), Cookie { value: value.to_string(), path: path.to_string() });
+    }
+
+    pub fn clear_cookies(&mut self) {
+        self.cookies.clear();
+    }
+
+    /// Signs up a fresh account (a unique email) and keeps its session cookies.
+    pub fn sign_up(&mut self, label: &str) -> SignedUp {
+        let email = format!("{}@example.test", crate::unique(label));
+        let password = "correct horse battery".to_string();
+        let reply = self.post("/api/auth/signup", &serde_json::json!({ "email": email, "password": password }));
+        assert_eq!(reply.status, 201, "signup failed: {}", reply.text());
+        let body = reply.json();
+        SignedUp { user_id: body["user"]["id"].as_str().unwrap().to_string(), email, password, access_token: body["accessToken"].as_str().unwrap().to_string() }
+    }
+}
+
+pub struct SignedUp {
+    pub user_id: String,
+    pub email: String,
+    pub password: String,
+    pub access_token: String,
+}

@@ -1,0 +1,211 @@
+//! The whole product, started for real: `wrangler dev` with api + stream + queue-consumer in one
+//! process, cron in a second process sharing the same on-disk state, a fresh state directory
+//! with the migrations applied, and the fake LLM as the model endpoint.
+
+use crate::fake_llm::FakeLlm;
+use std::fs;
+use std::io::Read;
+use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Sign-ups with this email get the admin role in the test stack (`ADMIN_EMAILS`).
+pub const ADMIN_EMAIL: &str = "admin@e2e.test";
+pub const ADMIN_PASSWORD: &str = "admin password for tests";
+/// The one cross-origin caller the test stack allows (`CORS_ALLOWLIST`).
+pub const PARTNER_ORIGIN: &str = "https://partner.e2e.test";
+
+pub struct Stack {
+    pub base_url: String,
+    pub cron_url: String,
+    pub state_dir: PathBuf,
+    pub llm: FakeLlm,
+    root: PathBuf,
+    processes: Vec<(String, Child)>,
+}
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("repository root")
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+}
+
+fn run(root: &Path, program: &str, args: &[&str]) -> Result<(), String> {
+    let output = Command::new(program).args(args).current_dir(root).env("WRANGLER_SEND_METRICS", "false").output().map_err(|e| format!("{program}: {e}"))?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(format!("{program} {args:?} failed:\n{}\n{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr)))
+    }
+}
+
+impl Stack {
+    pub fn start() -> Result<Stack, String> {
+        let root = repo_root();
+        for worker in ["api", "stream", "cron", "queue-consumer"] {
+            run(&root, "bash", &["scripts/build-worker.sh", worker])?;
+        }
+        run(&root, "bash", &["scripts/build-web.sh"])?;
+
+        let state_dir = root.join("target/e2e-state").join(format!("run-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&state_dir);
+        fs::create_dir_all(&state_dir).map_err(|e| e.to_string())?;
+        let state = state_dir.to_string_lossy().to_string();
+        let wrangler = root.join("node_modules/.bin/wrangler").to_string_lossy().to_string();
+        run(&root, &wrangler, &["d1", "migrations", "apply", "DB", "--local", "--persist-to", &state, "-c", "wrangler.toml"])?;
+
+        let llm = FakeLlm::start().map_err(|e| e.to_string())?;
+        let (port, cron_port) = (free_port(), free_port());
+        let vars = [
+            "JWT_SECRET:e2e-secret-e2e-secret-e2e-secret-0123".to_string(),
+            format!("ADMIN_EMAILS:{ADMIN_EMAIL}"),
+            format!("CORS_ALLOWLIST:{PARTNER_ORIGIN}"),
+            format!("OLLAMA_BASE_URL:{}", llm.ollama_url()),
+            format!("OPENROUTER_BASE_URL:{}", llm.openrouter_url()),
+        ];
+        let mut stack = Stack {
+            base_url: format!("http://127.0.0.1:{port}"),
+            cron_url: format!("http://127.0.0.1:{cron_port}"),
+            state_dir: state_dir.clone(),
+            llm,
+            root: root.clone(),
+            processes: Vec::new(),
+        };
+        let main_configs = ["-c", "wrangler.toml", "-c", "workers/stream/wrangler.toml", "-c", "workers/queue-consumer/wrangler.toml"];
+        stack.spawn("main", &wrangler, &main_configs, port, &vars, &[])?;
+        stack.spawn("cron", &wrangler, &["-c", "workers/cron/wrangler.toml"], cron_port, &vars, &["--test-scheduled"])?;
+        stack.wait_ready(&format!("{}/api/health", stack.base_url), |status| status == 200)?;
+        // The cron worker has no fetch handler: any HTTP answer means it is up.
+        stack.wait_ready(&stack.cron_url.clone(), |_| true)?;
+        Ok(stack)
+    }
+
+    fn spawn(&mut self, label: &str, wrangler: &str, configs: &[&str], port: u16, vars: &[String], extra: &[&str]) -> Result<(), String> {
+        let log = fs::File::create(self.state_dir.join(format!("{label}.log"))).map_err(|e| e.to_string())?;
+        let state = self.state_dir.to_string_lossy().to_string();
+        let (port, inspector) = (port.to_string(), free_port().to_string());
+        let mut command = Command::new(wrangler);
+        command
+            .arg("dev")
+            .args(configs)
+            .args(["--ip", "127.0.0.1", "--port", &port, "--inspector-port", &inspector, "--persist-to", &state])
+            .args(["--show-interactive-dev-session=false", "--log-level", "log"])
+            .args(extra)
+            .current_dir(&self.root)
+            .env("WRANGLER_SEND_METRICS", "false")
+            .env("CI", "true")
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().map_err(|e| e.to_string())?)
+            .stderr(log);
+        for var in vars {
+            command.arg("--var").arg(var);
+        }
+        // Its own process group, so tear-down reaches wrangler's workerd children too; and
+        // SIGTERM from the kernel if this test process dies without tearing down.
+        command.process_group(0);
+        unsafe {
+            command.pre_exec(|| {
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM);
+                Ok(())
+            });
+        }
+        let child = command.spawn().map_err(|e| format!("starting wrangler: {e}"))?;
+        self.processes.push((label.to_string(), child));
+        Ok(())
+    }
+
+    fn wait_ready(&mut self, url: &str, ok: impl Fn(u16) -> bool) -> Result<(), String> {
+        let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).timeout_global(Some(Duration::from_secs(5))).build().into();
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while Instant::now() < deadline {
+            let exited = self.processes.iter_mut().find_map(|(label, child)| match child.try_wait() {
+                Ok(Some(status)) => Some((label.clone(), status)),
+                _ => None,
+            });
+            if let Some((label, status)) = exited {
+                return Err(format!("wrangler ({label}) exited with {status}:\n{}", self.log_tail(&label)));
+            }
+            if let Ok(response) = agent.get(url).call() {
+                if ok(response.status().as_u16()) {
+                    return Ok(());
+                }
+            }
+            std::thread::sleep(Duration::from_millis(250));
+        }
+        Err(format!("{url} not ready after 120 s:\n{}", self.log_tail("main")))
+    }
+
+    /// The last lines of a process's log (for failure messages).
+    pub fn log_tail(&self, label: &str) -> String {
+        let mut text = String::new();
+        if let Ok(mut file) = fs::File::open(self.state_dir.join(format!("{label}.log"))) {
+            let _ = file.read_to_string(&mut text);
+        }
+        let lines: Vec<&str> = text.lines().collect();
+        lines[lines.len().saturating_sub(40)..].join("\n")
+    }
+
+    /// Fires a cron trigger on the cron worker, as Cloudflare would at `time_ms`.
+    pub fn trigger_cron(&self, cron: &str, time_ms: i64) -> Result<(), String> {
+        let url = format!("{}/cdn-cgi/handler/scheduled?cron={}&time={time_ms}", self.cron_url, cron.replace(' ', "+"));
+        let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+        let response = agent.get(&url).call().map_err(|e| e.to_string())?;
+        match response.status().as_u16() {
+            200 => Ok(()),
+            status => Err(format!("scheduled handler answered {status}:\n{}", self.log_tail("cron"))),
+        }
+    }
+
+    /// Runs SQL against the local D1 database (test set-up only; assertions go through the API).
+    pub fn d1_execute(&self, sql: &str) -> Result<serde_json::Value, String> {
+        let wrangler = self.root.join("node_modules/.bin/wrangler");
+        let output = Command::new(wrangler)
+            .args(["d1", "execute", "DB", "--local", "--json", "-c", "wrangler.toml", "--persist-to"])
+            .arg(&self.state_dir)
+            .args(["--command", sql])
+            .current_dir(&self.root)
+            .env("WRANGLER_SEND_METRICS", "false")
+            .output()
+            .map_err(|e| e.to_string())?;
+        if !output.status.success() {
+            return Err(format!("d1 execute failed: {}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr)));
+        }
+        serde_json::from_slice(&output.stdout).map_err(|e| format!("d1 execute output: {e}: {}", String::from_utf8_lossy(&output.stdout)))
+    }
+
+    fn stop(&mut self) {
+        for (_, child) in self.processes.iter() {
+            unsafe {
+                libc::kill(-(child.id() as i32), libc::SIGTERM);
+            }
+        }
+        let deadline = Instant::now() + Duration::from_secs(10);
+        for (_, child) in self.processes.iter_mut() {
+            while Instant::now() < deadline {
+                if let Ok(Some(_)) = child.try_wait() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            // Whatever is left in the group (wrangler or workerd) does not outlive the run.
+            unsafe {
+                libc::kill(-(child.id() as i32), libc::SIGKILL);
+            }
+            let _ = child.wait();
+        }
+        self.processes.clear();
+    }
+}
+
+impl Drop for Stack {
+    fn drop(&mut self) {
+        self.stop();
+        if std::env::var_os("E2E_KEEP_STATE").is_none() {
+            let _ = fs::remove_dir_all(&self.state_dir);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+pub mod auth;
+pub mod security;
+pub mod wiring;
+
+use e2e::client::Client;
+use e2e::stack::{Stack, ADMIN_EMAIL, ADMIN_PASSWORD};
+use serde_json::json;
+
+/// Once per run: the admin account (its email is in the stack's `ADMIN_EMAILS`).
+pub fn prepare(stack: &Stack) {
+    let mut client = Client::new(&stack.base_url);
+    let reply = client.post("/api/auth/signup", &json!({ "email": ADMIN_EMAIL, "password": ADMIN_PASSWORD }));
+    assert_eq!(reply.status, 201, "admin signup: {}", reply.text());
+}
+
+/// A client signed in as the admin.
+pub fn admin(stack: &Stack) -> Client {
+    let mut client = Client::new(&stack.base_url);
+    let reply = client.post("/api/auth/login", &json!({ "email": ADMIN_EMAIL, "password": ADMIN_PASSWORD }));
+    assert_eq!(reply.status, 200, "admin login: {}", reply.text());
+    assert_eq!(reply.json()["user"]["role"], "admin");
+    client
+}
+
+pub fn all() -> Vec<(&'static str, fn(&Stack))> {
+    let mut tests = Vec::new();
+    tests.extend(auth::tests());
+    tests.extend(security::tests());
+    tests.extend(wiring::tests());
+    tests
+}
