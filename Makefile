@@ -1,0 +1,27 @@
+# The two commands a newcomer needs: `make dev` and `make test`. Both install what is missing
+# first (pinned versions) and are safe to run again.
+.PHONY: dev test tools build build-web unit e2e clean
+
+tools:
+	@bash scripts/install-tools.sh
+
+build: tools
+	@bash scripts/build-web.sh
+	@for worker in api stream cron queue-consumer; do bash scripts/build-worker.sh $$worker; done
+
+## Start the whole product on http://127.0.0.1:$${PORT:-8787} (Ctrl-C stops it).
+dev: tools
+	@bash scripts/dev.sh
+
+## Native unit tests, then end-to-end tests against the real workers.
+test: build unit e2e
+
+unit: tools
+	cargo test -p domain
+	cargo test -p e2e --lib
+
+e2e: build
+	cargo test -p e2e --test e2e
+
+clean:
+	rm -rf target workers/*/build web/dist .wrangler
