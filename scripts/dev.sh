@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Starts the whole product locally: api + stream + queue-consumer in one `wrangler dev`
-# (the public entry on $PORT), cron in a second one on $PORT+1 sharing the same on-disk state
-# (.wrangler/state: D1, R2, Durable Objects, Queues survive restarts), and a small scheduler
-# that fires the cron triggers on time (wrangler dev never does). Ctrl-C stops everything.
+# Starts the whole product locally: all four workers in one `wrangler dev` (api first, so the
+# public entry is on $PORT), with D1, R2, Durable Objects and Queues on disk in .wrangler/state
+# (they survive restarts), and a small scheduler that runs the cron schedules on time through
+# the api's "run now" endpoint (wrangler dev never fires cron triggers). Ctrl-C stops everything.
 set -euo pipefail
 set -m # each background job gets its own process group, so one signal stops wrangler and workerd
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -11,7 +11,6 @@ export PATH="$HOME/.cargo/bin:$root/node_modules/.bin:$PATH"
 export WRANGLER_SEND_METRICS=false
 
 PORT=${PORT:-8787}
-CRON_PORT=$((PORT + 1))
 STATE=${STATE_DIR:-.wrangler/state}
 WRANGLER="$root/node_modules/.bin/wrangler"
 
@@ -23,6 +22,8 @@ if [ ! -f .dev.vars ]; then
 JWT_SECRET=$secret
 # Sign-ups with these emails become admins (comma-separated).
 ADMIN_EMAILS=
+# The local scheduler's credential for POST /api/admin/cron/run.
+CRON_TRIGGER_TOKEN=$(head -c 48 /dev/urandom | base64 | tr -d '\n=+/')
 # Where the model runs (Ollama). Default: http://127.0.0.1:11434
 # OLLAMA_BASE_URL=http://127.0.0.1:11434
 # Optional remote fallback:
@@ -30,6 +31,10 @@ ADMIN_EMAILS=
 VARS
   echo "==> wrote .dev.vars with a fresh JWT_SECRET"
 fi
+if ! grep -qE '^CRON_TRIGGER_TOKEN=.{32,}' .dev.vars; then
+  printf 'CRON_TRIGGER_TOKEN=%s\n' "$(head -c 48 /dev/urandom | base64 | tr -d '\n=+/')" >> .dev.vars
+fi
+cron_token=$(grep -E '^CRON_TRIGGER_TOKEN=' .dev.vars | tail -n 1 | cut -d= -f2-)
 for worker in stream cron queue-consumer; do
   cp .dev.vars "workers/$worker/.dev.vars"
 done
@@ -52,13 +57,15 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-common=(--ip 127.0.0.1 --persist-to "$STATE" --show-interactive-dev-session=false)
 "$WRANGLER" dev -c wrangler.toml -c workers/stream/wrangler.toml -c workers/queue-consumer/wrangler.toml \
-  --port "$PORT" --inspector-port "${INSPECTOR_PORT:-9229}" "${common[@]}" &
+  -c workers/cron/wrangler.toml --ip 127.0.0.1 --port "$PORT" --inspector-port "${INSPECTOR_PORT:-9229}" \
+  --persist-to "$STATE" --show-interactive-dev-session=false &
 pids+=($!)
-"$WRANGLER" dev -c workers/cron/wrangler.toml --port "$CRON_PORT" --inspector-port "$(( ${INSPECTOR_PORT:-9229} + 1 ))" \
-  --test-scheduled "${common[@]}" > "$STATE/cron.log" 2>&1 &
-pids+=($!)
+
+run_schedule() {
+  curl -fsS -X POST "http://127.0.0.1:$PORT/api/admin/cron/run" -H "authorization: Bearer $cron_token" \
+    -H 'content-type: application/json' -d "{\"cron\":\"$1\"}" >/dev/null 2>&1 || echo "==> cron run of '$1' failed"
+}
 
 for _ in $(seq 1 240); do
   curl -fsS "http://127.0.0.1:$PORT/api/health" >/dev/null 2>&1 && break
@@ -80,8 +87,7 @@ cat <<BANNER
   LLM (Ollama):                  $(setting OLLAMA_BASE_URL)  model $(setting OLLAMA_MODEL), fallback $(setting OLLAMA_FALLBACK_MODEL)
   LLM (OpenRouter fallback):     $openrouter
   Change them in .dev.vars (OLLAMA_BASE_URL=..., OPENROUTER_API_KEY=...) and restart.
-  Cron worker:                   http://127.0.0.1:$CRON_PORT (log: $STATE/cron.log), fired on schedule by this script;
-                                 by hand: curl 'http://127.0.0.1:$CRON_PORT/cdn-cgi/handler/scheduled?cron=*/5+*+*+*+*'
+  Cron schedules:                run on time by this script; now, as an admin: POST /api/admin/cron/run {"cron":"*/5 * * * *"}
   Local data (D1, R2, Durable Objects, Queues): $STATE
   Ctrl-C stops everything.
 
@@ -93,12 +99,8 @@ while true; do
   sleep $(( 60 - $(date +%s) % 60 )) &
   wait $! || true
   minute=$(date -u +%M); hour=$(date -u +%H)
-  if [ $((10#$minute % 5)) -eq 0 ]; then
-    curl -fsS "http://127.0.0.1:$CRON_PORT/cdn-cgi/handler/scheduled?cron=*/5+*+*+*+*" >/dev/null 2>&1 || true
-  fi
-  if [ "$hour:$minute" = "03:17" ]; then
-    curl -fsS "http://127.0.0.1:$CRON_PORT/cdn-cgi/handler/scheduled?cron=17+3+*+*+*" >/dev/null 2>&1 || true
-  fi
+  if [ $((10#$minute % 5)) -eq 0 ]; then run_schedule '*/5 * * * *'; fi
+  if [ "$hour:$minute" = "03:17" ]; then run_schedule '17 3 * * *'; fi
   for pid in "${pids[@]}"; do
     kill -0 "$pid" 2>/dev/null || { echo "==> a wrangler process exited; stopping"; stop; }
   done

@@ -1,6 +1,8 @@
 //! Scheduled jobs: which run on which cron expression, the slot each run is idempotent for,
 //! and the lease rule of the job lock.
 
+use crate::error::{AppError, FieldError};
+use crate::input::parse_json;
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -60,6 +62,37 @@ pub fn jobs_for_cron(cron: &str) -> &'static [Job] {
     }
 }
 
+/// A request to run a schedule now: `{cron, scheduledTime?}` (epoch milliseconds; default now).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunRequest {
+    pub cron: String,
+    pub scheduled_time: Option<Timestamp>,
+}
+
+impl RunRequest {
+    pub fn parse(body: &[u8]) -> Result<Self, AppError> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Raw {
+            cron: String,
+            scheduled_time: Option<i64>,
+        }
+        let raw: Raw = parse_json(body)?;
+        let mut errors = Vec::new();
+        if jobs_for_cron(&raw.cron).is_empty() {
+            errors.push(FieldError::new("cron", format!("must be one of the configured schedules: \"{EVERY_FIVE_MINUTES}\", \"{DAILY}\"")));
+        }
+        // Between 2000 and 2100: anything else is a unit mistake (seconds, microseconds).
+        if raw.scheduled_time.is_some_and(|ms| !(946_684_800_000..4_102_444_800_000).contains(&ms)) {
+            errors.push(FieldError::new("scheduledTime", "must be epoch milliseconds between 2000 and 2100"));
+        }
+        if !errors.is_empty() {
+            return Err(AppError::invalid_fields(errors));
+        }
+        Ok(RunRequest { cron: raw.cron.trim().to_string(), scheduled_time: raw.scheduled_time.map(Timestamp::from_millis) })
+    }
+}
+
 /// A held lock: who holds it and until when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -112,6 +145,16 @@ mod tests {
         assert_eq!(jobs_for_cron("*/5 * * * *"), &[Job::RecoverStaleGenerations]);
         assert_eq!(jobs_for_cron(DAILY), &[Job::PruneExpiredSessions]);
         assert!(jobs_for_cron("0 0 * * *").is_empty());
+    }
+
+    #[test]
+    fn run_requests_name_a_known_schedule() {
+        let request = RunRequest::parse(br#"{"cron":"*/5 * * * *","scheduledTime":1925089600000}"#).unwrap();
+        assert_eq!(request.scheduled_time, Some(Timestamp::from_millis(1_925_089_600_000)));
+        assert_eq!(RunRequest::parse(br#"{"cron":"17 3 * * *"}"#).unwrap().scheduled_time, None);
+        let error = RunRequest::parse(br#"{"cron":"* * * * *","scheduledTime":1925089600}"#).unwrap_err();
+        let fields: Vec<_> = error.details.unwrap().as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap().to_string()).collect();
+        assert_eq!(fields, ["cron", "scheduledTime"]);
     }
 
     #[test]

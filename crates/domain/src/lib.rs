@@ -4,6 +4,7 @@
 //! is tested natively with plain `cargo test`.
 
 pub mod auth;
+pub mod blueprints;
 pub mod error;
 pub mod http;
 pub mod input;

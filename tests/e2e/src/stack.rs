@@ -1,6 +1,7 @@
-//! The whole product, started for real: `wrangler dev` with api + stream + queue-consumer in one
-//! process, cron in a second process sharing the same on-disk state, a fresh state directory
-//! with the migrations applied, and the fake LLM as the model endpoint.
+//! The whole product, started for real: one `wrangler dev` running all four workers (api first,
+//! so it owns the port), a fresh state directory with the migrations applied, and the fake LLM
+//! as the model endpoint. Cron schedules are fired through the api's "run now" endpoint with
+//! the scheduler token, which reaches the cron worker over its service binding.
 
 use crate::fake_llm::FakeLlm;
 use std::fs;
@@ -14,12 +15,13 @@ use std::time::{Duration, Instant};
 /// Sign-ups with this email get the admin role in the test stack (`ADMIN_EMAILS`).
 pub const ADMIN_EMAIL: &str = "admin@e2e.test";
 pub const ADMIN_PASSWORD: &str = "admin password for tests";
+/// The local scheduler's credential in the test stack (`CRON_TRIGGER_TOKEN`).
+pub const SCHEDULER_TOKEN: &str = "e2e-scheduler-token-e2e-scheduler-token";
 /// The one cross-origin caller the test stack allows (`CORS_ALLOWLIST`).
 pub const PARTNER_ORIGIN: &str = "https://partner.e2e.test";
 
 pub struct Stack {
     pub base_url: String,
-    pub cron_url: String,
     pub state_dir: PathBuf,
     pub llm: FakeLlm,
     root: PathBuf,
@@ -59,32 +61,29 @@ impl Stack {
         run(&root, &wrangler, &["d1", "migrations", "apply", "DB", "--local", "--persist-to", &state, "-c", "wrangler.toml"])?;
 
         let llm = FakeLlm::start().map_err(|e| e.to_string())?;
-        let (port, cron_port) = (free_port(), free_port());
+        let port = free_port();
         let vars = [
             "JWT_SECRET:e2e-secret-e2e-secret-e2e-secret-0123".to_string(),
             format!("ADMIN_EMAILS:{ADMIN_EMAIL}"),
             format!("CORS_ALLOWLIST:{PARTNER_ORIGIN}"),
+            format!("CRON_TRIGGER_TOKEN:{SCHEDULER_TOKEN}"),
             format!("OLLAMA_BASE_URL:{}", llm.ollama_url()),
             format!("OPENROUTER_BASE_URL:{}", llm.openrouter_url()),
         ];
         let mut stack = Stack {
             base_url: format!("http://127.0.0.1:{port}"),
-            cron_url: format!("http://127.0.0.1:{cron_port}"),
             state_dir: state_dir.clone(),
             llm,
             root: root.clone(),
             processes: Vec::new(),
         };
-        let main_configs = ["-c", "wrangler.toml", "-c", "workers/stream/wrangler.toml", "-c", "workers/queue-consumer/wrangler.toml"];
-        stack.spawn("main", &wrangler, &main_configs, port, &vars, &[])?;
-        stack.spawn("cron", &wrangler, &["-c", "workers/cron/wrangler.toml"], cron_port, &vars, &["--test-scheduled"])?;
-        stack.wait_ready(&format!("{}/api/health", stack.base_url), |status| status == 200)?;
-        // The cron worker has no fetch handler: any HTTP answer means it is up.
-        stack.wait_ready(&stack.cron_url.clone(), |_| true)?;
+        let configs = ["-c", "wrangler.toml", "-c", "workers/stream/wrangler.toml", "-c", "workers/queue-consumer/wrangler.toml", "-c", "workers/cron/wrangler.toml"];
+        stack.spawn("main", &wrangler, &configs, port, &vars)?;
+        stack.wait_ready(&format!("{}/api/health", stack.base_url))?;
         Ok(stack)
     }
 
-    fn spawn(&mut self, label: &str, wrangler: &str, configs: &[&str], port: u16, vars: &[String], extra: &[&str]) -> Result<(), String> {
+    fn spawn(&mut self, label: &str, wrangler: &str, configs: &[&str], port: u16, vars: &[String]) -> Result<(), String> {
         let log = fs::File::create(self.state_dir.join(format!("{label}.log"))).map_err(|e| e.to_string())?;
         let state = self.state_dir.to_string_lossy().to_string();
         let (port, inspector) = (port.to_string(), free_port().to_string());
@@ -94,7 +93,6 @@ impl Stack {
             .args(configs)
             .args(["--ip", "127.0.0.1", "--port", &port, "--inspector-port", &inspector, "--persist-to", &state])
             .args(["--show-interactive-dev-session=false", "--log-level", "log"])
-            .args(extra)
             .current_dir(&self.root)
             .env("WRANGLER_SEND_METRICS", "false")
             .env("CI", "true")
@@ -118,7 +116,7 @@ impl Stack {
         Ok(())
     }
 
-    fn wait_ready(&mut self, url: &str, ok: impl Fn(u16) -> bool) -> Result<(), String> {
+    fn wait_ready(&mut self, url: &str) -> Result<(), String> {
         let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).timeout_global(Some(Duration::from_secs(5))).build().into();
         let deadline = Instant::now() + Duration::from_secs(120);
         while Instant::now() < deadline {
@@ -130,7 +128,7 @@ impl Stack {
                 return Err(format!("wrangler ({label}) exited with {status}:\n{}", self.log_tail(&label)));
             }
             if let Ok(response) = agent.get(url).call() {
-                if ok(response.status().as_u16()) {
+                if response.status().as_u16() == 200 {
                     return Ok(());
                 }
             }
@@ -149,18 +147,26 @@ impl Stack {
         lines[lines.len().saturating_sub(40)..].join("\n")
     }
 
-    /// Fires a cron trigger on the cron worker, as Cloudflare would at `time_ms`.
-    pub fn trigger_cron(&self, cron: &str, time_ms: i64) -> Result<(), String> {
-        let url = format!("{}/cdn-cgi/handler/scheduled?cron={}&time={time_ms}", self.cron_url, cron.replace(' ', "+"));
+    /// Runs a cron schedule's jobs as if Cloudflare fired it at `time_ms`; answers the outcomes.
+    pub fn trigger_cron(&self, cron: &str, time_ms: i64) -> Result<serde_json::Value, String> {
         let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
-        let response = agent.get(&url).call().map_err(|e| e.to_string())?;
-        match response.status().as_u16() {
-            200 => Ok(()),
-            status => Err(format!("scheduled handler answered {status}:\n{}", self.log_tail("cron"))),
+        let mut response = agent
+            .post(&format!("{}/api/admin/cron/run", self.base_url))
+            .header("authorization", &format!("Bearer {SCHEDULER_TOKEN}"))
+            .header("content-type", "application/json")
+            .send(serde_json::json!({ "cron": cron, "scheduledTime": time_ms }).to_string())
+            .map_err(|e| e.to_string())?;
+        let status = response.status().as_u16();
+        let body = response.body_mut().read_to_string().map_err(|e| e.to_string())?;
+        match status {
+            200 => serde_json::from_str(&body).map_err(|e| e.to_string()),
+            _ => Err(format!("cron run answered {status}: {body}\n{}", self.log_tail("main"))),
         }
     }
 
-    /// Runs SQL against the local D1 database (test set-up only; assertions go through the API).
+    /// Runs SQL against the local D1 database from a second process (test set-up only;
+    /// assertions go through the API). Only for exclusive tests: a second writer on the SQLite
+    /// file makes concurrent writes in the stack fail with "database is locked".
     pub fn d1_execute(&self, sql: &str) -> Result<serde_json::Value, String> {
         let wrangler = self.root.join("node_modules/.bin/wrangler");
         let output = Command::new(wrangler)

@@ -18,8 +18,9 @@ fn main() {
     // The tests wait on I/O far more than they compute: run more of them than there are cores.
     args.test_threads = args.test_threads.or(Some(6));
     let all: Vec<(&str, TestFn)> = suites::all();
+    let exclusive: Vec<(&str, TestFn)> = suites::exclusive();
     if args.list {
-        let trials = all.into_iter().map(|(name, _)| Trial::test(name, || Ok(()))).collect();
+        let trials = all.into_iter().chain(exclusive).map(|(name, _)| Trial::test(name, || Ok(()))).collect();
         libtest_mimic::run(&args, trials).exit();
     }
     let stack = match Stack::start() {
@@ -30,19 +31,26 @@ fn main() {
         }
     };
     suites::prepare(&stack);
-    let trials = all
-        .into_iter()
-        .map(|(name, test)| {
-            let stack = Arc::clone(&stack);
-            Trial::test(name, move || {
-                test(&stack);
-                Ok(())
+    let trials = |tests: Vec<(&str, TestFn)>| -> Vec<Trial> {
+        tests
+            .into_iter()
+            .map(|(name, test)| {
+                let stack = Arc::clone(&stack);
+                Trial::test(name, move || {
+                    test(&stack);
+                    Ok(())
+                })
             })
-        })
-        .collect();
-    let conclusion = libtest_mimic::run(&args, trials);
+            .collect()
+    };
+    let concurrent = libtest_mimic::run(&args, trials(all));
+    // Tests that set the scene from outside the stack run alone, one at a time.
+    let mut alone = args.clone();
+    alone.test_threads = Some(1);
+    let sequential = libtest_mimic::run(&alone, trials(exclusive));
+    let conclusion = if concurrent.has_failed() { concurrent } else { sequential };
     if conclusion.has_failed() {
-        eprintln!("--- wrangler (main) log tail ---\n{}\n--- wrangler (cron) log tail ---\n{}", stack.log_tail("main"), stack.log_tail("cron"));
+        eprintln!("--- wrangler log tail ---\n{}", stack.log_tail("main"));
     }
     // Tear down before exiting: `exit` skips destructors.
     drop(stack);

@@ -1,6 +1,7 @@
 //! The route table: path and method to handler, with 404 and 405 (and `Allow`) as JSON.
 
-use crate::handlers::{admin, auth, health};
+use crate::handlers::{admin, auth, blueprints, health};
+use domain::auth::tokens::matches_machine_token;
 use domain::AppError;
 use edge::{config, session, RequestContext};
 use worker::{Env, Method, Request, Response};
@@ -15,26 +16,41 @@ pub enum Route {
     AdminDiagnostics,
     AdminQueueProbe,
     AdminJobRuns,
+    AdminCronRun,
+    ListBlueprints,
+    CreateBlueprint,
+    GetBlueprint(String),
+    DeleteBlueprint(String),
 }
 
 enum Access {
     Public,
     Session,
     Admin,
+    /// An admin, or the local scheduler presenting `CRON_TRIGGER_TOKEN` as a Bearer token.
+    AdminOrScheduler,
 }
 
 impl Route {
     fn access(&self) -> Access {
         match self {
             Route::Health | Route::Signup | Route::Login | Route::Refresh => Access::Public,
-            Route::Logout | Route::Me => Access::Session,
+            Route::Logout
+            | Route::Me
+            | Route::ListBlueprints
+            | Route::CreateBlueprint
+            | Route::GetBlueprint(_)
+            | Route::DeleteBlueprint(_) => Access::Session,
             Route::AdminDiagnostics | Route::AdminQueueProbe | Route::AdminJobRuns => Access::Admin,
+            Route::AdminCronRun => Access::AdminOrScheduler,
         }
     }
 }
 
 const GET: &[&str] = &["GET"];
 const POST: &[&str] = &["POST"];
+const GET_POST: &[&str] = &["GET", "POST"];
+const GET_DELETE: &[&str] = &["GET", "DELETE"];
 
 pub fn resolve(method: &Method, path: &str) -> Result<Route, AppError> {
     let segments: Vec<&str> = path.trim_end_matches('/').split('/').skip(2).collect();
@@ -51,6 +67,19 @@ pub fn resolve(method: &Method, path: &str) -> Result<Route, AppError> {
         ["admin", "diagnostics"] => only(GET, Method::Get, Route::AdminDiagnostics),
         ["admin", "diagnostics", "queue-probe"] => only(POST, Method::Post, Route::AdminQueueProbe),
         ["admin", "job-runs"] => only(GET, Method::Get, Route::AdminJobRuns),
+        ["admin", "cron", "run"] => only(POST, Method::Post, Route::AdminCronRun),
+        ["blueprints"] => match method {
+            Method::Get => Ok(Route::ListBlueprints),
+            Method::Post => Ok(Route::CreateBlueprint),
+            _ => Err(AppError::method_not_allowed(GET_POST)),
+        },
+        // Seed 000's read path is singular; the plural one is its REST twin.
+        ["blueprint", id] => only(GET, Method::Get, Route::GetBlueprint(id.to_string())),
+        ["blueprints", id] => match method {
+            Method::Get => Ok(Route::GetBlueprint(id.to_string())),
+            Method::Delete => Ok(Route::DeleteBlueprint(id.to_string())),
+            _ => Err(AppError::method_not_allowed(GET_DELETE)),
+        },
         _ => Err(AppError::new(domain::ErrorKind::NotFound, "No such endpoint")),
     }
 }
@@ -58,10 +87,11 @@ pub fn resolve(method: &Method, path: &str) -> Result<Route, AppError> {
 pub async fn dispatch(route: Route, req: Request, env: &Env, context: &RequestContext) -> Result<Response, AppError> {
     let principal = match route.access() {
         Access::Public => None,
-        Access::Session | Access::Admin => {
+        Access::AdminOrScheduler if presents_scheduler_token(&req, env) => None,
+        Access::Session | Access::Admin | Access::AdminOrScheduler => {
             let keys = config::token_keys(env)?;
             let principal = session::authenticate(&req, &keys)?;
-            if matches!(route.access(), Access::Admin) {
+            if matches!(route.access(), Access::Admin | Access::AdminOrScheduler) {
                 session::require_admin(&principal)?;
             }
             Some(principal)
@@ -77,6 +107,17 @@ pub async fn dispatch(route: Route, req: Request, env: &Env, context: &RequestCo
         (Route::AdminDiagnostics, Some(_)) => admin::diagnostics(env, context).await,
         (Route::AdminQueueProbe, Some(principal)) => admin::queue_probe(env, &principal, context).await,
         (Route::AdminJobRuns, Some(_)) => admin::job_runs(req, env).await,
+        (Route::AdminCronRun, principal) => admin::run_cron(req, env, principal.as_ref(), context).await,
+        (Route::ListBlueprints, Some(principal)) => blueprints::list(req, env, &principal).await,
+        (Route::CreateBlueprint, Some(principal)) => blueprints::create(req, env, &principal, context).await,
+        (Route::GetBlueprint(id), Some(principal)) => blueprints::get(env, &principal, &id).await,
+        (Route::DeleteBlueprint(id), Some(principal)) => blueprints::delete(env, &principal, &id, context).await,
         _ => Err(AppError::unauthorized()),
     }
+}
+
+fn presents_scheduler_token(req: &Request, env: &Env) -> bool {
+    let credentials = session::credentials(req);
+    let configured = config::secret(env, "CRON_TRIGGER_TOKEN");
+    credentials.bearer.is_some_and(|token| matches_machine_token(&token, configured.as_deref()))
 }

@@ -5,47 +5,71 @@ use domain::{AppError, Timestamp};
 use edge::context::log_line;
 use edge::db::{audit, blueprints, job_runs, refresh_tokens};
 use edge::{clock, durable, random};
+use serde::Serialize;
 use serde_json::{json, Value};
 use worker::Env;
 
 const LOCKS: &str = "JOB_LOCKS";
 
-pub async fn run(env: &Env, job: Job, scheduled_at: Timestamp) {
-    if let Err(error) = run_locked(env, job, scheduled_at).await {
-        log_line("error", "cron.job_failed_to_start", &json!({ "job": job.name(), "error": error.message }));
+/// What became of one job in one trigger.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Outcome {
+    pub job: &'static str,
+    pub run_key: String,
+    /// `succeeded`, `failed`, `skipped`, or `error` (it could not even be recorded).
+    pub status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// `trigger` is `cron` (Cloudflare's scheduler) or `manual` (an admin or the local scheduler).
+pub async fn run(env: &Env, job: Job, scheduled_at: Timestamp, trigger: &str) -> Outcome {
+    let run_key = job.run_key(scheduled_at);
+    match run_locked(env, job, &run_key, scheduled_at, trigger).await {
+        Ok((status, reason)) => Outcome { job: job.name(), run_key, status, reason },
+        Err(error) => {
+            log_line("error", "cron.job_not_recorded", &json!({ "job": job.name(), "error": error.message }));
+            Outcome { job: job.name(), run_key, status: "error", reason: Some(error.message) }
+        }
     }
 }
 
-async fn run_locked(env: &Env, job: Job, scheduled_at: Timestamp) -> Result<(), AppError> {
+type Status = (&'static str, Option<String>);
+
+async fn run_locked(env: &Env, job: Job, run_key: &str, scheduled_at: Timestamp, trigger: &str) -> Result<Status, AppError> {
     let owner = random::uuid_v4();
-    let run_key = job.run_key(scheduled_at);
-    let started_at = clock::now();
     let lock: LockReply = durable::call(env, LOCKS, job.name(), &LockCommand::Acquire { owner: owner.clone(), ttl_secs: job.lock_ttl_secs() }).await?;
     if !lock.granted {
-        return job_runs::record_skip(env, &random::uuid_v4(), job.name(), &run_key, "cron", started_at, "locked by another run").await;
+        return skip(env, job, run_key, trigger, "locked by another run").await;
     }
-    let outcome = claim_and_execute(env, job, &run_key, scheduled_at, &owner).await;
+    let status = claim_and_execute(env, job, run_key, scheduled_at, &owner, trigger).await;
     let released: Result<LockReply, AppError> = durable::call(env, LOCKS, job.name(), &LockCommand::Release { owner }).await;
     if released.is_err() {
         log_line("warn", "cron.lock_release_failed", &json!({ "job": job.name() }));
     }
-    outcome
+    status
 }
 
-async fn claim_and_execute(env: &Env, job: Job, run_key: &str, scheduled_at: Timestamp, run_id: &str) -> Result<(), AppError> {
+async fn skip(env: &Env, job: Job, run_key: &str, trigger: &str, reason: &str) -> Result<Status, AppError> {
+    job_runs::record_skip(env, &random::uuid_v4(), job.name(), run_key, trigger, clock::now(), reason).await?;
+    Ok(("skipped", Some(reason.to_string())))
+}
+
+async fn claim_and_execute(env: &Env, job: Job, run_key: &str, scheduled_at: Timestamp, run_id: &str, trigger: &str) -> Result<Status, AppError> {
     let started_at = clock::now();
-    let claimed = job_runs::start(env, &job_runs::Start { id: run_id, job_name: job.name(), run_key, trigger: "cron", started_at }).await?;
+    let claimed = job_runs::start(env, &job_runs::Start { id: run_id, job_name: job.name(), run_key, trigger, started_at }).await?;
     if !claimed {
-        return job_runs::record_skip(env, &random::uuid_v4(), job.name(), run_key, "cron", started_at, "already ran for this slot").await;
+        return skip(env, job, run_key, trigger, "already ran for this slot").await;
     }
     let result = execute(env, job, scheduled_at).await;
     let finished_at = clock::now();
     let duration = finished_at.millis() - started_at.millis();
     let (succeeded, details, error) = match &result {
         Ok(details) => (true, details.clone(), None),
-        Err(error) => (false, json!({}), Some(error.message.as_str())),
+        Err(error) => (false, json!({}), Some(error.message.clone())),
     };
-    job_runs::finish(env, run_id, succeeded, finished_at, duration, &details, error).await?;
+    job_runs::finish(env, run_id, succeeded, finished_at, duration, &details, error.as_deref()).await?;
     audit::record(
         env,
         audit::Entry {
@@ -56,13 +80,13 @@ async fn claim_and_execute(env: &Env, job: Job, run_key: &str, scheduled_at: Tim
             entity_id: Some(job.name()),
             tenant_id: None,
             request_id: None,
-            metadata: json!({ "runId": run_id, "runKey": run_key, "succeeded": succeeded, "durationMs": duration }),
+            metadata: json!({ "runId": run_id, "runKey": run_key, "trigger": trigger, "succeeded": succeeded, "durationMs": duration }),
         },
         finished_at,
     )
     .await;
     log_line("info", "cron.job_finished", &json!({ "job": job.name(), "runKey": run_key, "succeeded": succeeded, "ms": duration }));
-    Ok(())
+    Ok(if succeeded { ("succeeded", None) } else { ("failed", error) })
 }
 
 async fn execute(env: &Env, job: Job, scheduled_at: Timestamp) -> Result<Value, AppError> {

@@ -83,6 +83,16 @@ impl TokenKeys {
     }
 }
 
+/// Whether `presented` is the configured machine token (e.g. `CRON_TRIGGER_TOKEN`), compared in
+/// constant time. An unset or short configured token matches nothing.
+pub fn matches_machine_token(presented: &str, configured: Option<&str>) -> bool {
+    use subtle::ConstantTimeEq;
+    match configured {
+        Some(configured) if configured.len() >= MIN_SECRET_BYTES => presented.as_bytes().ct_eq(configured.as_bytes()).into(),
+        _ => false,
+    }
+}
+
 /// An opaque refresh token as handed to the client. Only its hash is ever stored.
 pub struct RefreshToken(String);
 
@@ -155,6 +165,14 @@ mod tests {
         let claims = AccessClaims { sub: "u".into(), role: Role::User, tid: "default".into(), typ: "viewer".into(), iat: now.seconds(), exp: now.seconds() + 60 };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(SECRET.as_bytes())).unwrap();
         assert_eq!(keys.verify_access(&token, now), Err(TokenError::Invalid));
+    }
+
+    #[test]
+    fn machine_tokens_need_a_long_configured_value() {
+        assert!(matches_machine_token(SECRET, Some(SECRET)));
+        assert!(!matches_machine_token("x", Some(SECRET)));
+        assert!(!matches_machine_token("short", Some("short")));
+        assert!(!matches_machine_token("", None));
     }
 
     #[test]

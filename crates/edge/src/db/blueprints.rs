@@ -1,8 +1,123 @@
-//! The `blueprint_generator` aggregate.
+//! The `blueprint_generator` aggregate. Every read and write is scoped by the owner: a
+//! blueprint that belongs to someone else is indistinguishable from one that does not exist.
 
-use super::{database, run, statement, text};
+use super::{all, database, first, int, opt_text, run, statement, text};
+use domain::blueprints::{BlueprintId, Cursor, PageRequest};
 use domain::{AppError, Timestamp};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
 use worker::Env;
+
+#[derive(Debug, Deserialize, Serialize)]
+pub struct Summary {
+    pub id: String,
+    pub title: String,
+    pub status: String,
+    pub version: i64,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Blueprint {
+    pub id: String,
+    pub title: String,
+    pub status: String,
+    pub version: i64,
+    pub static_answers: String,
+    pub dynamic_questions: String,
+    pub dynamic_answers: String,
+    pub blueprint_json: String,
+    pub blueprint_markdown: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl Blueprint {
+    /// Seed 000's `GET /api/blueprint/:id` shape (plus title and the generated artefacts).
+    pub fn to_json(&self) -> Value {
+        let parse = |text: &str, empty: Value| serde_json::from_str::<Value>(text).unwrap_or(empty);
+        json!({
+            "id": self.id,
+            "title": self.title,
+            "status": self.status,
+            "version": self.version,
+            "static_answers": parse(&self.static_answers, json!({})),
+            "dynamic_questions": parse(&self.dynamic_questions, json!([])),
+            "dynamic_answers": parse(&self.dynamic_answers, json!({})),
+            "blueprint_json": parse(&self.blueprint_json, json!({})),
+            "blueprint_markdown": self.blueprint_markdown,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+        })
+    }
+}
+
+const COLUMNS: &str = "id, title, status, version, static_answers, dynamic_questions, dynamic_answers, blueprint_json, blueprint_markdown, created_at, updated_at";
+
+pub async fn create(env: &Env, owner: &str, id: &str, title: &str, now: Timestamp) -> Result<Blueprint, AppError> {
+    let db = database(env)?;
+    let now = now.to_iso8601();
+    first(
+        statement(
+            &db,
+            &format!("INSERT INTO blueprint_generator (id, user_id, title, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4) RETURNING {COLUMNS}"),
+            &[text(id), text(owner), text(title), text(&now)],
+        )?,
+        "blueprints.create",
+    )
+    .await?
+    .ok_or_else(AppError::internal)
+}
+
+pub async fn get(env: &Env, owner: &str, id: &BlueprintId) -> Result<Blueprint, AppError> {
+    let db = database(env)?;
+    first(
+        statement(&db, &format!("SELECT {COLUMNS} FROM blueprint_generator WHERE id = ?1 AND user_id = ?2"), &[text(id.as_str()), text(owner)])?,
+        "blueprints.get",
+    )
+    .await?
+    .ok_or_else(|| AppError::not_found("Blueprint"))
+}
+
+/// One page of the owner's blueprints, newest first, and the cursor of the next page.
+pub async fn list(env: &Env, owner: &str, page: &PageRequest) -> Result<(Vec<Summary>, Option<String>), AppError> {
+    let db = database(env)?;
+    let (after_created, after_id) = match &page.after {
+        Some(cursor) => (Some(cursor.created_at.as_str()), Some(cursor.id.as_str())),
+        None => (None, None),
+    };
+    let mut rows: Vec<Summary> = all(
+        statement(
+            &db,
+            "SELECT id, title, status, version, created_at, updated_at FROM blueprint_generator \
+             WHERE user_id = ?1 AND (?2 IS NULL OR (created_at, id) < (?2, ?3)) \
+             ORDER BY created_at DESC, id DESC LIMIT ?4",
+            &[text(owner), opt_text(after_created), opt_text(after_id), int(i64::from(page.limit) + 1)],
+        )?,
+        "blueprints.list",
+    )
+    .await?;
+    let next = if rows.len() > page.limit as usize {
+        rows.truncate(page.limit as usize);
+        rows.last().map(|last| Cursor { created_at: last.created_at.clone(), id: last.id.clone() }.encode())
+    } else {
+        None
+    };
+    Ok((rows, next))
+}
+
+/// Deletes the blueprint and, by cascade, everything derived from it. `false` if there was no
+/// such blueprint of this owner.
+pub async fn delete(env: &Env, owner: &str, id: &BlueprintId) -> Result<bool, AppError> {
+    let db = database(env)?;
+    let deleted = run(
+        statement(&db, "DELETE FROM blueprint_generator WHERE id = ?1 AND user_id = ?2", &[text(id.as_str()), text(owner)])?,
+        "blueprints.delete",
+    )
+    .await?;
+    Ok(deleted == 1)
+}
 
 /// Moves generations that have not progressed since `cutoff` to `error`, so their owners can
 /// start again. Answers how many were recovered.

@@ -36,20 +36,43 @@ pub fn statement(db: &D1Database, sql: &str, args: &[JsValue]) -> Result<D1Prepa
 }
 
 pub async fn first<T: DeserializeOwned>(statement: D1PreparedStatement, what: &str) -> Result<Option<T>, AppError> {
-    statement.first::<T>(None).await.or_internal(what)
+    retry_busy(|| statement.first::<T>(None)).await.or_internal(what)
 }
 
 pub async fn all<T: DeserializeOwned>(statement: D1PreparedStatement, what: &str) -> Result<Vec<T>, AppError> {
-    statement.all().await.or_internal(what)?.results::<T>().or_internal(what)
+    retry_busy(|| statement.all()).await.or_internal(what)?.results::<T>().or_internal(what)
 }
 
 /// Runs a write and answers how many rows it changed.
 pub async fn run(statement: D1PreparedStatement, what: &str) -> Result<usize, AppError> {
-    let result = statement.run().await.or_internal(what)?;
+    let result = retry_busy(|| statement.run()).await.or_internal(what)?;
     Ok(result.meta().ok().flatten().and_then(|meta| meta.changes).unwrap_or(0))
 }
 
 /// Runs statements atomically (one D1 transaction).
 pub async fn batch(db: &D1Database, statements: Vec<D1PreparedStatement>, what: &str) -> Result<(), AppError> {
-    db.batch(statements).await.or_internal(what).map(|_| ())
+    retry_busy(|| db.batch(statements.clone())).await.or_internal(what).map(|_| ())
+}
+
+/// "database is locked" means the statement did not run (another writer held the file: locally
+/// the cron process shares the database with the main one), so running it again is safe.
+/// Other errors are returned at once: their statement may have run.
+async fn retry_busy<T, F, Fut>(mut attempt: F) -> worker::Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = worker::Result<T>>,
+{
+    const BACKOFF_MS: [u64; 4] = [20, 60, 150, 400];
+    for delay in BACKOFF_MS {
+        match attempt().await {
+            Err(error) if is_busy(&error) => worker::Delay::from(std::time::Duration::from_millis(delay)).await,
+            outcome => return outcome,
+        }
+    }
+    attempt().await
+}
+
+fn is_busy(error: &worker::Error) -> bool {
+    let text = error.to_string();
+    text.contains("SQLITE_BUSY") || text.contains("database is locked")
 }

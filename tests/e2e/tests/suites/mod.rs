@@ -1,4 +1,5 @@
 pub mod auth;
+pub mod blueprints;
 pub mod security;
 pub mod wiring;
 
@@ -22,10 +23,16 @@ pub fn admin(stack: &Stack) -> Client {
     client
 }
 
+/// Tests that need the stack to themselves (they write to D1 from outside it).
+pub fn exclusive() -> Vec<(&'static str, fn(&Stack))> {
+    wiring::exclusive()
+}
+
 pub fn all() -> Vec<(&'static str, fn(&Stack))> {
     let mut tests = Vec::new();
     tests.extend(auth::tests());
     tests.extend(security::tests());
+    tests.extend(blueprints::tests());
     tests.extend(wiring::tests());
     tests
 }

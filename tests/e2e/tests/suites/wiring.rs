@@ -10,8 +10,12 @@ pub fn tests() -> Vec<(&'static str, fn(&Stack))> {
         ("wiring::api_reaches_stream_and_its_durable_object", api_reaches_stream_and_its_durable_object),
         ("wiring::a_message_the_api_enqueues_is_consumed", a_message_the_api_enqueues_is_consumed),
         ("wiring::a_scheduled_run_records_a_job_run_once_per_slot", a_scheduled_run_records_a_job_run_once_per_slot),
-        ("wiring::cron_recovers_generations_stuck_in_generating", cron_recovers_generations_stuck_in_generating),
+        ("wiring::running_a_schedule_now_is_for_admins_and_the_scheduler", running_a_schedule_now_is_for_admins_and_the_scheduler),
     ]
+}
+
+pub fn exclusive() -> Vec<(&'static str, fn(&Stack))> {
+    vec![("wiring::cron_recovers_generations_stuck_in_generating", cron_recovers_generations_stuck_in_generating)]
 }
 
 fn api_reaches_stream_and_its_durable_object(stack: &Stack) {
@@ -56,13 +60,15 @@ fn a_scheduled_run_records_a_job_run_once_per_slot(stack: &Stack) {
     // 2031-01-02T03:06:40Z lies in the 03:05 slot.
     let time_ms = 1_925_089_600_000;
     let slot = "2031-01-02T03:05:00.000Z";
-    stack.trigger_cron("*/5 * * * *", time_ms).unwrap();
+    let outcome = stack.trigger_cron("*/5 * * * *", time_ms).unwrap();
+    assert_eq!(outcome["jobs"][0]["status"], "succeeded", "{outcome}");
     let runs: Vec<Value> = job_runs(&mut admin, "recover_stale_generations").into_iter().filter(|r| r["runKey"] == slot).collect();
     assert_eq!(runs.len(), 1, "{runs:?}");
     assert_eq!(runs[0]["status"], "succeeded");
     assert!(runs[0]["durationMs"].as_i64().is_some());
     // The same slot again (a retried trigger): recorded as skipped, not run twice.
-    stack.trigger_cron("*/5 * * * *", time_ms + 30_000).unwrap();
+    let again = stack.trigger_cron("*/5 * * * *", time_ms + 30_000).unwrap();
+    assert_eq!(again["jobs"][0]["status"], "skipped", "{again}");
     let runs: Vec<Value> = job_runs(&mut admin, "recover_stale_generations").into_iter().filter(|r| r["runKey"] == slot).collect();
     let succeeded = runs.iter().filter(|r| r["status"] == "succeeded").count();
     let skipped = runs.iter().filter(|r| r["status"] == "skipped").count();
@@ -75,22 +81,44 @@ fn a_scheduled_run_records_a_job_run_once_per_slot(stack: &Stack) {
 
 fn cron_recovers_generations_stuck_in_generating(stack: &Stack) {
     let mut client = e2e::client::Client::new(&stack.base_url);
-    let signed = client.sign_up("stuck");
-    let stuck = e2e::unique("bp");
-    let fresh = e2e::unique("bp");
-    // A generation whose worker died an hour before the scheduled time, and one still running.
+    client.sign_up("stuck");
+    let mut create = |title: &str| {
+        let reply = client.post("/api/blueprints", &serde_json::json!({ "title": title }));
+        assert_eq!(reply.status, 201, "{}", reply.text());
+        reply.json()["id"].as_str().unwrap().to_string()
+    };
+    let (stuck, running) = (create("Stuck"), create("Running"));
+    // No API moves a blueprint into `generating` yet (the stream does): set the scene in D1.
+    // One generation's worker died an hour before the scheduled time; one is still running.
     stack
         .d1_execute(&format!(
-            "INSERT INTO blueprint_generator (id, user_id, status, updated_at) VALUES \
-             ('{stuck}', '{}', 'generating', '2032-05-05T09:00:00.000Z'), ('{fresh}', '{}', 'generating', '2032-05-05T09:58:00.000Z')",
-            signed.user_id, signed.user_id
+            "UPDATE blueprint_generator SET status = 'generating', updated_at = CASE id WHEN '{stuck}' THEN '2032-05-05T09:00:00.000Z' ELSE '2032-05-05T09:58:00.000Z' END WHERE id IN ('{stuck}', '{running}')"
         ))
         .unwrap();
     // 2032-05-05T10:00:00Z.
-    stack.trigger_cron("*/5 * * * *", 1_967_364_000_000).unwrap();
-    let rows = stack.d1_execute(&format!("SELECT id, status FROM blueprint_generator WHERE id IN ('{stuck}', '{fresh}') ORDER BY id = '{stuck}' DESC")).unwrap();
-    let results = &rows[0]["results"];
-    assert_eq!(results[0]["id"], stuck.as_str());
-    assert_eq!(results[0]["status"], "error", "{rows}");
-    assert_eq!(results[1]["status"], "generating", "{rows}");
+    let outcome = stack.trigger_cron("*/5 * * * *", 1_967_364_000_000).unwrap();
+    assert_eq!(outcome["scheduledTime"], "2032-05-05T10:00:00.000Z");
+    assert_eq!(outcome["jobs"][0]["status"], "succeeded", "{outcome}");
+    assert_eq!(client.get(&format!("/api/blueprint/{stuck}")).json()["status"], "error", "the owner can start again");
+    assert_eq!(client.get(&format!("/api/blueprint/{running}")).json()["status"], "generating");
+}
+
+fn running_a_schedule_now_is_for_admins_and_the_scheduler(stack: &Stack) {
+    let mut user = e2e::client::Client::new(&stack.base_url);
+    user.sign_up("cron-user");
+    let daily = serde_json::json!({ "cron": "17 3 * * *", "scheduledTime": 1_893_456_000_000i64 });
+    user.post("/api/admin/cron/run", &daily).expect_error(403);
+    let mut stranger = e2e::client::Client::new(&stack.base_url);
+    stranger.origin = None;
+    let wrong = stranger.send("POST", "/api/admin/cron/run", &[("authorization", "Bearer not-the-scheduler-token-not-the-token"), ("content-type", "application/json")], Some(daily.to_string().into_bytes()));
+    wrong.expect_error(401);
+    let mut admin = super::admin(stack);
+    let body = admin.post("/api/admin/cron/run", &serde_json::json!({ "cron": "* * * * *" })).expect_error(400);
+    assert_eq!(body["details"][0]["field"], "cron", "{body}");
+    // 2030-01-01: an admin runs the daily job now; it is recorded as a manual run.
+    let reply = admin.post("/api/admin/cron/run", &daily);
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    assert_eq!(reply.json()["jobs"][0]["job"], "prune_expired_sessions");
+    let runs = job_runs(&mut admin, "prune_expired_sessions");
+    assert!(runs.iter().any(|r| r["runKey"] == "2030-01-01T00:00:00.000Z" && r["trigger"] == "manual" && r["status"] == "succeeded"), "{runs:?}");
 }

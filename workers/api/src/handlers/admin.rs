@@ -1,10 +1,11 @@
 //! The admin control plane's operational endpoints: wiring diagnostics and job runs.
 
 use domain::auth::Principal;
+use domain::jobs::RunRequest;
 use domain::messages::QueueMessage;
 use domain::AppError;
 use edge::db::{audit, job_runs};
-use edge::{clock, random, respond, OrInternal, RequestContext};
+use edge::{body, clock, random, respond, OrInternal, RequestContext};
 use serde_json::{json, Value};
 use worker::{Env, Headers, Method, Request, RequestInit, Response};
 
@@ -87,4 +88,40 @@ pub async fn job_runs(req: Request, env: &Env) -> Result<Response, AppError> {
     }
     let runs = job_runs::recent(env, job.as_deref(), limit).await?;
     respond::json(200, &json!({ "jobRuns": runs }))
+}
+
+/// Runs a schedule's jobs now, in the cron worker (over the `CRON` service binding), with the
+/// same lock and once-per-slot rule as the scheduled runs. `principal` is `None` for the local
+/// scheduler (authenticated by `CRON_TRIGGER_TOKEN`).
+pub async fn run_cron(mut req: Request, env: &Env, principal: Option<&Principal>, context: &RequestContext) -> Result<Response, AppError> {
+    let raw = body::read_limited(&mut req, 4 * 1024).await?;
+    let request = RunRequest::parse(&raw)?;
+    let cron = env.service("CRON").or_internal("cron.binding")?;
+    let headers = Headers::new();
+    let _ = headers.set("content-type", "application/json");
+    let _ = headers.set("x-request-id", &context.request_id);
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post).with_headers(headers).with_body(Some(String::from_utf8_lossy(&raw).into_owned().into()));
+    let mut response = cron.fetch("https://cron.internal/internal/run", Some(init)).await.or_internal("cron.fetch")?;
+    let status = response.status_code();
+    let result: Value = response.json().await.or_internal("cron.decode")?;
+    if status != 200 {
+        return Err::<Response, String>(format!("cron answered {status}: {result}")).or_internal("cron.run");
+    }
+    audit::record(
+        env,
+        audit::Entry {
+            actor_id: principal.map(|p| p.user_id.as_str()),
+            actor_kind: if principal.is_some() { "admin" } else { "system" },
+            action: "jobs.run_manual",
+            entity_type: "schedule",
+            entity_id: Some(&request.cron),
+            tenant_id: principal.map(|p| p.tenant_id.as_str()),
+            request_id: Some(&context.request_id),
+            metadata: json!({ "jobs": result["jobs"] }),
+        },
+        clock::now(),
+    )
+    .await;
+    respond::json(200, &result)
 }

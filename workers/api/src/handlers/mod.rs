@@ -2,3 +2,4 @@ pub mod admin;
 pub mod assets;
 pub mod auth;
 pub mod health;
+pub mod blueprints;

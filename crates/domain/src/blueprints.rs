@@ -1,0 +1,134 @@
+//! Blueprint resources: ids, titles, and keyset pagination of a user's list.
+
+use crate::error::{AppError, FieldError};
+use crate::input::{bounded_text, parse_json};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde::Deserialize;
+
+pub const DEFAULT_TITLE: &str = "Untitled blueprint";
+pub const DEFAULT_PAGE: u32 = 20;
+pub const MAX_PAGE: u32 = 100;
+
+/// A blueprint id as it appears in a path. Anything not shaped like one of ours cannot exist,
+/// so it is "not found", exactly like someone else's blueprint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlueprintId(String);
+
+impl BlueprintId {
+    pub fn parse(raw: &str) -> Result<Self, AppError> {
+        let is_uuid = raw.len() == 36
+            && raw.char_indices().all(|(i, c)| if matches!(i, 8 | 13 | 18 | 23) { c == '-' } else { c.is_ascii_hexdigit() });
+        if is_uuid {
+            Ok(BlueprintId(raw.to_ascii_lowercase()))
+        } else {
+            Err(AppError::not_found("Blueprint"))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[derive(Deserialize)]
+struct RawNewBlueprint {
+    title: Option<String>,
+}
+
+/// `POST /api/blueprints {title?}`; an empty body is a blueprint with the default title.
+pub fn parse_new_title(body: &[u8]) -> Result<String, AppError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(DEFAULT_TITLE.to_string());
+    }
+    let raw: RawNewBlueprint = parse_json(body)?;
+    match raw.title.as_deref().map(str::trim) {
+        None | Some("") => Ok(DEFAULT_TITLE.to_string()),
+        Some(title) => Ok(bounded_text("title", title, 1, 200)?),
+    }
+}
+
+/// Where a page starts: after the row with this `(created_at, id)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor {
+    pub created_at: String,
+    pub id: String,
+}
+
+impl Cursor {
+    pub fn encode(&self) -> String {
+        URL_SAFE_NO_PAD.encode(format!("{}|{}", self.created_at, self.id))
+    }
+
+    fn decode(raw: &str) -> Option<Cursor> {
+        let bytes = URL_SAFE_NO_PAD.decode(raw).ok()?;
+        let text = String::from_utf8(bytes).ok()?;
+        let (created_at, id) = text.split_once('|')?;
+        crate::time::Timestamp::parse_iso8601(created_at)?;
+        BlueprintId::parse(id).ok()?;
+        Some(Cursor { created_at: created_at.to_string(), id: id.to_string() })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageRequest {
+    pub limit: u32,
+    pub after: Option<Cursor>,
+}
+
+/// `?limit=1..100&cursor=<opaque>` from the query pairs.
+pub fn parse_page<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Result<PageRequest, AppError> {
+    let mut page = PageRequest { limit: DEFAULT_PAGE, after: None };
+    let mut errors = Vec::new();
+    for (key, value) in pairs {
+        match key {
+            "limit" => match value.parse::<u32>() {
+                Ok(limit) if (1..=MAX_PAGE).contains(&limit) => page.limit = limit,
+                _ => errors.push(FieldError::new("limit", format!("must be an integer from 1 to {MAX_PAGE}"))),
+            },
+            "cursor" if !value.is_empty() => match Cursor::decode(value) {
+                Some(cursor) => page.after = Some(cursor),
+                None => errors.push(FieldError::new("cursor", "is not a cursor this API returned")),
+            },
+            _ => {}
+        }
+    }
+    if errors.is_empty() { Ok(page) } else { Err(AppError::invalid_fields(errors)) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_that_cannot_exist_are_not_found() {
+        assert!(BlueprintId::parse("6f1d3c1e-5b8a-4d44-9a51-0c2f7e9b8d10").is_ok());
+        assert_eq!(BlueprintId::parse("6F1D3C1E-5B8A-4D44-9A51-0C2F7E9B8D10").unwrap().as_str(), "6f1d3c1e-5b8a-4d44-9a51-0c2f7e9b8d10");
+        for bad in ["", "x", "6f1d3c1e5b8a4d449a510c2f7e9b8d10", "6f1d3c1e-5b8a-4d44-9a51-0c2f7e9b8d1g", "../etc/passwd"] {
+            assert_eq!(BlueprintId::parse(bad).unwrap_err().status(), 404, "{bad}");
+        }
+    }
+
+    #[test]
+    fn titles_default_trim_and_limit() {
+        assert_eq!(parse_new_title(b"").unwrap(), DEFAULT_TITLE);
+        assert_eq!(parse_new_title(b"{}").unwrap(), DEFAULT_TITLE);
+        assert_eq!(parse_new_title(br#"{"title":"  Sales onboarding "}"#).unwrap(), "Sales onboarding");
+        let long = format!(r#"{{"title":"{}"}}"#, "x".repeat(201));
+        assert_eq!(parse_new_title(long.as_bytes()).unwrap_err().details.unwrap()[0]["field"], "title");
+        assert_eq!(parse_new_title(br#"{"title":7}"#).unwrap_err().details.unwrap()[0]["field"], "title");
+    }
+
+    #[test]
+    fn pages_parse_and_cursors_round_trip() {
+        let cursor = Cursor { created_at: "2026-11-22T18:40:58.123Z".into(), id: "6f1d3c1e-5b8a-4d44-9a51-0c2f7e9b8d10".into() };
+        let encoded = cursor.encode();
+        let page = parse_page([("limit", "5"), ("cursor", encoded.as_str())].into_iter()).unwrap();
+        assert_eq!(page, PageRequest { limit: 5, after: Some(cursor) });
+        assert_eq!(parse_page(std::iter::empty()).unwrap().limit, DEFAULT_PAGE);
+        let error = parse_page([("limit", "0"), ("cursor", "garbage")].into_iter()).unwrap_err();
+        let fields: Vec<_> = error.details.unwrap().as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap().to_string()).collect();
+        assert_eq!(fields, ["limit", "cursor"]);
+        assert!(parse_page([("limit", "101")].into_iter()).is_err());
+    }
+}

@@ -1,0 +1,60 @@
+//! Blueprint resources: create, list (paginated), read, delete. Owner-scoped throughout.
+
+use domain::auth::Principal;
+use domain::blueprints::{parse_new_title, parse_page, BlueprintId};
+use domain::input::DEFAULT_BODY_LIMIT;
+use domain::AppError;
+use edge::db::{audit, blueprints};
+use edge::{body, clock, random, respond, OrInternal, RequestContext};
+use serde_json::json;
+use worker::{Env, Request, Response};
+
+pub async fn create(mut req: Request, env: &Env, principal: &Principal, context: &RequestContext) -> Result<Response, AppError> {
+    let raw = body::read_limited(&mut req, DEFAULT_BODY_LIMIT).await?;
+    let title = parse_new_title(&raw)?;
+    let id = random::uuid_v4();
+    let blueprint = blueprints::create(env, &principal.user_id, &id, &title, clock::now()).await?;
+    record(env, principal, context, "blueprint.create", &id).await;
+    respond::json(201, &blueprint.to_json())
+}
+
+pub async fn list(req: Request, env: &Env, principal: &Principal) -> Result<Response, AppError> {
+    let url = req.url().or_internal("url")?;
+    let pairs: Vec<(String, String)> = url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    let page = parse_page(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
+    let (items, next_cursor) = blueprints::list(env, &principal.user_id, &page).await?;
+    respond::json(200, &json!({ "blueprints": items, "nextCursor": next_cursor }))
+}
+
+pub async fn get(env: &Env, principal: &Principal, id: &str) -> Result<Response, AppError> {
+    let id = BlueprintId::parse(id)?;
+    let blueprint = blueprints::get(env, &principal.user_id, &id).await?;
+    respond::json(200, &blueprint.to_json())
+}
+
+pub async fn delete(env: &Env, principal: &Principal, id: &str, context: &RequestContext) -> Result<Response, AppError> {
+    let id = BlueprintId::parse(id)?;
+    if !blueprints::delete(env, &principal.user_id, &id).await? {
+        return Err(AppError::not_found("Blueprint"));
+    }
+    record(env, principal, context, "blueprint.delete", id.as_str()).await;
+    Ok(Response::empty().or_internal("response")?.with_status(204))
+}
+
+async fn record(env: &Env, principal: &Principal, context: &RequestContext, action: &str, id: &str) {
+    audit::record(
+        env,
+        audit::Entry {
+            actor_id: Some(&principal.user_id),
+            actor_kind: if principal.is_admin() { "admin" } else { "user" },
+            action,
+            entity_type: "blueprint",
+            entity_id: Some(id),
+            tenant_id: Some(&principal.tenant_id),
+            request_id: Some(&context.request_id),
+            metadata: json!({}),
+        },
+        clock::now(),
+    )
+    .await;
+}
