@@ -3,14 +3,18 @@
 //! Everything here is deterministic given its inputs (time and randomness are passed in), so it
 //! is tested natively with plain `cargo test`.
 
+pub mod answers;
 pub mod auth;
 pub mod blueprints;
 pub mod error;
 pub mod http;
 pub mod input;
 pub mod jobs;
+pub mod llm;
 pub mod messages;
+pub mod questions;
 pub mod rate_limit;
+pub mod static_answers;
 pub mod time;
 
 pub use error::{AppError, ErrorKind, FieldError};

@@ -21,6 +21,7 @@ pub enum Route {
     CreateBlueprint,
     GetBlueprint(String),
     DeleteBlueprint(String),
+    PatchStaticAnswers(String),
 }
 
 enum Access {
@@ -40,7 +41,8 @@ impl Route {
             | Route::ListBlueprints
             | Route::CreateBlueprint
             | Route::GetBlueprint(_)
-            | Route::DeleteBlueprint(_) => Access::Session,
+            | Route::DeleteBlueprint(_)
+            | Route::PatchStaticAnswers(_) => Access::Session,
             Route::AdminDiagnostics | Route::AdminQueueProbe | Route::AdminJobRuns => Access::Admin,
             Route::AdminCronRun => Access::AdminOrScheduler,
         }
@@ -49,6 +51,7 @@ impl Route {
 
 const GET: &[&str] = &["GET"];
 const POST: &[&str] = &["POST"];
+const PATCH: &[&str] = &["PATCH"];
 const GET_POST: &[&str] = &["GET", "POST"];
 const GET_DELETE: &[&str] = &["GET", "DELETE"];
 
@@ -73,6 +76,7 @@ pub fn resolve(method: &Method, path: &str) -> Result<Route, AppError> {
             Method::Post => Ok(Route::CreateBlueprint),
             _ => Err(AppError::method_not_allowed(GET_POST)),
         },
+        ["blueprints", id, "static-answers"] => only(PATCH, Method::Patch, Route::PatchStaticAnswers(id.to_string())),
         // Seed 000's read path is singular; the plural one is its REST twin.
         ["blueprint", id] => only(GET, Method::Get, Route::GetBlueprint(id.to_string())),
         ["blueprints", id] => match method {
@@ -112,6 +116,7 @@ pub async fn dispatch(route: Route, req: Request, env: &Env, context: &RequestCo
         (Route::CreateBlueprint, Some(principal)) => blueprints::create(req, env, &principal, context).await,
         (Route::GetBlueprint(id), Some(principal)) => blueprints::get(env, &principal, &id).await,
         (Route::DeleteBlueprint(id), Some(principal)) => blueprints::delete(env, &principal, &id, context).await,
+        (Route::PatchStaticAnswers(id), Some(principal)) => blueprints::patch_static_answers(req, env, &principal, &id).await,
         _ => Err(AppError::unauthorized()),
     }
 }

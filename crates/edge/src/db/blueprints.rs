@@ -119,6 +119,56 @@ pub async fn delete(env: &Env, owner: &str, id: &BlueprintId) -> Result<bool, Ap
     Ok(deleted == 1)
 }
 
+/// What an autosave answers: the merged answers and when they were saved.
+#[derive(Debug, Deserialize)]
+pub struct Saved {
+    pub answers: String,
+    pub updated_at: String,
+}
+
+/// Merges `patch` (an RFC 7396 merge patch) into one JSON column in a single statement, so
+/// concurrent autosaves of different fields never lose each other's writes. Refused (409)
+/// while a generation is running: its inputs are being read.
+pub async fn merge_answers(env: &Env, owner: &str, id: &BlueprintId, column: AnswerColumn, patch: &Value) -> Result<Saved, AppError> {
+    let db = database(env)?;
+    let column = column.name();
+    let saved: Option<Saved> = first(
+        statement(
+            &db,
+            &format!(
+                "UPDATE blueprint_generator SET {column} = json_patch({column}, ?3), updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
+                 WHERE id = ?1 AND user_id = ?2 AND status != 'generating' RETURNING {column} AS answers, updated_at"
+            ),
+            &[text(id.as_str()), text(owner), text(&patch.to_string())],
+        )?,
+        "blueprints.merge_answers",
+    )
+    .await?;
+    match saved {
+        Some(saved) => Ok(saved),
+        None => {
+            // Missing (or not the owner's) and busy generating answer differently.
+            get(env, owner, id).await?;
+            Err(AppError::conflict("A generation is running for this blueprint; try again when it finishes"))
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum AnswerColumn {
+    Static,
+    Dynamic,
+}
+
+impl AnswerColumn {
+    fn name(self) -> &'static str {
+        match self {
+            AnswerColumn::Static => "static_answers",
+            AnswerColumn::Dynamic => "dynamic_answers",
+        }
+    }
+}
+
 /// Moves generations that have not progressed since `cutoff` to `error`, so their owners can
 /// start again. Answers how many were recovered.
 pub async fn fail_stale_generations(env: &Env, cutoff: Timestamp) -> Result<usize, AppError> {

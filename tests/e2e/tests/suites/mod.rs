@@ -1,3 +1,4 @@
+pub mod answers;
 pub mod auth;
 pub mod blueprints;
 pub mod security;
@@ -25,7 +26,9 @@ pub fn admin(stack: &Stack) -> Client {
 
 /// Tests that need the stack to themselves (they write to D1 from outside it).
 pub fn exclusive() -> Vec<(&'static str, fn(&Stack))> {
-    wiring::exclusive()
+    let mut tests = wiring::exclusive();
+    tests.extend(answers::exclusive());
+    tests
 }
 
 pub fn all() -> Vec<(&'static str, fn(&Stack))> {
@@ -33,6 +36,7 @@ pub fn all() -> Vec<(&'static str, fn(&Stack))> {
     tests.extend(auth::tests());
     tests.extend(security::tests());
     tests.extend(blueprints::tests());
+    tests.extend(answers::tests());
     tests.extend(wiring::tests());
     tests
 }

@@ -3,7 +3,9 @@
 use domain::auth::Principal;
 use domain::blueprints::{parse_new_title, parse_page, BlueprintId};
 use domain::input::DEFAULT_BODY_LIMIT;
+use domain::static_answers;
 use domain::AppError;
+use edge::db::blueprints::AnswerColumn;
 use edge::db::{audit, blueprints};
 use edge::{body, clock, random, respond, OrInternal, RequestContext};
 use serde_json::json;
@@ -39,6 +41,21 @@ pub async fn delete(env: &Env, principal: &Principal, id: &str, context: &Reques
     }
     record(env, principal, context, "blueprint.delete", id.as_str()).await;
     Ok(Response::empty().or_internal("response")?.with_status(204))
+}
+
+/// Autosave of the five static questions: merges the fields sent, answers the saved answers,
+/// whether they are complete (and what is missing), and `updated_at`.
+pub async fn patch_static_answers(mut req: Request, env: &Env, principal: &Principal, id: &str) -> Result<Response, AppError> {
+    let id = BlueprintId::parse(id)?;
+    let raw = body::read_limited(&mut req, DEFAULT_BODY_LIMIT).await?;
+    let patch = static_answers::parse_patch(&raw)?;
+    let saved = blueprints::merge_answers(env, &principal.user_id, &id, AnswerColumn::Static, &patch).await?;
+    let answers: serde_json::Value = serde_json::from_str(&saved.answers).or_internal("static_answers.decode")?;
+    let missing: Vec<String> = match static_answers::complete(&answers) {
+        Ok(_) => Vec::new(),
+        Err(errors) => errors.into_iter().map(|e| e.field).collect(),
+    };
+    respond::json(200, &json!({ "static_answers": answers, "complete": missing.is_empty(), "missing": missing, "updated_at": saved.updated_at }))
 }
 
 async fn record(env: &Env, principal: &Principal, context: &RequestContext, action: &str, id: &str) {

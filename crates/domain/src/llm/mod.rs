@@ -1,0 +1,1 @@
+//! Reading what a model answered: JSON extraction and repair (`extract`).
