@@ -12,6 +12,8 @@ pub mod input;
 pub mod jobs;
 pub mod llm;
 pub mod messages;
+pub mod prompts;
+pub mod providers;
 pub mod questions;
 pub mod rate_limit;
 pub mod static_answers;

@@ -1,0 +1,520 @@
+//! Seed 000's dynamic questions (`DynamicQuestion`): the follow-ups a model writes from the
+//! static answers. A model's list is normalised into a form the UI can always render (known
+//! types, usable options, sane scales, our own ids); when the model fails, curated questions
+//! built from the user's answers take its place.
+
+use crate::static_answers::{Modality, StaticAnswers};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+
+/// More than this is a survey, not a follow-up.
+pub const MAX_QUESTIONS: usize = 30;
+pub const DEFAULT_SECTION: &str = "General";
+pub const DEFAULT_SCALE_MIN: f64 = 1.0;
+pub const DEFAULT_SCALE_MAX: f64 = 5.0;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuestionType {
+    ShortText,
+    LongText,
+    Select,
+    MultiSelect,
+    Scale,
+    Date,
+}
+
+impl QuestionType {
+    pub const ALL: [QuestionType; 6] =
+        [QuestionType::ShortText, QuestionType::LongText, QuestionType::Select, QuestionType::MultiSelect, QuestionType::Scale, QuestionType::Date];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuestionType::ShortText => "short_text",
+            QuestionType::LongText => "long_text",
+            QuestionType::Select => "select",
+            QuestionType::MultiSelect => "multi_select",
+            QuestionType::Scale => "scale",
+            QuestionType::Date => "date",
+        }
+    }
+
+    /// A type as a model may spell it: our names, or the obvious names of the same control
+    /// (`dropdown`, `textarea`, `Multi-Select`…).
+    pub fn parse_lenient(raw: &str) -> Option<Self> {
+        let name: String = raw.trim().to_ascii_lowercase().chars().map(|c| if c == '-' || c == ' ' { '_' } else { c }).collect();
+        let kind = match name.as_str() {
+            "short_text" | "text" => QuestionType::ShortText,
+            "long_text" | "textarea" | "paragraph" => QuestionType::LongText,
+            "select" | "dropdown" | "radio" | "single_select" => QuestionType::Select,
+            "multi_select" | "multiselect" | "checkbox" | "checkboxes" => QuestionType::MultiSelect,
+            "scale" | "rating" | "likert" => QuestionType::Scale,
+            "date" => QuestionType::Date,
+            _ => return None,
+        };
+        Some(kind)
+    }
+
+    pub fn has_options(self) -> bool {
+        matches!(self, QuestionType::Select | QuestionType::MultiSelect)
+    }
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct DynamicQuestion {
+    pub id: String,
+    pub section: String,
+    #[serde(rename = "type")]
+    pub kind: QuestionType,
+    pub label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<Vec<String>>,
+    #[serde(default = "required_by_default")]
+    pub required: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub placeholder: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help_text: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+}
+
+fn required_by_default() -> bool {
+    true
+}
+
+impl DynamicQuestion {
+    /// The bounds a scale answer must lie in (the defaults when a question carries none).
+    pub fn scale_bounds(&self) -> (f64, f64) {
+        (self.min.unwrap_or(DEFAULT_SCALE_MIN), self.max.unwrap_or(DEFAULT_SCALE_MAX))
+    }
+
+    /// The id of the question at `index` (0-based) in a normalised list.
+    pub fn id_for(index: usize) -> String {
+        format!("dq_{:03}", index + 1)
+    }
+}
+
+/// A model's questions in a form the UI can always render. Accepts a list, or an object with
+/// `questions`, `dynamicQuestions` or `dynamic_questions`; items that cannot be made usable
+/// are dropped rather than guessed at. Ids are ours (`dq_001`, …), so they are unique and
+/// stable however the model numbered them.
+pub fn normalise_questions(value: &Value) -> Result<Vec<DynamicQuestion>, String> {
+    let items = question_list(value).ok_or_else(|| "expected a list of questions or an object with `questions`".to_string())?;
+    let questions: Vec<DynamicQuestion> = items
+        .iter()
+        .filter_map(Value::as_object)
+        .filter_map(normalise_question)
+        .take(MAX_QUESTIONS)
+        .enumerate()
+        .map(|(index, question)| DynamicQuestion { id: DynamicQuestion::id_for(index), ..question })
+        .collect();
+    if questions.is_empty() {
+        return Err(format!("none of the {} questions is usable", items.len()));
+    }
+    Ok(questions)
+}
+
+fn question_list(value: &Value) -> Option<&Vec<Value>> {
+    match value {
+        Value::Array(items) => Some(items),
+        Value::Object(object) => ["questions", "dynamicQuestions", "dynamic_questions"].iter().find_map(|key| object.get(*key)?.as_array()),
+        _ => None,
+    }
+}
+
+/// One item, or `None` when it cannot be shown as asked. The id is assigned by the caller.
+fn normalise_question(item: &Map<String, Value>) -> Option<DynamicQuestion> {
+    let label = trimmed(item.get("label"))?;
+    let kind = QuestionType::parse_lenient(item.get("type")?.as_str()?)?;
+    let options = if kind.has_options() {
+        let options = clean_options(item.get("options").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default());
+        if options.len() < 2 {
+            return None;
+        }
+        Some(options)
+    } else {
+        None
+    };
+    let (min, max) = if kind == QuestionType::Scale {
+        let (min, max) = scale_bounds(item.get("min").and_then(Value::as_f64), item.get("max").and_then(Value::as_f64));
+        (Some(min), Some(max))
+    } else {
+        (None, None)
+    };
+    Some(DynamicQuestion {
+        id: String::new(),
+        section: trimmed(item.get("section")).unwrap_or_else(|| DEFAULT_SECTION.to_string()),
+        kind,
+        label,
+        options,
+        required: item.get("required").and_then(Value::as_bool).unwrap_or(true),
+        placeholder: trimmed(item.get("placeholder")),
+        help_text: trimmed(item.get("helpText").or_else(|| item.get("help_text"))),
+        min,
+        max,
+    })
+}
+
+/// Text with its ends trimmed, or `None` when there is none.
+fn trimmed(value: Option<&Value>) -> Option<String> {
+    let text = value?.as_str()?.trim();
+    (!text.is_empty()).then(|| text.to_string())
+}
+
+/// Options as a user can pick them: text only, trimmed, no blanks, and no two that differ only
+/// in case (an answer is matched against them exactly, so near-twins would confuse).
+fn clean_options(raw: &[Value]) -> Vec<String> {
+    let mut options: Vec<String> = Vec::new();
+    for option in raw.iter().filter_map(|o| trimmed(Some(o))) {
+        if !options.iter().any(|kept| kept.to_lowercase() == option.to_lowercase()) {
+            options.push(option);
+        }
+    }
+    options
+}
+
+/// A scale runs low to high: bounds given the wrong way round are swapped; a scale with no
+/// range (or a missing or non-numeric bound that leaves none) gets the default 1..5.
+fn scale_bounds(min: Option<f64>, max: Option<f64>) -> (f64, f64) {
+    let (min, max) = (min.unwrap_or(DEFAULT_SCALE_MIN), max.unwrap_or(DEFAULT_SCALE_MAX));
+    if min < max {
+        (min, max)
+    } else if min > max {
+        (max, min)
+    } else {
+        (DEFAULT_SCALE_MIN, DEFAULT_SCALE_MAX)
+    }
+}
+
+/// The JSON Schema of `{"questions": [DynamicQuestion…]}` for Ollama's `format` and
+/// OpenRouter's `response_format.json_schema.schema`. It stays inside the subset strict
+/// structured outputs accept: every property is required and closed (`additionalProperties:
+/// false`), optional fields are nullable instead of absent, and there are no `$schema`,
+/// `minItems` or `maxItems` keywords (some providers reject them). The limits that schema
+/// cannot carry are enforced by `normalise_questions`.
+pub fn questions_json_schema() -> Value {
+    let types: Vec<&str> = QuestionType::ALL.iter().map(|t| t.as_str()).collect();
+    let nullable = |kind: &str, description: &str| json!({ "type": [kind, "null"], "description": description });
+    let question = json!({
+        "type": "object",
+        "properties": {
+            "id": { "type": "string", "description": "A short id, unique in the list." },
+            "section": { "type": "string", "description": "A short heading that groups related questions." },
+            "type": { "type": "string", "enum": types },
+            "label": { "type": "string", "description": "The question, as the user reads it." },
+            "options": {
+                "type": ["array", "null"],
+                "items": { "type": "string" },
+                "description": "At least two choices for select and multi_select; null otherwise."
+            },
+            "required": { "type": "boolean" },
+            "placeholder": nullable("string", "Example answer shown in an empty field, or null."),
+            "helpText": nullable("string", "One sentence on why the question matters, or null."),
+            "min": nullable("number", "The lowest value of a scale; null for other types."),
+            "max": nullable("number", "The highest value of a scale; null for other types.")
+        },
+        "required": ["id", "section", "type", "label", "options", "required", "placeholder", "helpText", "min", "max"],
+        "additionalProperties": false
+    });
+    json!({
+        "type": "object",
+        "properties": { "questions": { "type": "array", "items": question } },
+        "required": ["questions"],
+        "additionalProperties": false
+    })
+}
+
+/// Curated questions built from the user's own answers, used when no model produced usable
+/// ones. Deterministic, and already in normalised form.
+pub fn fallback_questions(answers: &StaticAnswers) -> Vec<DynamicQuestion> {
+    let audience = Some(answers.audience.trim()).filter(|a| !a.is_empty()).unwrap_or("the learners");
+    let goals = clean_options(&answers.goals.iter().map(|g| Value::from(g.as_str())).collect::<Vec<_>>());
+    let languages = clean_options(&answers.languages.iter().map(|l| Value::from(l.as_str())).collect::<Vec<_>>());
+
+    let mut questions = vec![
+        text(
+            "Learners",
+            QuestionType::LongText,
+            &format!("What should {audience} already know or be able to do before starting?"),
+            Some("e.g. Comfortable with spreadsheets; knows the basic terminology"),
+        ),
+        DynamicQuestion {
+            help_text: Some("1 = new to the subject, 5 = could teach it.".to_string()),
+            min: Some(DEFAULT_SCALE_MIN),
+            max: Some(DEFAULT_SCALE_MAX),
+            ..text("Learners", QuestionType::Scale, "How would you rate the learners' current proficiency in this subject?", None)
+        },
+    ];
+    questions.push(match goals.as_slice() {
+        [] => text("Goals", QuestionType::LongText, "What is the single most important outcome of this course?", None),
+        [only] => text("Goals", QuestionType::LongText, &format!("How will you know that \"{only}\" has been achieved?"), Some("e.g. A measurable result or behaviour")),
+        _ => choice("Goals", QuestionType::Select, "Which goal matters most if time runs short?", goals.clone()),
+    });
+    questions.push(text("Goals", QuestionType::LongText, "What should learners be able to do differently after the course?", None));
+    questions.push(choice(
+        "Assessment",
+        QuestionType::MultiSelect,
+        "Which assessment styles would you like the course to use?",
+        ["Quizzes", "Practical exercises", "Projects", "Peer review", "Reflective writing", "Presentations"].map(String::from).to_vec(),
+    ));
+    questions.push(choice(
+        "Assessment",
+        QuestionType::Select,
+        "What balance of theory and hands-on practice do you want?",
+        ["Mostly theory", "Balanced", "Mostly practice"].map(String::from).to_vec(),
+    ));
+    questions.push(DynamicQuestion { required: false, ..text("Delivery", QuestionType::Date, "When should the course start?", None) });
+    questions.push(DynamicQuestion {
+        required: false,
+        ..text("Delivery", QuestionType::LongText, &delivery_label(answers), Some("e.g. Sessions only on Tuesdays; no video calls; screen-reader users"))
+    });
+    if languages.len() >= 2 {
+        questions.push(choice("Delivery", QuestionType::Select, "Which language should the main materials be written in?", languages));
+    }
+    questions.push(DynamicQuestion {
+        required: false,
+        ..text("Resources", QuestionType::LongText, "Are there existing materials or subject-matter experts the course can draw on?", None)
+    });
+    questions.into_iter().enumerate().map(|(index, question)| DynamicQuestion { id: DynamicQuestion::id_for(index), ..question }).collect()
+}
+
+/// "You mentioned 4 weeks, delivered online, on a low budget. …" from the stated constraints.
+fn delivery_label(answers: &StaticAnswers) -> String {
+    let constraints = &answers.constraints;
+    let mut stated: Vec<String> = Some(constraints.time.trim()).filter(|t| !t.is_empty()).map(str::to_string).into_iter().collect();
+    if let Some(modality) = constraints.modality {
+        stated.push(match modality {
+            Modality::Online => "delivered online".to_string(),
+            Modality::InPerson => "delivered in person".to_string(),
+            Modality::Blended => "blended (online and in person)".to_string(),
+        });
+    }
+    if let Some(budget) = constraints.budget.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
+        stated.push(format!("a {budget} budget"));
+    }
+    let question = "about delivery should the plan work around (fixed dates, tools, accessibility)?";
+    if stated.is_empty() {
+        format!("What {question}")
+    } else {
+        format!("You mentioned {}. What else {question}", stated.join(", "))
+    }
+}
+
+fn text(section: &str, kind: QuestionType, label: &str, placeholder: Option<&str>) -> DynamicQuestion {
+    DynamicQuestion {
+        id: String::new(),
+        section: section.to_string(),
+        kind,
+        label: label.trim().to_string(),
+        options: None,
+        required: true,
+        placeholder: placeholder.map(str::to_string),
+        help_text: None,
+        min: None,
+        max: None,
+    }
+}
+
+fn choice(section: &str, kind: QuestionType, label: &str, options: Vec<String>) -> DynamicQuestion {
+    DynamicQuestion { options: Some(options), ..text(section, kind, label, None) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::static_answers::Constraints;
+
+    fn answers(goals: &[&str], languages: &[&str], modality: Option<Modality>) -> StaticAnswers {
+        StaticAnswers {
+            audience: "Frontline sales reps".into(),
+            goals: goals.iter().map(|g| g.to_string()).collect(),
+            constraints: Constraints { time: "4 weeks".into(), budget: Some("low".into()), modality },
+            context: "B2B SaaS".into(),
+            languages: languages.iter().map(|l| l.to_string()).collect(),
+        }
+    }
+
+    fn one(item: Value) -> Option<DynamicQuestion> {
+        normalise_questions(&json!([item])).ok().map(|mut q| q.remove(0))
+    }
+
+    #[test]
+    fn the_wire_format_is_camel_case_with_type_and_without_absent_fields() {
+        let question = DynamicQuestion { help_text: Some("Why".into()), ..text("S", QuestionType::ShortText, "Name?", None) };
+        let wire = serde_json::to_value(&question).unwrap();
+        assert_eq!(wire, json!({"id": "", "section": "S", "type": "short_text", "label": "Name?", "required": true, "helpText": "Why"}));
+        let read: DynamicQuestion = serde_json::from_value(json!({"id": "q", "section": "S", "type": "date", "label": "When?"})).unwrap();
+        assert!(read.required);
+    }
+
+    #[test]
+    fn accepts_a_list_or_an_object_holding_one() {
+        let item = json!({"type": "text", "label": "Name?"});
+        for wrapped in [json!([item]), json!({"questions": [item]}), json!({"dynamicQuestions": [item]}), json!({"dynamic_questions": [item]})] {
+            assert_eq!(normalise_questions(&wrapped).unwrap().len(), 1, "{wrapped}");
+        }
+        assert!(normalise_questions(&json!({"other": [item]})).is_err());
+        assert!(normalise_questions(&json!("questions")).is_err());
+    }
+
+    #[test]
+    fn text_is_trimmed_and_defaults_filled() {
+        let question = one(json!({"type": "short_text", "label": "  Name?  ", "section": "  ", "placeholder": " e.g. Ada ", "helpText": "  ", "required": false})).unwrap();
+        assert_eq!(question.label, "Name?");
+        assert_eq!(question.section, DEFAULT_SECTION);
+        assert_eq!(question.placeholder.as_deref(), Some("e.g. Ada"));
+        assert_eq!(question.help_text, None);
+        assert!(!question.required);
+        assert!(one(json!({"type": "date", "label": "When?", "required": "no"})).unwrap().required);
+    }
+
+    #[test]
+    fn items_without_a_label_or_a_known_type_are_dropped() {
+        assert!(one(json!({"type": "short_text", "label": "   "})).is_none());
+        assert!(one(json!({"type": "short_text"})).is_none());
+        assert!(one(json!({"type": "file_upload", "label": "CV?"})).is_none());
+        assert!(one(json!({"label": "No type?"})).is_none());
+        assert!(one(json!("just text")).is_none());
+    }
+
+    #[test]
+    fn type_aliases_are_understood() {
+        let cases = [
+            ("text", QuestionType::ShortText),
+            ("textarea", QuestionType::LongText),
+            ("Paragraph", QuestionType::LongText),
+            ("dropdown", QuestionType::Select),
+            ("radio", QuestionType::Select),
+            ("single-select", QuestionType::Select),
+            ("checkbox", QuestionType::MultiSelect),
+            ("checkboxes", QuestionType::MultiSelect),
+            ("multiselect", QuestionType::MultiSelect),
+            ("Multi Select", QuestionType::MultiSelect),
+            ("rating", QuestionType::Scale),
+            ("likert", QuestionType::Scale),
+        ];
+        for (alias, kind) in cases {
+            let question = one(json!({"type": alias, "label": "Q?", "options": ["a", "b"]})).unwrap();
+            assert_eq!(question.kind, kind, "{alias}");
+        }
+    }
+
+    #[test]
+    fn options_are_cleaned_and_kept_only_where_they_mean_something() {
+        let question = one(json!({"type": "select", "label": "Q?", "options": [" Yes ", "yes", "", "No", 3, "No"]})).unwrap();
+        assert_eq!(question.options, Some(vec!["Yes".to_string(), "No".to_string()]));
+        assert!(one(json!({"type": "multi_select", "label": "Q?", "options": ["only", " only "]})).is_none());
+        assert!(one(json!({"type": "select", "label": "Q?"})).is_none());
+        assert_eq!(one(json!({"type": "short_text", "label": "Q?", "options": ["a", "b"], "min": 1})).unwrap().options, None);
+    }
+
+    #[test]
+    fn scales_get_a_usable_range_and_other_types_none() {
+        let bounds = |item: Value| {
+            let q = one(item).unwrap();
+            (q.min, q.max)
+        };
+        assert_eq!(bounds(json!({"type": "scale", "label": "Q?"})), (Some(1.0), Some(5.0)));
+        assert_eq!(bounds(json!({"type": "scale", "label": "Q?", "min": 0, "max": 10})), (Some(0.0), Some(10.0)));
+        assert_eq!(bounds(json!({"type": "scale", "label": "Q?", "min": 10, "max": 0})), (Some(0.0), Some(10.0)));
+        assert_eq!(bounds(json!({"type": "scale", "label": "Q?", "min": 3, "max": 3})), (Some(1.0), Some(5.0)));
+        assert_eq!(bounds(json!({"type": "scale", "label": "Q?", "min": "1", "max": 7})), (Some(1.0), Some(7.0)));
+        assert_eq!(bounds(json!({"type": "long_text", "label": "Q?", "min": 1, "max": 3})), (None, None));
+    }
+
+    #[test]
+    fn ids_are_reassigned_in_order_and_the_list_is_capped() {
+        let items: Vec<Value> = (0..40).map(|i| json!({"id": "same", "type": "short_text", "label": format!("Q{i}?")})).collect();
+        let questions = normalise_questions(&Value::from(items)).unwrap();
+        assert_eq!(questions.len(), MAX_QUESTIONS);
+        assert_eq!(questions[0].id, "dq_001");
+        assert_eq!(questions[29].id, "dq_030");
+        assert_eq!(questions[29].label, "Q29?");
+        let mixed = normalise_questions(&json!([{"type": "bogus", "label": "x"}, {"type": "date", "label": "When?"}])).unwrap();
+        assert_eq!(mixed[0].id, "dq_001");
+    }
+
+    #[test]
+    fn nothing_usable_is_an_error() {
+        assert!(normalise_questions(&json!([])).is_err());
+        assert!(normalise_questions(&json!({"questions": [{"type": "select", "label": "Q?", "options": ["a"]}]})).is_err());
+    }
+
+    #[test]
+    fn the_schema_is_closed_and_lists_every_type() {
+        let schema = questions_json_schema();
+        assert_eq!(schema["required"], json!(["questions"]));
+        let item = &schema["properties"]["questions"]["items"];
+        assert_eq!(item["additionalProperties"], json!(false));
+        assert_eq!(item["properties"]["type"]["enum"], json!(["short_text", "long_text", "select", "multi_select", "scale", "date"]));
+        let properties: Vec<&String> = item["properties"].as_object().unwrap().keys().collect();
+        let mut required: Vec<&str> = item["required"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+        required.sort_unstable();
+        assert_eq!(properties, required);
+    }
+
+    #[test]
+    fn what_the_schema_allows_normalises() {
+        let strict_shaped = json!({"questions": [
+            {"id": "x", "section": "S", "type": "multi_select", "label": "Q?", "options": ["a", "b"], "required": true, "placeholder": null, "helpText": null, "min": null, "max": null},
+            {"id": "y", "section": "S", "type": "scale", "label": "R?", "options": null, "required": false, "placeholder": null, "helpText": "h", "min": 1, "max": 10}
+        ]});
+        let questions = normalise_questions(&strict_shaped).unwrap();
+        assert_eq!(questions[0].placeholder, None);
+        assert_eq!(questions[1].max, Some(10.0));
+    }
+
+    #[test]
+    fn fallback_questions_come_from_the_answers_and_are_already_normal() {
+        for case in [
+            answers(&["Know the tiers", "Quote faster", " quote faster "], &["en-US"], Some(Modality::Blended)),
+            answers(&["Know the tiers"], &["en-US", "fr-FR"], None),
+            answers(&["Know the tiers", "know the tiers"], &["en-US"], Some(Modality::InPerson)),
+        ] {
+            let questions = fallback_questions(&case);
+            assert!((8..=12).contains(&questions.len()), "{}", questions.len());
+            let again = normalise_questions(&serde_json::to_value(&questions).unwrap()).unwrap();
+            assert_eq!(again, questions);
+            assert_eq!(fallback_questions(&case), questions);
+            assert!(questions[0].label.contains("Frontline sales reps"));
+            assert!(questions.iter().any(|q| q.label.contains("4 weeks")));
+        }
+    }
+
+    #[test]
+    fn fallback_questions_survive_blank_answers() {
+        let blank = StaticAnswers {
+            audience: " ".into(),
+            goals: vec![],
+            constraints: Constraints { time: "".into(), budget: Some(" ".into()), modality: None },
+            context: "".into(),
+            languages: vec![],
+        };
+        let questions = fallback_questions(&blank);
+        assert!((8..=12).contains(&questions.len()));
+        assert_eq!(normalise_questions(&serde_json::to_value(&questions).unwrap()).unwrap(), questions);
+        assert!(questions[0].label.contains("the learners"));
+        assert!(questions.iter().all(|q| !q.label.contains("mentioned")));
+    }
+
+    #[test]
+    fn fallback_questions_ask_which_goal_matters_only_when_there_is_a_choice() {
+        let several = fallback_questions(&answers(&["Know the tiers", "Quote faster"], &["en-US"], Some(Modality::Online)));
+        let goal = several.iter().find(|q| q.section == "Goals" && q.kind == QuestionType::Select).unwrap();
+        assert_eq!(goal.options, Some(vec!["Know the tiers".to_string(), "Quote faster".to_string()]));
+        assert!(several.iter().any(|q| q.label.contains("delivered online") && q.label.contains("a low budget")));
+
+        let single = fallback_questions(&answers(&["Know the tiers"], &["en-US"], None));
+        assert!(!single.iter().any(|q| q.section == "Goals" && q.kind == QuestionType::Select));
+        assert!(single.iter().any(|q| q.label.contains("\"Know the tiers\"")));
+        assert!(!single.iter().any(|q| q.label.contains("language")));
+
+        let bilingual = fallback_questions(&answers(&["Know the tiers"], &["en-US", "fr-FR"], None));
+        let language = bilingual.iter().find(|q| q.label.contains("language")).unwrap();
+        assert_eq!(language.options, Some(vec!["en-US".to_string(), "fr-FR".to_string()]));
+    }
+}

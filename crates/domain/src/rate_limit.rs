@@ -27,6 +27,11 @@ pub fn limiter_name(scope: &str, parts: &[&str]) -> String {
     format!("{scope}:{hex}")
 }
 
+/// Seed 000's generation limits, per user + IP over 10 minutes.
+pub const GENERATE_QUESTIONS: RateRule = RateRule { limit: 100, window_secs: 10 * 60 };
+pub const GENERATE_DYNAMIC_QUESTIONS: RateRule = RateRule { limit: 60, window_secs: 10 * 60 };
+pub const GENERATE_BLUEPRINT: RateRule = RateRule { limit: 20, window_secs: 10 * 60 };
+
 /// What a caller asks the limiter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

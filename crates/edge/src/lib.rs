@@ -9,7 +9,9 @@ pub mod context;
 pub mod db;
 pub mod durable;
 pub mod fail;
+pub mod llm;
 pub mod random;
+pub mod rate_limit;
 pub mod respond;
 pub mod session;
 

@@ -25,7 +25,8 @@ pub const OLLAMA_MODELS: &[&str] = &["qwen3:30b-a3b", "qwen2:7b"];
 #[derive(Debug, Clone)]
 pub enum Behaviour {
     /// Answer `content`, streamed in `chunks` pieces (split at arbitrary byte-safe points) with
-    /// `delay_ms` between them when the client asked for a stream.
+    /// `delay_ms` between them when the client asked for a stream; without a stream, the one
+    /// answer comes after `chunks × delay_ms` (a model that takes its time).
     Reply { content: String, chunks: usize, delay_ms: u64 },
     /// An HTTP error with this status and raw body.
     Status { code: u16, body: String },
@@ -62,6 +63,10 @@ impl Received {
 struct State {
     scripts: Vec<(String, VecDeque<Behaviour>)>,
     received: Vec<Received>,
+    /// Per script tag: chat requests being answered now, and the most ever at once.
+    active: std::collections::HashMap<String, (usize, usize)>,
+    /// While set, Ollama's endpoints refuse connections (the server is "down").
+    ollama_down: bool,
 }
 
 #[derive(Clone)]
@@ -100,6 +105,16 @@ impl FakeLlm {
         let mut state = self.state.lock().unwrap();
         state.scripts.retain(|(t, _)| t != tag);
         state.scripts.push((tag.to_string(), behaviours.into()));
+    }
+
+    /// The most chat requests for `tag` that were being answered at the same time.
+    pub fn max_concurrent(&self, tag: &str) -> usize {
+        self.state.lock().unwrap().active.get(tag).map_or(0, |(_, max)| *max)
+    }
+
+    /// Takes Ollama down (connections are closed without an answer) or brings it back.
+    pub fn set_ollama_down(&self, down: bool) {
+        self.state.lock().unwrap().ollama_down = down;
     }
 
     /// Every request received whose body contains `tag`.
@@ -147,7 +162,21 @@ impl FakeLlm {
         }
         let body: Value = serde_json::from_slice(&raw).unwrap_or(Value::Null);
         let received = Received { method: method.clone(), path: path.clone(), headers, body: body.clone() };
-        self.state.lock().unwrap().received.push(received.clone());
+        let text = body.to_string();
+        let tag = {
+            let mut state = self.state.lock().unwrap();
+            state.received.push(received.clone());
+            if state.ollama_down && path.starts_with("/api/") && !path.starts_with("/api/v1/") {
+                return; // dropping the socket: connection closed, no response
+            }
+            let tag = state.scripts.iter().map(|(t, _)| t.clone()).find(|t| text.contains(t.as_str()));
+            if let Some(tag) = &tag {
+                let entry = state.active.entry(tag.clone()).or_insert((0, 0));
+                entry.0 += 1;
+                entry.1 = entry.1.max(entry.0);
+            }
+            tag
+        };
         let _ = match (method.as_str(), path.as_str()) {
             ("GET", "/api/version") => write_json(&mut writer, 200, &json!({ "version": "0.12.6" })),
             ("GET", "/api/tags") => write_json(&mut writer, 200, &tags()),
@@ -155,6 +184,11 @@ impl FakeLlm {
             ("POST", "/api/v1/chat/completions") => self.openrouter_chat(&mut writer, &received),
             _ => write_json(&mut writer, 404, &json!({ "error": "not found" })),
         };
+        if let Some(tag) = tag {
+            if let Some(entry) = self.state.lock().unwrap().active.get_mut(&tag) {
+                entry.0 -= 1;
+            }
+        }
     }
 
     fn ollama_chat(&self, writer: &mut TcpStream, body: &Value) -> std::io::Result<()> {
@@ -173,7 +207,10 @@ impl FakeLlm {
                 let lines = ollama_lines(&model, &content, chunks);
                 write_chunked(writer, "application/x-ndjson", &lines, 0, Some(chunks_before_drop))
             }
-            Behaviour::Reply { content, .. } => write_json(writer, 200, &ollama_message(&model, &content, true)),
+            Behaviour::Reply { content, chunks, delay_ms } => {
+                thread::sleep(Duration::from_millis(delay_ms * chunks as u64));
+                write_json(writer, 200, &ollama_message(&model, &content, true))
+            }
         }
     }
 
@@ -195,7 +232,10 @@ impl FakeLlm {
             Behaviour::DropMidStream { content, chunks, chunks_before_drop } => {
                 write_chunked(writer, "text/event-stream", &openrouter_events(&model, &content, chunks), 0, Some(chunks_before_drop))
             }
-            Behaviour::Reply { content, .. } => write_json(writer, 200, &openrouter_completion(&model, &content)),
+            Behaviour::Reply { content, chunks, delay_ms } => {
+                thread::sleep(Duration::from_millis(delay_ms * chunks as u64));
+                write_json(writer, 200, &openrouter_completion(&model, &content))
+            }
         }
     }
 }

@@ -17,6 +17,8 @@ pub const ADMIN_EMAIL: &str = "admin@e2e.test";
 pub const ADMIN_PASSWORD: &str = "admin password for tests";
 /// The local scheduler's credential in the test stack (`CRON_TRIGGER_TOKEN`).
 pub const SCHEDULER_TOKEN: &str = "e2e-scheduler-token-e2e-scheduler-token";
+/// The per-attempt model timeout in the test stack.
+pub const LLM_TIMEOUT_MS: u64 = 1500;
 /// The one cross-origin caller the test stack allows (`CORS_ALLOWLIST`).
 pub const PARTNER_ORIGIN: &str = "https://partner.e2e.test";
 
@@ -67,6 +69,9 @@ impl Stack {
             format!("ADMIN_EMAILS:{ADMIN_EMAIL}"),
             format!("CORS_ALLOWLIST:{PARTNER_ORIGIN}"),
             format!("CRON_TRIGGER_TOKEN:{SCHEDULER_TOKEN}"),
+            "OPENROUTER_API_KEY:sk-e2e-fake-key".to_string(),
+            // Short, so that hang → timeout → next tier tests take seconds, not minutes.
+            format!("LLM_TIMEOUT_MS:{LLM_TIMEOUT_MS}"),
             format!("OLLAMA_BASE_URL:{}", llm.ollama_url()),
             format!("OPENROUTER_BASE_URL:{}", llm.openrouter_url()),
         ];

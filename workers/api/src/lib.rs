@@ -2,6 +2,7 @@
 //! only origin the browser talks to.
 
 mod handlers;
+mod llm_hub;
 mod rate_limiter;
 mod routes;
 
@@ -13,6 +14,7 @@ use edge::{respond, session, RequestContext};
 use serde_json::json;
 use worker::{event, Context, Env, Method, Request, Response, Result};
 
+pub use llm_hub::LlmHub;
 pub use rate_limiter::RateLimiter;
 
 #[event(start)]

@@ -1,6 +1,6 @@
 //! The route table: path and method to handler, with 404 and 405 (and `Allow`) as JSON.
 
-use crate::handlers::{admin, auth, blueprints, health};
+use crate::handlers::{admin, auth, blueprints, generation, health};
 use domain::auth::tokens::matches_machine_token;
 use domain::AppError;
 use edge::{config, session, RequestContext};
@@ -22,6 +22,8 @@ pub enum Route {
     GetBlueprint(String),
     DeleteBlueprint(String),
     PatchStaticAnswers(String),
+    GenerateQuestions,
+    GenerateDynamicQuestions,
 }
 
 enum Access {
@@ -42,7 +44,9 @@ impl Route {
             | Route::CreateBlueprint
             | Route::GetBlueprint(_)
             | Route::DeleteBlueprint(_)
-            | Route::PatchStaticAnswers(_) => Access::Session,
+            | Route::PatchStaticAnswers(_)
+            | Route::GenerateQuestions
+            | Route::GenerateDynamicQuestions => Access::Session,
             Route::AdminDiagnostics | Route::AdminQueueProbe | Route::AdminJobRuns => Access::Admin,
             Route::AdminCronRun => Access::AdminOrScheduler,
         }
@@ -71,6 +75,8 @@ pub fn resolve(method: &Method, path: &str) -> Result<Route, AppError> {
         ["admin", "diagnostics", "queue-probe"] => only(POST, Method::Post, Route::AdminQueueProbe),
         ["admin", "job-runs"] => only(GET, Method::Get, Route::AdminJobRuns),
         ["admin", "cron", "run"] => only(POST, Method::Post, Route::AdminCronRun),
+        ["generate-questions"] => only(POST, Method::Post, Route::GenerateQuestions),
+        ["generate-dynamic-questions"] => only(POST, Method::Post, Route::GenerateDynamicQuestions),
         ["blueprints"] => match method {
             Method::Get => Ok(Route::ListBlueprints),
             Method::Post => Ok(Route::CreateBlueprint),
@@ -116,6 +122,8 @@ pub async fn dispatch(route: Route, req: Request, env: &Env, context: &RequestCo
         (Route::CreateBlueprint, Some(principal)) => blueprints::create(req, env, &principal, context).await,
         (Route::GetBlueprint(id), Some(principal)) => blueprints::get(env, &principal, &id).await,
         (Route::DeleteBlueprint(id), Some(principal)) => blueprints::delete(env, &principal, &id, context).await,
+        (Route::GenerateQuestions, Some(principal)) => generation::generate_questions(req, env, &principal).await,
+        (Route::GenerateDynamicQuestions, Some(principal)) => generation::generate_dynamic_questions(req, env, &principal, context).await,
         (Route::PatchStaticAnswers(id), Some(principal)) => blueprints::patch_static_answers(req, env, &principal, &id).await,
         _ => Err(AppError::unauthorized()),
     }

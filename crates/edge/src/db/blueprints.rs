@@ -111,12 +111,13 @@ pub async fn list(env: &Env, owner: &str, page: &PageRequest) -> Result<(Vec<Sum
 /// such blueprint of this owner.
 pub async fn delete(env: &Env, owner: &str, id: &BlueprintId) -> Result<bool, AppError> {
     let db = database(env)?;
-    let deleted = run(
-        statement(&db, "DELETE FROM blueprint_generator WHERE id = ?1 AND user_id = ?2", &[text(id.as_str()), text(owner)])?,
+    // RETURNING, not the change count: cascaded deletes are counted too.
+    let deleted: Option<Value> = first(
+        statement(&db, "DELETE FROM blueprint_generator WHERE id = ?1 AND user_id = ?2 RETURNING id", &[text(id.as_str()), text(owner)])?,
         "blueprints.delete",
     )
     .await?;
-    Ok(deleted == 1)
+    Ok(deleted.is_some())
 }
 
 /// What an autosave answers: the merged answers and when they were saved.
@@ -167,6 +168,25 @@ impl AnswerColumn {
             AnswerColumn::Dynamic => "dynamic_answers",
         }
     }
+}
+
+/// Stores freshly generated dynamic questions (and every attempt's raw text), clears answers
+/// to the previous questions, and puts the blueprint back in `draft`. `false` when the
+/// blueprint is missing or its generation is running.
+pub async fn save_dynamic_questions(env: &Env, owner: &str, id: &BlueprintId, questions: &Value, raw: &Value) -> Result<bool, AppError> {
+    let db = database(env)?;
+    // RETURNING, not the change count: D1 counts the rows the updated_at trigger touches too.
+    let saved: Option<Value> = first(
+        statement(
+            &db,
+            "UPDATE blueprint_generator SET dynamic_questions = ?3, dynamic_questions_raw = ?4, dynamic_answers = '{}', status = 'draft' \
+             WHERE id = ?1 AND user_id = ?2 AND status != 'generating' RETURNING id",
+            &[text(id.as_str()), text(owner), text(&questions.to_string()), text(&raw.to_string())],
+        )?,
+        "blueprints.save_dynamic_questions",
+    )
+    .await?;
+    Ok(saved.is_some())
 }
 
 /// Moves generations that have not progressed since `cutoff` to `error`, so their owners can

@@ -1,6 +1,7 @@
 pub mod answers;
 pub mod auth;
 pub mod blueprints;
+pub mod generation;
 pub mod security;
 pub mod wiring;
 
@@ -28,6 +29,8 @@ pub fn admin(stack: &Stack) -> Client {
 pub fn exclusive() -> Vec<(&'static str, fn(&Stack))> {
     let mut tests = wiring::exclusive();
     tests.extend(answers::exclusive());
+    // Last: it leaves the stack believing Ollama is down for a while.
+    tests.extend(generation::exclusive());
     tests
 }
 
@@ -37,6 +40,7 @@ pub fn all() -> Vec<(&'static str, fn(&Stack))> {
     tests.extend(security::tests());
     tests.extend(blueprints::tests());
     tests.extend(answers::tests());
+    tests.extend(generation::tests());
     tests.extend(wiring::tests());
     tests
 }

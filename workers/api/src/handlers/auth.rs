@@ -5,16 +5,16 @@ use domain::auth::requests::{parse_login, parse_signup};
 use domain::auth::tokens::REFRESH_TOKEN_TTL_SECS;
 use domain::auth::{Password, PasswordHash, Principal, RefreshToken};
 use domain::http::{clear_cookie, cookie_value, is_local_host, session_cookie, ACCESS_COOKIE, REFRESH_COOKIE, REFRESH_COOKIE_PATH};
-use domain::rate_limit::{limiter_name, LimiterCommand, LimiterOp, Verdict, FAILED_LOGINS};
+use domain::rate_limit::{LimiterOp, Verdict, FAILED_LOGINS};
 use domain::AppError;
 use edge::db::refresh_tokens::{self, Rotation};
 use edge::db::{audit, users};
-use edge::{body, clock, config, durable, random, respond, RequestContext};
+use edge::rate_limit::client_ip;
+use edge::{body, clock, config, random, respond, RequestContext};
 use serde_json::json;
 use worker::{Env, Headers, Request, Response};
 
 const AUTH_BODY_LIMIT: usize = 8 * 1024;
-const LIMITER: &str = "RATE_LIMITER";
 
 pub async fn signup(mut req: Request, env: &Env, context: &RequestContext) -> Result<Response, AppError> {
     let raw = body::read_limited(&mut req, AUTH_BODY_LIMIT).await?;
@@ -47,7 +47,8 @@ pub async fn login(mut req: Request, env: &Env, context: &RequestContext) -> Res
     let raw = body::read_limited(&mut req, AUTH_BODY_LIMIT).await?;
     let login = parse_login(&raw)?;
     let keys = config::token_keys(env)?;
-    let limiter = limiter_name("login", &[login.email.as_str(), &client_ip(&req)]);
+    let ip = client_ip(&req);
+    let limiter = [login.email.as_str(), ip.as_str()];
     let verdict = limit(env, &limiter, LimiterOp::Peek).await?;
     if !verdict.allowed {
         return Err(AppError::too_many_requests(verdict.retry_after_secs));
@@ -174,8 +175,8 @@ async fn rehash_if_weaker(env: &Env, account: &users::Account, password: &Passwo
     }
 }
 
-async fn limit(env: &Env, limiter: &str, op: LimiterOp) -> Result<Verdict, AppError> {
-    durable::call(env, LIMITER, limiter, &LimiterCommand { op, rule: FAILED_LOGINS }).await
+async fn limit(env: &Env, email_and_ip: &[&str], op: LimiterOp) -> Result<Verdict, AppError> {
+    edge::rate_limit::apply(env, "login", email_and_ip, FAILED_LOGINS, op).await
 }
 
 async fn audit_auth(env: &Env, principal: &Principal, action: &str, context: &RequestContext) {
@@ -199,10 +200,6 @@ async fn audit_auth(env: &Env, principal: &Principal, action: &str, context: &Re
 fn cookie(req: &Request, name: &str) -> Option<String> {
     let header = req.headers().get("cookie").ok().flatten()?;
     cookie_value(&header, name).map(str::to_string)
-}
-
-fn client_ip(req: &Request) -> String {
-    req.headers().get("cf-connecting-ip").ok().flatten().unwrap_or_else(|| "unknown".to_string())
 }
 
 fn request_is_local(req: &Request) -> bool {

@@ -3,3 +3,4 @@ pub mod assets;
 pub mod auth;
 pub mod health;
 pub mod blueprints;
+pub mod generation;

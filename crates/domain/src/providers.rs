@@ -1,0 +1,261 @@
+//! The LLM chain's rules, free of I/O: which tiers are tried in which order, what each
+//! provider's request looks like, how its answer is read, and what an error means for the
+//! chain (retry the same tier after a backoff, or move on). The edge crate only sends.
+
+use serde_json::{json, Value};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProviderKind {
+    Ollama,
+    OpenRouter,
+}
+
+impl ProviderKind {
+    /// The `source` the API reports.
+    pub fn source(self) -> &'static str {
+        match self {
+            ProviderKind::Ollama => "ollama",
+            ProviderKind::OpenRouter => "openrouter",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainConfig {
+    pub ollama_base_url: String,
+    pub primary_model: String,
+    pub fallback_model: String,
+    pub openrouter_base_url: String,
+    /// The fallback to OpenRouter exists only when a key is configured.
+    pub openrouter_key: Option<String>,
+    pub openrouter_model: String,
+    /// Per attempt.
+    pub timeout_ms: u64,
+    /// Attempts per tier (transient errors only).
+    pub attempts: u32,
+}
+
+impl ChainConfig {
+    pub const DEFAULT_TIMEOUT_MS: u64 = 25_000;
+    pub const DEFAULT_ATTEMPTS: u32 = 2;
+    /// Longest a whole chain can take before the curated fallback: every tier's attempts at
+    /// the full timeout plus the backoffs between them.
+    pub fn worst_case_ms(&self) -> u64 {
+        let tiers = 2 + u64::from(self.openrouter_key.is_some());
+        let per_tier = u64::from(self.attempts) * self.timeout_ms + (1..self.attempts).map(backoff_ms).sum::<u64>();
+        tiers * per_tier
+    }
+}
+
+/// One model at one provider; `compact` asks for the shorter prompt (the smaller model).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tier {
+    pub kind: ProviderKind,
+    pub model: String,
+    pub compact: bool,
+}
+
+/// The order the chain tries: the primary local model, the smaller local model (both skipped
+/// when the local server is known to be down), then OpenRouter when a key is set.
+pub fn tiers(config: &ChainConfig, ollama_up: bool) -> Vec<Tier> {
+    let mut tiers = Vec::new();
+    if ollama_up {
+        tiers.push(Tier { kind: ProviderKind::Ollama, model: config.primary_model.clone(), compact: false });
+        if config.fallback_model != config.primary_model {
+            tiers.push(Tier { kind: ProviderKind::Ollama, model: config.fallback_model.clone(), compact: true });
+        }
+    }
+    if config.openrouter_key.is_some() {
+        tiers.push(Tier { kind: ProviderKind::OpenRouter, model: config.openrouter_model.clone(), compact: false });
+    }
+    tiers
+}
+
+/// What to ask a model: instructions, the user's material (full and compact), and the JSON
+/// schema the answer must follow.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prompt {
+    pub system: String,
+    pub user: String,
+    pub compact_user: String,
+    pub schema_name: &'static str,
+    pub schema: Value,
+}
+
+/// Low temperature and a fixed seed: the same input gives the same answer where the model allows.
+pub const TEMPERATURE: f64 = 0.2;
+pub const SEED: u64 = 42;
+
+/// `(url, body)` of a non-streaming chat request for `tier`.
+pub fn chat_request(config: &ChainConfig, tier: &Tier, prompt: &Prompt, stream: bool) -> (String, Value) {
+    let user = if tier.compact { &prompt.compact_user } else { &prompt.user };
+    let messages = json!([{ "role": "system", "content": prompt.system }, { "role": "user", "content": user }]);
+    match tier.kind {
+        ProviderKind::Ollama => (
+            format!("{}/api/chat", config.ollama_base_url.trim_end_matches('/')),
+            json!({
+                "model": tier.model,
+                "messages": messages,
+                "stream": stream,
+                "format": prompt.schema,
+                "think": false,
+                "options": { "temperature": TEMPERATURE, "seed": SEED, "top_p": 0.9 },
+            }),
+        ),
+        ProviderKind::OpenRouter => (
+            format!("{}/chat/completions", config.openrouter_base_url.trim_end_matches('/')),
+            json!({
+                "model": tier.model,
+                "messages": messages,
+                "stream": stream,
+                "temperature": TEMPERATURE,
+                "seed": SEED,
+                "response_format": { "type": "json_schema", "json_schema": { "name": prompt.schema_name, "strict": true, "schema": prompt.schema } },
+            }),
+        ),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProviderError {
+    Timeout,
+    Unreachable(String),
+    ModelNotFound,
+    Http(u16),
+    /// The provider answered, but not in its documented shape.
+    BadResponse(String),
+    /// The model's text could not be read as the requested JSON (after repair).
+    Unusable(String),
+}
+
+impl ProviderError {
+    /// Worth trying the same model again after a backoff: the server hiccuped. A timeout is not
+    /// (it would double the wait); a missing model or an unusable answer is not either (a fixed
+    /// seed gives the same answer again).
+    pub fn retry_same_tier(&self) -> bool {
+        matches!(self, ProviderError::Unreachable(_) | ProviderError::Http(429 | 500..=599))
+    }
+
+    /// Whether the local server itself looks down (so the next requests skip it for a while).
+    pub fn server_down(&self) -> bool {
+        matches!(self, ProviderError::Unreachable(_))
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            ProviderError::Timeout => "timed out".into(),
+            ProviderError::Unreachable(why) => format!("unreachable: {why}"),
+            ProviderError::ModelNotFound => "model not found".into(),
+            ProviderError::Http(status) => format!("HTTP {status}"),
+            ProviderError::BadResponse(why) => format!("bad response: {why}"),
+            ProviderError::Unusable(why) => format!("unusable answer: {why}"),
+        }
+    }
+}
+
+/// Backoff before retry `n` (1-based): 500 ms × 1.5^(n-1).
+pub fn backoff_ms(retry: u32) -> u64 {
+    (500.0 * 1.5f64.powi(retry.saturating_sub(1) as i32)) as u64
+}
+
+/// The model's text from a non-streaming response. Reasoning models sometimes leave `content`
+/// empty and put their text in `thinking` (Ollama) or `reasoning` (OpenRouter).
+pub fn response_text(kind: ProviderKind, status: u16, body: &str) -> Result<String, ProviderError> {
+    let parsed: Option<Value> = serde_json::from_str(body).ok();
+    if status == 404 || (kind == ProviderKind::OpenRouter && status == 400 && body.contains("not a valid model")) {
+        return Err(ProviderError::ModelNotFound);
+    }
+    if !(200..300).contains(&status) {
+        return Err(ProviderError::Http(status));
+    }
+    let value = parsed.ok_or_else(|| ProviderError::BadResponse("not JSON".into()))?;
+    let message = match kind {
+        ProviderKind::Ollama => &value["message"],
+        ProviderKind::OpenRouter => &value["choices"][0]["message"],
+    };
+    let content = message["content"].as_str().unwrap_or_default();
+    let reasoning = message["thinking"].as_str().or_else(|| message["reasoning"].as_str()).unwrap_or_default();
+    let text = if content.trim().is_empty() { reasoning } else { content };
+    if text.trim().is_empty() {
+        return Err(ProviderError::BadResponse("empty message".into()));
+    }
+    Ok(text.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(key: Option<&str>) -> ChainConfig {
+        ChainConfig {
+            ollama_base_url: "http://127.0.0.1:11434/".into(),
+            primary_model: "qwen3:30b-a3b".into(),
+            fallback_model: "qwen2:7b".into(),
+            openrouter_base_url: "https://openrouter.ai/api/v1".into(),
+            openrouter_key: key.map(str::to_string),
+            openrouter_model: "qwen/qwen2.5-14b".into(),
+            timeout_ms: 25_000,
+            attempts: 2,
+        }
+    }
+
+    fn prompt() -> Prompt {
+        Prompt { system: "sys".into(), user: "long".into(), compact_user: "short".into(), schema_name: "questions", schema: json!({ "type": "object" }) }
+    }
+
+    #[test]
+    fn tiers_follow_the_chain() {
+        let all = tiers(&config(Some("k")), true);
+        assert_eq!(all.iter().map(|t| (t.kind, t.model.as_str(), t.compact)).collect::<Vec<_>>(), [
+            (ProviderKind::Ollama, "qwen3:30b-a3b", false),
+            (ProviderKind::Ollama, "qwen2:7b", true),
+            (ProviderKind::OpenRouter, "qwen/qwen2.5-14b", false),
+        ]);
+        assert_eq!(tiers(&config(None), true).len(), 2, "no key, no OpenRouter");
+        assert_eq!(tiers(&config(Some("k")), false).len(), 1, "a down Ollama is skipped");
+        assert!(tiers(&config(None), false).is_empty());
+    }
+
+    #[test]
+    fn requests_use_structured_outputs_low_temperature_and_a_seed() {
+        let c = config(Some("k"));
+        let (url, body) = chat_request(&c, &tiers(&c, true)[0], &prompt(), false);
+        assert_eq!(url, "http://127.0.0.1:11434/api/chat");
+        assert_eq!(body["format"], json!({ "type": "object" }));
+        assert_eq!(body["think"], false);
+        assert_eq!(body["options"]["seed"], 42);
+        assert_eq!(body["messages"][1]["content"], "long");
+        let (_, compact) = chat_request(&c, &tiers(&c, true)[1], &prompt(), false);
+        assert_eq!(compact["messages"][1]["content"], "short");
+        let (url, body) = chat_request(&c, &tiers(&c, true)[2], &prompt(), true);
+        assert_eq!(url, "https://openrouter.ai/api/v1/chat/completions");
+        assert_eq!(body["response_format"]["type"], "json_schema");
+        assert_eq!(body["stream"], true);
+    }
+
+    #[test]
+    fn reading_answers() {
+        let ollama = r#"{"message":{"role":"assistant","content":"{\"a\":1}"},"done":true}"#;
+        assert_eq!(response_text(ProviderKind::Ollama, 200, ollama).unwrap(), "{\"a\":1}");
+        let thinking = r#"{"message":{"role":"assistant","content":"","thinking":"{\"a\":2}"},"done":true}"#;
+        assert_eq!(response_text(ProviderKind::Ollama, 200, thinking).unwrap(), "{\"a\":2}");
+        let reasoning = r#"{"choices":[{"message":{"content":null,"reasoning":"{\"a\":3}"}}]}"#;
+        assert_eq!(response_text(ProviderKind::OpenRouter, 200, reasoning).unwrap(), "{\"a\":3}");
+        assert_eq!(response_text(ProviderKind::Ollama, 404, r#"{"error":"model not found"}"#), Err(ProviderError::ModelNotFound));
+        assert_eq!(response_text(ProviderKind::OpenRouter, 400, r#"{"error":{"message":"x is not a valid model ID"}}"#), Err(ProviderError::ModelNotFound));
+        assert_eq!(response_text(ProviderKind::Ollama, 503, ""), Err(ProviderError::Http(503)));
+        assert!(matches!(response_text(ProviderKind::Ollama, 200, "<html>"), Err(ProviderError::BadResponse(_))));
+        assert!(matches!(response_text(ProviderKind::Ollama, 200, r#"{"message":{"content":""}}"#), Err(ProviderError::BadResponse(_))));
+    }
+
+    #[test]
+    fn which_errors_retry() {
+        assert!(ProviderError::Http(503).retry_same_tier());
+        assert!(ProviderError::Unreachable("refused".into()).retry_same_tier());
+        assert!(!ProviderError::Timeout.retry_same_tier());
+        assert!(!ProviderError::ModelNotFound.retry_same_tier());
+        assert!(!ProviderError::Unusable("x".into()).retry_same_tier());
+        assert_eq!((backoff_ms(1), backoff_ms(2), backoff_ms(3)), (500, 750, 1125));
+        assert_eq!(config(Some("k")).worst_case_ms(), 3 * (2 * 25_000 + 500));
+    }
+}

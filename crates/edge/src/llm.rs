@@ -1,0 +1,171 @@
+//! The one LLM client: walks the chain of `domain::providers::tiers` (primary local model,
+//! smaller local model, OpenRouter when a key is set), each attempt with a timeout, transient
+//! errors retried with backoff, and the model's text parsed by the caller's parser. The curated
+//! fallback is the caller's: this answers which attempts were made when every tier failed.
+
+use crate::config::{secret, var_or};
+use crate::context::log_line;
+use crate::clock;
+use domain::providers::{backoff_ms, chat_request, response_text, tiers, ChainConfig, Prompt, ProviderError, ProviderKind, Tier};
+use domain::Timestamp;
+use futures_util::future::{select, Either};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use std::cell::Cell;
+use std::time::Duration;
+use worker::{AbortController, Delay, Env, Fetch, Headers, Method, Request, RequestInit};
+
+/// One try of one model, kept for `dynamic_questions_raw` and the logs.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Attempt {
+    pub provider: String,
+    pub model: String,
+    pub ms: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// The model's raw text, when it answered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub raw: Option<String>,
+}
+
+pub struct Generated<T> {
+    pub value: T,
+    pub provider: &'static str,
+    pub model: String,
+    pub ms: i64,
+    pub attempts: Vec<Attempt>,
+}
+
+pub fn chain_config(env: &Env) -> ChainConfig {
+    ChainConfig {
+        ollama_base_url: var_or(env, "OLLAMA_BASE_URL", "http://127.0.0.1:11434"),
+        primary_model: var_or(env, "OLLAMA_MODEL", "qwen3:30b-a3b"),
+        fallback_model: var_or(env, "OLLAMA_FALLBACK_MODEL", "qwen2:7b"),
+        openrouter_base_url: var_or(env, "OPENROUTER_BASE_URL", "https://openrouter.ai/api/v1"),
+        openrouter_key: secret(env, "OPENROUTER_API_KEY"),
+        openrouter_model: var_or(env, "OPENROUTER_MODEL", "qwen/qwen2.5-14b"),
+        timeout_ms: var_or(env, "LLM_TIMEOUT_MS", "").parse().ok().filter(|ms| (100..=120_000).contains(ms)).unwrap_or(ChainConfig::DEFAULT_TIMEOUT_MS),
+        attempts: ChainConfig::DEFAULT_ATTEMPTS,
+    }
+}
+
+/// Tries each tier until one answers something `parse` accepts.
+pub async fn generate<T>(env: &Env, prompt: &Prompt, parse: impl Fn(&str) -> Result<T, String>) -> Result<Generated<T>, Vec<Attempt>> {
+    let config = chain_config(env);
+    let started = clock::now();
+    let mut attempts = Vec::new();
+    let up = ollama_up(&config).await;
+    let mut ollama_down = !up;
+    for tier in tiers(&config, up) {
+        // Found down by an earlier tier of this chain: its other model is on the same server.
+        if tier.kind == ProviderKind::Ollama && ollama_down {
+            continue;
+        }
+        for attempt in 1..=config.attempts {
+            if attempt > 1 {
+                Delay::from(Duration::from_millis(backoff_ms(attempt - 1))).await;
+            }
+            let tried = clock::now();
+            let outcome = send(&config, &tier, prompt).await;
+            let ms = clock::now().millis() - tried.millis();
+            let (raw, result) = match outcome {
+                Ok(text) => {
+                    let parsed = parse(&text).map_err(ProviderError::Unusable);
+                    (Some(text), parsed)
+                }
+                Err(error) => (None, Err(error)),
+            };
+            match result {
+                Ok(value) => {
+                    attempts.push(Attempt { provider: tier.kind.source().to_string(), model: tier.model.clone(), ms, error: None, raw });
+                    return Ok(Generated { value, provider: tier.kind.source(), model: tier.model, ms: clock::now().millis() - started.millis(), attempts });
+                }
+                Err(error) => {
+                    log_line("warn", "llm.attempt_failed", &json!({ "provider": tier.kind.source(), "model": tier.model, "error": error.describe(), "ms": ms }));
+                    attempts.push(Attempt { provider: tier.kind.source().to_string(), model: tier.model.clone(), ms, error: Some(error.describe()), raw });
+                    if tier.kind == ProviderKind::Ollama && error.server_down() && attempt == config.attempts {
+                        remember_ollama(false);
+                        ollama_down = true;
+                    }
+                    if !error.retry_same_tier() {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    Err(attempts)
+}
+
+async fn send(config: &ChainConfig, tier: &Tier, prompt: &Prompt) -> Result<String, ProviderError> {
+    let (url, body) = chat_request(config, tier, prompt, false);
+    let headers = Headers::new();
+    let _ = headers.set("content-type", "application/json");
+    if tier.kind == ProviderKind::OpenRouter {
+        if let Some(key) = &config.openrouter_key {
+            let _ = headers.set("authorization", &format!("Bearer {key}"));
+        }
+        let _ = headers.set("x-title", "Blueprint Studio");
+    }
+    let (status, text) = fetch_text(&url, Method::Post, headers, Some(body.to_string()), config.timeout_ms).await?;
+    response_text(tier.kind, status, &text)
+}
+
+/// A fetch whose whole exchange (headers and body) must finish within `timeout_ms`.
+async fn fetch_text(url: &str, method: Method, headers: Headers, body: Option<String>, timeout_ms: u64) -> Result<(u16, String), ProviderError> {
+    let controller = AbortController::default();
+    let signal = controller.signal();
+    let mut init = RequestInit::new();
+    init.with_method(method).with_headers(headers).with_body(body.map(Into::into));
+    let request = Request::new_with_init(url, &init).map_err(|e| ProviderError::Unreachable(e.to_string()))?;
+    let exchange = async move {
+        let mut response = Fetch::Request(request).send_with_signal(&signal).await.map_err(|e| ProviderError::Unreachable(e.to_string()))?;
+        let status = response.status_code();
+        let text = response.text().await.map_err(|e| ProviderError::Unreachable(e.to_string()))?;
+        Ok((status, text))
+    };
+    let timeout = Delay::from(Duration::from_millis(timeout_ms));
+    match select(Box::pin(exchange), Box::pin(timeout)).await {
+        Either::Left((outcome, _)) => outcome,
+        Either::Right(_) => {
+            controller.abort();
+            Err(ProviderError::Timeout)
+        }
+    }
+}
+
+thread_local! {
+    // Per isolate: whether Ollama answered its health check, and when we last asked.
+    static OLLAMA_SEEN: Cell<Option<(bool, Timestamp)>> = const { Cell::new(None) };
+}
+
+/// A known-down server is remembered for 30 s (every request answers promptly from the
+/// fallback meanwhile); a known-up one for 10 s.
+async fn ollama_up(config: &ChainConfig) -> bool {
+    let now = clock::now();
+    if let Some((up, at)) = OLLAMA_SEEN.with(Cell::get) {
+        let ttl = if up { 10 } else { 30 };
+        if now.millis() - at.millis() < ttl * 1000 {
+            return up;
+        }
+    }
+    let url = format!("{}/api/version", config.ollama_base_url.trim_end_matches('/'));
+    let up = matches!(fetch_text(&url, Method::Get, Headers::new(), None, 2_000).await, Ok((200, _)));
+    remember_ollama(up);
+    up
+}
+
+fn remember_ollama(up: bool) {
+    OLLAMA_SEEN.with(|seen| seen.set(Some((up, clock::now()))));
+}
+
+/// For diagnostics: the configured chain, without secrets.
+pub fn describe(env: &Env) -> serde_json::Value {
+    let config = chain_config(env);
+    json!({
+        "ollama": { "baseUrl": config.ollama_base_url, "model": config.primary_model, "fallbackModel": config.fallback_model },
+        "openrouter": { "enabled": config.openrouter_key.is_some(), "model": config.openrouter_model },
+        "timeoutMs": config.timeout_ms,
+    })
+}

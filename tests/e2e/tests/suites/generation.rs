@@ -1,0 +1,328 @@
+//! Question generation through the LLM chain, against the fake Ollama/OpenRouter: parsing and
+//! repair, tier fallbacks, timeouts, the curated fallback, cache, de-dup, gate, rate limit, and
+//! persistence for a blueprint. Each test tags its input so the fake answers it alone.
+
+use e2e::client::Client;
+use e2e::fake_llm::Behaviour;
+use e2e::stack::Stack;
+use serde_json::{json, Value};
+
+pub fn tests() -> Vec<(&'static str, fn(&Stack))> {
+    vec![
+        ("generation::ollama_answers_with_structured_output_and_is_normalised", ollama_answers_with_structured_output_and_is_normalised),
+        ("generation::think_blocks_fences_and_trailing_commas_are_read", think_blocks_fences_and_trailing_commas_are_read),
+        ("generation::a_reasoning_models_thinking_field_is_read", a_reasoning_models_thinking_field_is_read),
+        ("generation::an_unrepairable_answer_falls_to_the_smaller_model", an_unrepairable_answer_falls_to_the_smaller_model),
+        ("generation::a_missing_primary_model_falls_to_the_smaller_model", a_missing_primary_model_falls_to_the_smaller_model),
+        ("generation::hangs_time_out_and_openrouter_answers", hangs_time_out_and_openrouter_answers),
+        ("generation::when_every_provider_fails_the_curated_fallback_answers", when_every_provider_fails_the_curated_fallback_answers),
+        ("generation::a_cached_answer_makes_no_model_call", a_cached_answer_makes_no_model_call),
+        ("generation::identical_concurrent_requests_make_one_model_call", identical_concurrent_requests_make_one_model_call),
+        ("generation::no_more_than_three_model_calls_at_once", no_more_than_three_model_calls_at_once),
+        ("generation::invalid_input_is_400_naming_the_field", invalid_input_is_400_naming_the_field),
+        ("generation::the_101st_request_in_ten_minutes_is_429", the_101st_request_in_ten_minutes_is_429),
+        ("generation::dynamic_questions_are_generated_and_saved_for_a_blueprint", dynamic_questions_are_generated_and_saved_for_a_blueprint),
+    ]
+}
+
+pub fn exclusive() -> Vec<(&'static str, fn(&Stack))> {
+    vec![("generation::with_ollama_down_answers_come_promptly_from_fallbacks", with_ollama_down_answers_come_promptly_from_fallbacks)]
+}
+
+/// A GenerationInput whose context carries `tag` (so the fake can tell this test's requests).
+fn input(tag: &str) -> Value {
+    json!({
+        "type": "new",
+        "audience": "Frontline sales reps",
+        "goals": ["Increase product knowledge", "Reduce onboarding time"],
+        "constraints": { "time": "4 weeks", "budget": "medium", "modality": "blended" },
+        "context": format!("B2B SaaS with complex pricing ({tag})"),
+        "languages": ["en-US"]
+    })
+}
+
+fn questions_json() -> Value {
+    json!({ "questions": [
+        { "id": "q-a", "section": " Prerequisites ", "type": "multi_select", "label": "Which prerequisite skills are expected?", "options": ["CRM basics", "Negotiation", "CRM basics", "Product knowledge"], "required": true },
+        { "id": "q-b", "section": "Assessment", "type": "scale", "label": "How confident are learners today?", "min": 1, "max": 5 },
+        { "id": "q-a", "section": "Logistics", "type": "date", "label": "  When does the course start? " }
+    ]})
+}
+
+fn signed_in(stack: &Stack, label: &str) -> Client {
+    let mut client = Client::new(&stack.base_url);
+    client.sign_up(label);
+    client
+}
+
+#[track_caller]
+fn ok(reply: e2e::client::Reply) -> Value {
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    reply.json()
+}
+
+fn ollama_answers_with_structured_output_and_is_normalised(stack: &Stack) {
+    let tag = e2e::unique("gen-valid");
+    stack.llm.script(&tag, vec![Behaviour::reply(questions_json().to_string())]);
+    let mut client = signed_in(stack, "gen-valid");
+    let body = ok(client.post("/api/generate-questions", &input(&tag)));
+    assert_eq!(body["source"], "ollama");
+    assert_eq!(body["cached"], false);
+    let questions = body["dynamicQuestions"].as_array().unwrap();
+    let ids: Vec<&str> = questions.iter().map(|q| q["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["dq_001", "dq_002", "dq_003"], "ids are re-assigned and unique");
+    assert_eq!(questions[0]["section"], "Prerequisites");
+    assert_eq!(questions[0]["options"], json!(["CRM basics", "Negotiation", "Product knowledge"]));
+    assert_eq!(questions[2]["label"], "When does the course start?");
+    assert!(questions[2].get("options").is_none());
+    // What the model was asked: JSON schema as `format`, no thinking, low temperature, a seed.
+    let calls = stack.llm.received(&tag);
+    let chats: Vec<_> = calls.iter().filter(|c| c.path == "/api/chat").collect();
+    assert_eq!(chats.len(), 1);
+    let request = &chats[0].body;
+    assert_eq!(request["model"], "qwen3:30b-a3b");
+    assert_eq!(request["think"], false);
+    assert_eq!(request["stream"], false);
+    assert!(request["format"]["properties"]["questions"].is_object(), "{}", request["format"]);
+    assert!(request["options"]["temperature"].as_f64().unwrap() <= 0.3);
+    assert!(request["options"]["seed"].is_number());
+}
+
+fn think_blocks_fences_and_trailing_commas_are_read(stack: &Stack) {
+    let tag = e2e::unique("gen-repair");
+    let messy = format!(
+        "<think>The user wants questions about sales…</think>\nHere you go:\n```json\n{}\n```",
+        r#"{"questions": [{"section": "Goals", "type": "long_text", "label": "What does success look like after 4 weeks?",},],}"#
+    );
+    stack.llm.script(&tag, vec![Behaviour::reply(messy)]);
+    let mut client = signed_in(stack, "gen-repair");
+    let body = ok(client.post("/api/generate-questions", &input(&tag)));
+    assert_eq!(body["source"], "ollama");
+    assert_eq!(body["dynamicQuestions"][0]["label"], "What does success look like after 4 weeks?");
+    assert_eq!(stack.llm.received(&tag).iter().filter(|c| c.path == "/api/chat").count(), 1, "read on the first try");
+}
+
+fn a_reasoning_models_thinking_field_is_read(stack: &Stack) {
+    let tag = e2e::unique("gen-thinking");
+    // Ollama's reasoning models may leave `content` empty and answer in `message.thinking`.
+    let thinking = json!({
+        "model": "qwen3:30b-a3b", "created_at": "2026-11-22T12:00:00Z", "done": true, "done_reason": "stop",
+        "message": { "role": "assistant", "content": "", "thinking": questions_json().to_string() }
+    });
+    stack.llm.script(&tag, vec![Behaviour::Status { code: 200, body: thinking.to_string() }]);
+    let mut client = signed_in(stack, "gen-thinking");
+    let body = ok(client.post("/api/generate-questions", &input(&tag)));
+    assert_eq!(body["source"], "ollama");
+    assert_eq!(body["dynamicQuestions"].as_array().unwrap().len(), 3);
+}
+
+fn an_unrepairable_answer_falls_to_the_smaller_model(stack: &Stack) {
+    let tag = e2e::unique("gen-truncated");
+    stack.llm.script(&tag, vec![Behaviour::reply(r#"{"questions": [{"section": "Go"#), Behaviour::reply(questions_json().to_string())]);
+    let mut client = signed_in(stack, "gen-truncated");
+    let body = ok(client.post("/api/generate-questions", &input(&tag)));
+    assert_eq!(body["source"], "ollama");
+    let models: Vec<String> = stack.llm.received(&tag).iter().filter(|c| c.path == "/api/chat").map(|c| c.body["model"].as_str().unwrap().to_string()).collect();
+    assert_eq!(models, ["qwen3:30b-a3b", "qwen2:7b"], "an unusable answer is not retried on the same model");
+    let chats: Vec<Value> = stack.llm.received(&tag).into_iter().filter(|c| c.path == "/api/chat").map(|c| c.body).collect();
+    let (full, compact) = (&chats[0], &chats[1]);
+    assert!(compact["messages"][1]["content"].as_str().unwrap().len() < full["messages"][1]["content"].as_str().unwrap().len(), "the smaller model gets the shorter prompt");
+}
+
+fn a_missing_primary_model_falls_to_the_smaller_model(stack: &Stack) {
+    let tag = e2e::unique("gen-404");
+    stack.llm.script(&tag, vec![Behaviour::ModelNotFound, Behaviour::reply(questions_json().to_string())]);
+    let mut client = signed_in(stack, "gen-404");
+    let body = ok(client.post("/api/generate-questions", &input(&tag)));
+    assert_eq!(body["source"], "ollama");
+    let models: Vec<String> = stack.llm.received(&tag).iter().filter(|c| c.path == "/api/chat").map(|c| c.body["model"].as_str().unwrap().to_string()).collect();
+    assert_eq!(models, ["qwen3:30b-a3b", "qwen2:7b"]);
+}
+
+fn hangs_time_out_and_openrouter_answers(stack: &Stack) {
+    let tag = e2e::unique("gen-hang");
+    // Both local models hang; OpenRouter answers with its reasoning field.
+    let openrouter = json!({
+        "id": "gen-1", "object": "chat.completion", "model": "qwen/qwen2.5-14b",
+        "choices": [{ "index": 0, "finish_reason": "stop", "message": { "role": "assistant", "content": null, "reasoning": questions_json().to_string() } }]
+    });
+    stack.llm.script(&tag, vec![Behaviour::Hang { secs: 20 }, Behaviour::Hang { secs: 20 }, Behaviour::Status { code: 200, body: openrouter.to_string() }]);
+    let mut client = signed_in(stack, "gen-hang");
+    let started = std::time::Instant::now();
+    let body = ok(client.post("/api/generate-questions", &input(&tag)));
+    assert_eq!(body["source"], "openrouter");
+    let calls = stack.llm.received(&tag);
+    let openrouter_call = calls.iter().find(|c| c.path == "/api/v1/chat/completions").expect("OpenRouter was called");
+    assert_eq!(openrouter_call.header("authorization"), Some("Bearer sk-e2e-fake-key"));
+    assert_eq!(openrouter_call.body["response_format"]["type"], "json_schema");
+    // Two timeouts, no retry of a timed-out tier: well within the chain's documented bound.
+    assert!(started.elapsed().as_millis() < u128::from(6 * e2e::stack::LLM_TIMEOUT_MS), "took {:?}", started.elapsed());
+}
+
+fn when_every_provider_fails_the_curated_fallback_answers(stack: &Stack) {
+    let tag = e2e::unique("gen-fallback");
+    stack.llm.script(&tag, vec![Behaviour::Status { code: 500, body: "{\"error\":\"boom\"}".into() }]);
+    let mut client = signed_in(stack, "gen-fallback");
+    let body = ok(client.post("/api/generate-questions", &input(&tag)));
+    assert_eq!(body["source"], "fallback");
+    assert!(body["warning"].as_str().is_some_and(|w| !w.is_empty()));
+    let questions = body["dynamicQuestions"].as_array().unwrap();
+    assert!((8..=12).contains(&questions.len()), "{}", questions.len());
+    assert!(body.to_string().contains("Increase product knowledge"), "built from the user's own answers: {body}");
+    // 500s are retried once per tier: 2 attempts × (primary, smaller, OpenRouter).
+    assert_eq!(stack.llm.received(&tag).iter().filter(|c| c.path.ends_with("/chat") || c.path.ends_with("/completions")).count(), 6);
+    // A fallback is not cached: the next request asks the model again.
+    stack.llm.script(&tag, vec![Behaviour::reply(questions_json().to_string())]);
+    let again = ok(client.post("/api/generate-questions", &input(&tag)));
+    assert_eq!(again["source"], "ollama");
+    assert_eq!(again["cached"], false);
+}
+
+fn a_cached_answer_makes_no_model_call(stack: &Stack) {
+    let tag = e2e::unique("gen-cache");
+    stack.llm.script(&tag, vec![Behaviour::reply(questions_json().to_string())]);
+    let mut client = signed_in(stack, "gen-cache");
+    let first = ok(client.post("/api/generate-questions", &input(&tag)));
+    assert_eq!(first["cached"], false);
+    // The same input in the other union form, with different whitespace: the same key.
+    let mut legacy_answers = input(&tag);
+    legacy_answers.as_object_mut().unwrap().remove("type");
+    legacy_answers["audience"] = json!("  Frontline sales reps ");
+    let second = ok(client.post("/api/generate-questions", &json!({ "type": "legacy", "static_answers": legacy_answers })));
+    assert_eq!(second["cached"], true);
+    assert_eq!(second["dynamicQuestions"], first["dynamicQuestions"]);
+    assert_eq!(stack.llm.received(&tag).iter().filter(|c| c.path == "/api/chat").count(), 1);
+    // The cache is per user.
+    let mut other = signed_in(stack, "gen-cache-other");
+    assert_eq!(ok(other.post("/api/generate-questions", &input(&tag)))["cached"], false);
+}
+
+fn identical_concurrent_requests_make_one_model_call(stack: &Stack) {
+    let tag = e2e::unique("gen-dedup");
+    // Slow enough (1 s, under the 1.5 s timeout) that the others arrive while it is in flight.
+    stack.llm.script(&tag, vec![Behaviour::Reply { content: questions_json().to_string(), chunks: 1, delay_ms: 1000 }]);
+    let client = signed_in(stack, "gen-dedup");
+    let cookie = format!("bp_access={}", client.cookie("bp_access").unwrap());
+    let handles: Vec<_> = (0..3)
+        .map(|_| {
+            let (base, cookie, body) = (stack.base_url.clone(), cookie.clone(), input(&tag));
+            std::thread::spawn(move || {
+                let mut c = Client::new(&base);
+                let reply = c.send("POST", "/api/generate-questions", &[("content-type", "application/json"), ("cookie", &cookie)], Some(body.to_string().into_bytes()));
+                (reply.status, reply.json())
+            })
+        })
+        .collect();
+    let results: Vec<(u16, Value)> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    for (status, body) in &results {
+        assert_eq!(*status, 200, "{body}");
+        assert_eq!(body["dynamicQuestions"], results[0].1["dynamicQuestions"]);
+        assert_eq!(body["cached"], false, "they shared the one in flight, not a cache entry: {body}");
+    }
+    assert_eq!(stack.llm.received(&tag).iter().filter(|c| c.path == "/api/chat").count(), 1, "one model call for identical requests");
+}
+
+fn no_more_than_three_model_calls_at_once(stack: &Stack) {
+    let tag = e2e::unique("gen-gate");
+    // Each answer takes 0.9 s (under the 1.5 s timeout), so six distinct requests overlap.
+    stack.llm.script(&tag, vec![Behaviour::Reply { content: questions_json().to_string(), chunks: 1, delay_ms: 900 }]);
+    let client = signed_in(stack, "gen-gate");
+    let cookie = format!("bp_access={}", client.cookie("bp_access").unwrap());
+    let handles: Vec<_> = (0..6)
+        .map(|i| {
+            let mut body = input(&tag);
+            body["audience"] = json!(format!("Audience number {i}"));
+            let (base, cookie) = (stack.base_url.clone(), cookie.clone());
+            std::thread::spawn(move || {
+                let mut c = Client::new(&base);
+                c.send("POST", "/api/generate-questions", &[("content-type", "application/json"), ("cookie", &cookie)], Some(body.to_string().into_bytes())).status
+            })
+        })
+        .collect();
+    for handle in handles {
+        assert_eq!(handle.join().unwrap(), 200);
+    }
+    assert_eq!(stack.llm.received(&tag).iter().filter(|c| c.path == "/api/chat").count(), 6, "six distinct inputs, six calls");
+    let peak = stack.llm.max_concurrent(&tag);
+    assert!((2..=3).contains(&peak), "the gate allows at most 3 at once (and they did overlap): {peak}");
+}
+
+fn invalid_input_is_400_naming_the_field(stack: &Stack) {
+    let mut client = signed_in(stack, "gen-invalid");
+    let body = client.post("/api/generate-questions", &json!({ "type": "new", "audience": "Nurses", "goals": [] })).expect_error(400);
+    let fields: Vec<&str> = body["details"].as_array().unwrap().iter().map(|d| d["field"].as_str().unwrap()).collect();
+    assert!(fields.contains(&"goals") && fields.contains(&"constraints") && fields.contains(&"context"), "{body}");
+    let body = client.post("/api/generate-questions", &json!({ "type": "sideways" })).expect_error(400);
+    assert_eq!(body["details"][0]["field"], "type");
+    let mut anonymous = Client::new(&stack.base_url);
+    anonymous.post("/api/generate-questions", &input("anon")).expect_error(401);
+}
+
+fn the_101st_request_in_ten_minutes_is_429(stack: &Stack) {
+    let tag = e2e::unique("gen-limit");
+    stack.llm.script(&tag, vec![Behaviour::reply(questions_json().to_string())]);
+    let mut client = signed_in(stack, "gen-limit");
+    for n in 1..=100 {
+        let reply = client.post("/api/generate-questions", &input(&tag));
+        assert_eq!(reply.status, 200, "request {n}: {}", reply.text());
+    }
+    let limited = client.post("/api/generate-questions", &input(&tag));
+    let body = limited.expect_error(429);
+    assert_eq!(body["error"], "Too many requests");
+    assert!(limited.header("retry-after").is_some());
+    // Another user is not limited by this one.
+    let mut other = signed_in(stack, "gen-limit-other");
+    assert_eq!(other.post("/api/generate-questions", &input(&tag)).status, 200);
+}
+
+fn dynamic_questions_are_generated_and_saved_for_a_blueprint(stack: &Stack) {
+    let tag = e2e::unique("gen-blueprint");
+    stack.llm.script(&tag, vec![Behaviour::reply(questions_json().to_string())]);
+    let mut client = signed_in(stack, "gen-blueprint");
+    let id = super::answers::new_blueprint(&mut client);
+    let answer = |client: &mut Client, body: Value| {
+        let reply = client.send("PATCH", &format!("/api/blueprints/{id}/static-answers"), &[("content-type", "application/json")], Some(body.to_string().into_bytes()));
+        assert_eq!(reply.status, 200, "{}", reply.text());
+    };
+    answer(&mut client, json!({ "audience": "Frontline sales reps", "goals": ["Increase product knowledge"] }));
+    // Incomplete static answers: 400 naming what is missing.
+    let body = client.post("/api/generate-dynamic-questions", &json!({ "blueprintId": id })).expect_error(400);
+    let fields: Vec<&str> = body["details"].as_array().unwrap().iter().map(|d| d["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["static_answers.constraints", "static_answers.context"], "{body}");
+    answer(&mut client, json!({ "constraints": { "time": "4 weeks" }, "context": format!("Complex pricing ({tag})") }));
+    let body = ok(client.post("/api/generate-dynamic-questions", &json!({ "blueprintId": id })));
+    assert_eq!(body["blueprintId"], id.as_str());
+    assert_eq!(body["source"], "ollama");
+    assert_eq!(body["dynamicQuestions"].as_array().unwrap().len(), 3);
+    let saved = client.get(&format!("/api/blueprint/{id}")).json();
+    assert_eq!(saved["dynamic_questions"], body["dynamicQuestions"]);
+    assert_eq!(saved["status"], "draft");
+    // Someone else cannot generate for it; a missing field is named.
+    let mut intruder = signed_in(stack, "gen-blueprint-intruder");
+    intruder.post("/api/generate-dynamic-questions", &json!({ "blueprintId": id })).expect_error(404);
+    let body = client.post("/api/generate-dynamic-questions", &json!({})).expect_error(400);
+    assert_eq!(body["details"][0]["field"], "blueprintId");
+}
+
+fn with_ollama_down_answers_come_promptly_from_fallbacks(stack: &Stack) {
+    let tag = e2e::unique("gen-down");
+    stack.llm.script(&tag, vec![Behaviour::reply(questions_json().to_string())]);
+    stack.llm.set_ollama_down(true);
+    let chats = || stack.llm.received(&tag).iter().filter(|c| c.path == "/api/chat").count();
+    let mut client = signed_in(stack, "gen-down");
+    let first = client.post("/api/generate-questions", &input(&tag));
+    let after_first = chats();
+    // The server is now known to be down: the next request does not try it at all.
+    let mut second_input = input(&tag);
+    second_input["audience"] = json!("Another audience");
+    let started = std::time::Instant::now();
+    let second = client.post("/api/generate-questions", &second_input);
+    let elapsed = started.elapsed();
+    let after_second = chats();
+    stack.llm.set_ollama_down(false);
+    assert_eq!(ok(first)["source"], "openrouter", "Ollama down → OpenRouter (a key is set)");
+    assert!(after_first <= 2, "a refused connection is retried once, and the smaller model on the same server is skipped: {after_first}");
+    assert_eq!(ok(second)["source"], "openrouter");
+    assert_eq!(after_second, after_first, "no chat call to a server known to be down");
+    assert!(elapsed.as_millis() < u128::from(e2e::stack::LLM_TIMEOUT_MS), "answered promptly: {elapsed:?}");
+}

@@ -1,0 +1,75 @@
+//! Seed 000's question generation: `POST /api/generate-questions` (stateless, from a
+//! GenerationInput) and `POST /api/generate-dynamic-questions` (for a blueprint, persisted).
+//! Both go through the LLM hub (cache, de-dup, gate) and never fail because a provider did:
+//! the curated fallback answers with `source: "fallback"` and a warning.
+
+use crate::llm_hub::{QuestionsAnswer, QuestionsRequest, BINDING, INSTANCE};
+use domain::auth::Principal;
+use domain::blueprints::BlueprintId;
+use domain::rate_limit::{GENERATE_DYNAMIC_QUESTIONS, GENERATE_QUESTIONS};
+use domain::static_answers::{self, parse_generation_input, StaticAnswers};
+use domain::{AppError, FieldError};
+use edge::db::{audit, blueprints};
+use edge::{body, clock, durable, rate_limit, respond, OrInternal, RequestContext};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use worker::{Env, Request, Response};
+
+const BODY_LIMIT: usize = 16 * 1024;
+
+pub async fn generate_questions(mut req: Request, env: &Env, principal: &Principal) -> Result<Response, AppError> {
+    rate_limit::hit(env, &req, "generate_questions", &principal.user_id, GENERATE_QUESTIONS).await?;
+    let raw = body::read_limited(&mut req, BODY_LIMIT).await?;
+    let answers = parse_generation_input(&raw)?;
+    let answer = ask_hub(env, principal, answers).await?;
+    respond::json(200, &json!({ "dynamicQuestions": answer.questions, "cached": answer.cached, "source": answer.source, "warning": answer.warning }))
+}
+
+pub async fn generate_dynamic_questions(mut req: Request, env: &Env, principal: &Principal, context: &RequestContext) -> Result<Response, AppError> {
+    rate_limit::hit(env, &req, "generate_dynamic_questions", &principal.user_id, GENERATE_DYNAMIC_QUESTIONS).await?;
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Body {
+        blueprint_id: String,
+    }
+    let raw = body::read_limited(&mut req, BODY_LIMIT).await?;
+    let body: Body = domain::input::parse_json(&raw)?;
+    let id = BlueprintId::parse(&body.blueprint_id)?;
+    let blueprint = blueprints::get(env, &principal.user_id, &id).await?;
+    if blueprint.status == "generating" {
+        return Err(AppError::conflict("A generation is running for this blueprint; try again when it finishes"));
+    }
+    let stored: Value = serde_json::from_str(&blueprint.static_answers).or_internal("static_answers.decode")?;
+    let answers = static_answers::complete(&stored).map_err(|missing| {
+        let fields: Vec<FieldError> = missing.into_iter().map(|e| FieldError::new(format!("static_answers.{}", e.field), e.message)).collect();
+        let mut error = AppError::invalid_fields(fields);
+        error.message = format!("Static answers are incomplete: {}", error.message.trim_start_matches("Invalid input: "));
+        error
+    })?;
+    let answer = ask_hub(env, principal, answers).await?;
+    let questions = serde_json::to_value(&answer.questions).or_internal("questions.encode")?;
+    let raw_record = json!({ "source": answer.source, "model": answer.model, "cached": answer.cached, "at": clock::now().to_iso8601(), "attempts": answer.attempts });
+    if !blueprints::save_dynamic_questions(env, &principal.user_id, &id, &questions, &raw_record).await? {
+        return Err(AppError::conflict("A generation started for this blueprint meanwhile; try again when it finishes"));
+    }
+    audit::record(
+        env,
+        audit::Entry {
+            actor_id: Some(&principal.user_id),
+            actor_kind: if principal.is_admin() { "admin" } else { "user" },
+            action: "blueprint.dynamic_questions_generated",
+            entity_type: "blueprint",
+            entity_id: Some(id.as_str()),
+            tenant_id: Some(&principal.tenant_id),
+            request_id: Some(&context.request_id),
+            metadata: json!({ "source": answer.source, "model": answer.model, "cached": answer.cached, "questions": answer.questions.len() }),
+        },
+        clock::now(),
+    )
+    .await;
+    respond::json(200, &json!({ "blueprintId": id.as_str(), "dynamicQuestions": questions, "source": answer.source, "cached": answer.cached, "warning": answer.warning }))
+}
+
+async fn ask_hub(env: &Env, principal: &Principal, answers: StaticAnswers) -> Result<QuestionsAnswer, AppError> {
+    durable::call(env, BINDING, INSTANCE, &QuestionsRequest { user_id: principal.user_id.clone(), answers }).await
+}
