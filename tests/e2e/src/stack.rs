@@ -169,6 +169,42 @@ impl Stack {
         }
     }
 
+    /// Fires the cron worker's real `scheduled` entry point, as Cloudflare does: a cron-only
+    /// `wrangler dev --test-scheduled` on a state directory of its own (so it never writes the
+    /// main stack's database), `/cdn-cgi/handler/scheduled?cron=…&time=…`, then reads that
+    /// database's `job_runs`.
+    pub fn fire_scheduled_event(&self, schedule: &str, time_ms: i64) -> Result<serde_json::Value, String> {
+        let dir = self.state_dir.join("cron-alone");
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+        let state = dir.to_string_lossy().to_string();
+        let wrangler = self.root.join("node_modules/.bin/wrangler").to_string_lossy().to_string();
+        run(&self.root, &wrangler, &["d1", "migrations", "apply", "DB", "--local", "--persist-to", &state, "-c", "wrangler.toml"])?;
+        let port = free_port();
+        let mut cron = Stack { base_url: format!("http://127.0.0.1:{port}"), state_dir: dir.clone(), llm: self.llm.clone(), root: self.root.clone(), processes: Vec::new() };
+        let vars = [format!("CRON_TRIGGER_TOKEN:{SCHEDULER_TOKEN}")];
+        cron.spawn("cron", &wrangler, &["-c", "workers/cron/wrangler.toml", "--test-scheduled"], port, &vars)?;
+        let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).timeout_global(Some(Duration::from_secs(30))).build().into();
+        let url = format!("{}/cdn-cgi/handler/scheduled?cron={}&time={time_ms}", cron.base_url, schedule.replace(' ', "+"));
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            match agent.get(&url).call() {
+                Ok(response) if response.status().as_u16() == 200 => break,
+                _ if Instant::now() > deadline => return Err(format!("the scheduled handler never answered:\n{}", cron.log_tail("cron"))),
+                _ => std::thread::sleep(Duration::from_millis(250)),
+            }
+        }
+        cron.stop();
+        let output = Command::new(&wrangler)
+            .args(["d1", "execute", "DB", "--local", "--json", "-c", "wrangler.toml", "--persist-to", &state, "--command", "SELECT job_name, run_key, status, trigger FROM job_runs"])
+            .current_dir(&self.root)
+            .env("WRANGLER_SEND_METRICS", "false")
+            .output()
+            .map_err(|e| e.to_string())?;
+        let _ = fs::remove_dir_all(&dir);
+        serde_json::from_slice(&output.stdout).map_err(|e| format!("d1 execute output: {e}: {}", String::from_utf8_lossy(&output.stdout)))
+    }
+
     /// Runs SQL against the local D1 database from a second process (test set-up only;
     /// assertions go through the API). Only for exclusive tests: a second writer on the SQLite
     /// file makes concurrent writes in the stack fail with "database is locked".

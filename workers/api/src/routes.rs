@@ -22,6 +22,7 @@ pub enum Route {
     GetBlueprint(String),
     DeleteBlueprint(String),
     PatchStaticAnswers(String),
+    PatchDynamicAnswers(String),
     GenerateQuestions,
     GenerateDynamicQuestions,
 }
@@ -45,6 +46,7 @@ impl Route {
             | Route::GetBlueprint(_)
             | Route::DeleteBlueprint(_)
             | Route::PatchStaticAnswers(_)
+            | Route::PatchDynamicAnswers(_)
             | Route::GenerateQuestions
             | Route::GenerateDynamicQuestions => Access::Session,
             Route::AdminDiagnostics | Route::AdminQueueProbe | Route::AdminJobRuns => Access::Admin,
@@ -83,6 +85,7 @@ pub fn resolve(method: &Method, path: &str) -> Result<Route, AppError> {
             _ => Err(AppError::method_not_allowed(GET_POST)),
         },
         ["blueprints", id, "static-answers"] => only(PATCH, Method::Patch, Route::PatchStaticAnswers(id.to_string())),
+        ["blueprints", id, "dynamic-answers"] => only(PATCH, Method::Patch, Route::PatchDynamicAnswers(id.to_string())),
         // Seed 000's read path is singular; the plural one is its REST twin.
         ["blueprint", id] => only(GET, Method::Get, Route::GetBlueprint(id.to_string())),
         ["blueprints", id] => match method {
@@ -124,6 +127,7 @@ pub async fn dispatch(route: Route, req: Request, env: &Env, context: &RequestCo
         (Route::DeleteBlueprint(id), Some(principal)) => blueprints::delete(env, &principal, &id, context).await,
         (Route::GenerateQuestions, Some(principal)) => generation::generate_questions(req, env, &principal).await,
         (Route::GenerateDynamicQuestions, Some(principal)) => generation::generate_dynamic_questions(req, env, &principal, context).await,
+        (Route::PatchDynamicAnswers(id), Some(principal)) => blueprints::patch_dynamic_answers(req, env, &principal, &id).await,
         (Route::PatchStaticAnswers(id), Some(principal)) => blueprints::patch_static_answers(req, env, &principal, &id).await,
         _ => Err(AppError::unauthorized()),
     }

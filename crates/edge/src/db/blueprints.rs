@@ -130,7 +130,10 @@ pub struct Saved {
 /// Merges `patch` (an RFC 7396 merge patch) into one JSON column in a single statement, so
 /// concurrent autosaves of different fields never lose each other's writes. Refused (409)
 /// while a generation is running: its inputs are being read.
-pub async fn merge_answers(env: &Env, owner: &str, id: &BlueprintId, column: AnswerColumn, patch: &Value) -> Result<Saved, AppError> {
+///
+/// `questions_seen` (the dynamic questions the patch was validated against, as stored) makes
+/// the write conditional on them being unchanged: answers to replaced questions are refused.
+pub async fn merge_answers(env: &Env, owner: &str, id: &BlueprintId, column: AnswerColumn, patch: &Value, questions_seen: Option<&str>) -> Result<Saved, AppError> {
     let db = database(env)?;
     let column = column.name();
     let saved: Option<Saved> = first(
@@ -138,9 +141,10 @@ pub async fn merge_answers(env: &Env, owner: &str, id: &BlueprintId, column: Ans
             &db,
             &format!(
                 "UPDATE blueprint_generator SET {column} = json_patch({column}, ?3), updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
-                 WHERE id = ?1 AND user_id = ?2 AND status != 'generating' RETURNING {column} AS answers, updated_at"
+                 WHERE id = ?1 AND user_id = ?2 AND status != 'generating' AND (?4 IS NULL OR dynamic_questions = ?4) \
+                 RETURNING {column} AS answers, updated_at"
             ),
-            &[text(id.as_str()), text(owner), text(&patch.to_string())],
+            &[text(id.as_str()), text(owner), text(&patch.to_string()), opt_text(questions_seen)],
         )?,
         "blueprints.merge_answers",
     )
@@ -148,9 +152,13 @@ pub async fn merge_answers(env: &Env, owner: &str, id: &BlueprintId, column: Ans
     match saved {
         Some(saved) => Ok(saved),
         None => {
-            // Missing (or not the owner's) and busy generating answer differently.
-            get(env, owner, id).await?;
-            Err(AppError::conflict("A generation is running for this blueprint; try again when it finishes"))
+            // Missing (or not the owner's), busy generating, or questions replaced meanwhile.
+            let current = get(env, owner, id).await?;
+            if current.status == "generating" {
+                Err(AppError::conflict("A generation is running for this blueprint; try again when it finishes"))
+            } else {
+                Err(AppError::conflict("The questions changed while you were answering; reload them"))
+            }
         }
     }
 }

@@ -22,6 +22,7 @@ pub fn tests() -> Vec<(&'static str, fn(&Stack))> {
         ("generation::invalid_input_is_400_naming_the_field", invalid_input_is_400_naming_the_field),
         ("generation::the_101st_request_in_ten_minutes_is_429", the_101st_request_in_ten_minutes_is_429),
         ("generation::dynamic_questions_are_generated_and_saved_for_a_blueprint", dynamic_questions_are_generated_and_saved_for_a_blueprint),
+        ("generation::dynamic_answers_are_checked_against_their_question_type", dynamic_answers_are_checked_against_their_question_type),
     ]
 }
 
@@ -302,6 +303,40 @@ fn dynamic_questions_are_generated_and_saved_for_a_blueprint(stack: &Stack) {
     intruder.post("/api/generate-dynamic-questions", &json!({ "blueprintId": id })).expect_error(404);
     let body = client.post("/api/generate-dynamic-questions", &json!({})).expect_error(400);
     assert_eq!(body["details"][0]["field"], "blueprintId");
+}
+
+fn dynamic_answers_are_checked_against_their_question_type(stack: &Stack) {
+    let tag = e2e::unique("gen-answers");
+    stack.llm.script(&tag, vec![Behaviour::reply(questions_json().to_string())]);
+    let mut client = signed_in(stack, "gen-answers");
+    let id = super::answers::new_blueprint(&mut client);
+    let path = format!("/api/blueprints/{id}/dynamic-answers");
+    let mut patch = |client: &mut Client, answers: Value| client.send("PATCH", &path, &[("content-type", "application/json")], Some(json!({ "answers": answers }).to_string().into_bytes()));
+    // No questions yet.
+    patch(&mut client, json!({ "dq_001": ["CRM basics"] })).expect_error(409);
+    let static_answers = json!({
+        "audience": "Frontline sales reps", "goals": ["Increase product knowledge"],
+        "constraints": { "time": "4 weeks" }, "context": format!("Pricing ({tag})")
+    });
+    let reply = client.send("PATCH", &format!("/api/blueprints/{id}/static-answers"), &[("content-type", "application/json")], Some(static_answers.to_string().into_bytes()));
+    assert_eq!(reply.status, 200);
+    ok(client.post("/api/generate-dynamic-questions", &json!({ "blueprintId": id })));
+    // dq_001 multi_select ⊆ options, dq_002 scale 1..5, dq_003 date.
+    let first = ok(patch(&mut client, json!({ "dq_001": ["CRM basics", "Negotiation"] })));
+    assert_eq!(first["progress"], json!({ "answered": 1, "total": 3 }));
+    assert_eq!(first["missing"], json!(["dq_002", "dq_003"]));
+    let body = patch(&mut client, json!({ "dq_001": ["Juggling"], "dq_002": 9, "dq_003": "2026-02-30", "dq_999": "x" })).expect_error(400);
+    let mut fields: Vec<&str> = body["details"].as_array().unwrap().iter().map(|d| d["field"].as_str().unwrap()).collect();
+    fields.sort_unstable();
+    assert_eq!(fields, ["answers.dq_001[0]", "answers.dq_002", "answers.dq_003", "answers.dq_999"], "{body}");
+    let done = ok(patch(&mut client, json!({ "dq_002": 4, "dq_003": "2027-01-15" })));
+    assert_eq!(done["complete"], true, "{done}");
+    assert_eq!(done["dynamic_answers"]["dq_001"], json!(["CRM basics", "Negotiation"]), "earlier answers are kept");
+    let cleared = ok(patch(&mut client, json!({ "dq_003": null })));
+    assert_eq!(cleared["progress"], json!({ "answered": 2, "total": 3 }));
+    let mut intruder = signed_in(stack, "gen-answers-intruder");
+    intruder.send("PATCH", &path, &[("content-type", "application/json")], Some(json!({ "answers": { "dq_002": 1 } }).to_string().into_bytes())).expect_error(404);
+    assert_eq!(client.get(&format!("/api/blueprint/{id}")).json()["dynamic_answers"]["dq_002"], 4);
 }
 
 fn with_ollama_down_answers_come_promptly_from_fallbacks(stack: &Stack) {

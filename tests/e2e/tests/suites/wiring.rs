@@ -11,6 +11,7 @@ pub fn tests() -> Vec<(&'static str, fn(&Stack))> {
         ("wiring::a_message_the_api_enqueues_is_consumed", a_message_the_api_enqueues_is_consumed),
         ("wiring::a_scheduled_run_records_a_job_run_once_per_slot", a_scheduled_run_records_a_job_run_once_per_slot),
         ("wiring::running_a_schedule_now_is_for_admins_and_the_scheduler", running_a_schedule_now_is_for_admins_and_the_scheduler),
+        ("wiring::the_scheduled_event_itself_runs_the_jobs", the_scheduled_event_itself_runs_the_jobs),
     ]
 }
 
@@ -121,4 +122,15 @@ fn running_a_schedule_now_is_for_admins_and_the_scheduler(stack: &Stack) {
     assert_eq!(reply.json()["jobs"][0]["job"], "prune_expired_sessions");
     let runs = job_runs(&mut admin, "prune_expired_sessions");
     assert!(runs.iter().any(|r| r["runKey"] == "2030-01-01T00:00:00.000Z" && r["trigger"] == "manual" && r["status"] == "succeeded"), "{runs:?}");
+}
+
+fn the_scheduled_event_itself_runs_the_jobs(stack: &Stack) {
+    // 2031-01-02T03:06:40Z, as Cloudflare's scheduler would deliver it.
+    let rows = stack.fire_scheduled_event("*/5 * * * *", 1_925_089_600_000).unwrap();
+    let results = &rows[0]["results"];
+    assert_eq!(results.as_array().map(Vec::len), Some(1), "{rows}");
+    assert_eq!(results[0]["job_name"], "recover_stale_generations");
+    assert_eq!(results[0]["run_key"], "2031-01-02T03:05:00.000Z");
+    assert_eq!(results[0]["status"], "succeeded");
+    assert_eq!(results[0]["trigger"], "cron");
 }

@@ -3,6 +3,8 @@
 use domain::auth::Principal;
 use domain::blueprints::{parse_new_title, parse_page, BlueprintId};
 use domain::input::DEFAULT_BODY_LIMIT;
+use domain::answers;
+use domain::questions::DynamicQuestion;
 use domain::static_answers;
 use domain::AppError;
 use edge::db::blueprints::AnswerColumn;
@@ -49,13 +51,45 @@ pub async fn patch_static_answers(mut req: Request, env: &Env, principal: &Princ
     let id = BlueprintId::parse(id)?;
     let raw = body::read_limited(&mut req, DEFAULT_BODY_LIMIT).await?;
     let patch = static_answers::parse_patch(&raw)?;
-    let saved = blueprints::merge_answers(env, &principal.user_id, &id, AnswerColumn::Static, &patch).await?;
+    let saved = blueprints::merge_answers(env, &principal.user_id, &id, AnswerColumn::Static, &patch, None).await?;
     let answers: serde_json::Value = serde_json::from_str(&saved.answers).or_internal("static_answers.decode")?;
     let missing: Vec<String> = match static_answers::complete(&answers) {
         Ok(_) => Vec::new(),
         Err(errors) => errors.into_iter().map(|e| e.field).collect(),
     };
     respond::json(200, &json!({ "static_answers": answers, "complete": missing.is_empty(), "missing": missing, "updated_at": saved.updated_at }))
+}
+
+/// Autosave of dynamic answers: `{answers: {questionId: value}}`, each value checked against its
+/// question's type; answers the saved answers, progress over the required questions, and what
+/// is still missing.
+pub async fn patch_dynamic_answers(mut req: Request, env: &Env, principal: &Principal, id: &str) -> Result<Response, AppError> {
+    #[derive(serde::Deserialize)]
+    struct Body {
+        answers: serde_json::Map<String, serde_json::Value>,
+    }
+    let id = BlueprintId::parse(id)?;
+    let raw = body::read_limited(&mut req, DEFAULT_BODY_LIMIT).await?;
+    let body: Body = domain::input::parse_json(&raw)?;
+    let blueprint = blueprints::get(env, &principal.user_id, &id).await?;
+    let questions: Vec<DynamicQuestion> = serde_json::from_str(&blueprint.dynamic_questions).or_internal("dynamic_questions.decode")?;
+    if questions.is_empty() {
+        return Err(AppError::conflict("This blueprint has no dynamic questions yet; generate them first"));
+    }
+    let patch = answers::validate_dynamic_answers(&questions, &body.answers)?;
+    let saved = blueprints::merge_answers(env, &principal.user_id, &id, AnswerColumn::Dynamic, &serde_json::Value::Object(patch), Some(&blueprint.dynamic_questions)).await?;
+    let stored: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&saved.answers).or_internal("dynamic_answers.decode")?;
+    let (answered, total) = answers::progress(&questions, &stored);
+    respond::json(
+        200,
+        &json!({
+            "dynamic_answers": stored,
+            "progress": { "answered": answered, "total": total },
+            "missing": answers::missing_required(&questions, &stored),
+            "complete": answered == total,
+            "updated_at": saved.updated_at,
+        }),
+    )
 }
 
 async fn record(env: &Env, principal: &Principal, context: &RequestContext, action: &str, id: &str) {
