@@ -209,7 +209,7 @@ impl FakeLlm {
             }
             Behaviour::Reply { content, chunks, delay_ms } => {
                 thread::sleep(Duration::from_millis(delay_ms * chunks as u64));
-                write_json(writer, 200, &ollama_message(&model, &content, true))
+                write_split_json(writer, &ollama_message(&model, &content, true), chunks)
             }
         }
     }
@@ -234,7 +234,7 @@ impl FakeLlm {
             }
             Behaviour::Reply { content, chunks, delay_ms } => {
                 thread::sleep(Duration::from_millis(delay_ms * chunks as u64));
-                write_json(writer, 200, &openrouter_completion(&model, &content))
+                write_split_json(writer, &openrouter_completion(&model, &content), chunks)
             }
         }
     }
@@ -335,6 +335,15 @@ fn write_raw(writer: &mut TcpStream, code: u16, content_type: &str, body: &[u8])
     write!(writer, "HTTP/1.1 {code} {}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", reason(code), body.len())?;
     writer.write_all(body)?;
     writer.flush()
+}
+
+/// A JSON body sent as `parts` HTTP chunks cut at byte offsets, so a multi-byte character
+/// can straddle two chunks (as it does on real networks).
+fn write_split_json(writer: &mut TcpStream, body: &Value, parts: usize) -> std::io::Result<()> {
+    let bytes = body.to_string().into_bytes();
+    let size = bytes.len().div_ceil(parts.max(1)).max(1);
+    let pieces: Vec<Vec<u8>> = bytes.chunks(size).map(<[u8]>::to_vec).collect();
+    write_chunked(writer, "application/json; charset=utf-8", &pieces, 0, None)
 }
 
 /// A chunked response, one HTTP chunk per piece, flushed each time; `drop_after` closes the

@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 pub fn tests() -> Vec<(&'static str, fn(&Stack))> {
     vec![
         ("generation::ollama_answers_with_structured_output_and_is_normalised", ollama_answers_with_structured_output_and_is_normalised),
+        ("generation::an_answer_in_many_chunks_split_inside_characters_is_read", an_answer_in_many_chunks_split_inside_characters_is_read),
         ("generation::think_blocks_fences_and_trailing_commas_are_read", think_blocks_fences_and_trailing_commas_are_read),
         ("generation::a_reasoning_models_thinking_field_is_read", a_reasoning_models_thinking_field_is_read),
         ("generation::an_unrepairable_answer_falls_to_the_smaller_model", an_unrepairable_answer_falls_to_the_smaller_model),
@@ -87,6 +88,21 @@ fn ollama_answers_with_structured_output_and_is_normalised(stack: &Stack) {
     assert!(request["format"]["properties"]["questions"].is_object(), "{}", request["format"]);
     assert!(request["options"]["temperature"].as_f64().unwrap() <= 0.3);
     assert!(request["options"]["seed"].is_number());
+}
+
+fn an_answer_in_many_chunks_split_inside_characters_is_read(stack: &Stack) {
+    let tag = e2e::unique("gen-chunks");
+    let accented = json!({ "questions": [
+        { "section": "Contexte", "type": "short_text", "label": "Quelle est la durée idéale d'une séance ?" },
+        { "section": "日本語", "type": "long_text", "label": "研修の目標は何ですか？" }
+    ]});
+    // 97 chunks of a few bytes each: several boundaries fall inside é and the CJK characters.
+    stack.llm.script(&tag, vec![Behaviour::Reply { content: accented.to_string(), chunks: 97, delay_ms: 0 }]);
+    let mut client = signed_in(stack, "gen-chunks");
+    let body = ok(client.post("/api/generate-questions", &input(&tag)));
+    assert_eq!(body["source"], "ollama");
+    assert_eq!(body["dynamicQuestions"][0]["label"], "Quelle est la durée idéale d'une séance ?");
+    assert_eq!(body["dynamicQuestions"][1]["label"], "研修の目標は何ですか？");
 }
 
 fn think_blocks_fences_and_trailing_commas_are_read(stack: &Stack) {
