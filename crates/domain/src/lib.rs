@@ -6,6 +6,7 @@
 pub mod answers;
 pub mod auth;
 pub mod blueprints;
+pub mod course;
 pub mod error;
 pub mod http;
 pub mod input;
@@ -16,6 +17,7 @@ pub mod prompts;
 pub mod providers;
 pub mod questions;
 pub mod rate_limit;
+pub mod sse;
 pub mod static_answers;
 pub mod time;
 

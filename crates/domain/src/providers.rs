@@ -259,3 +259,134 @@ mod tests {
         assert_eq!(config(Some("k")).worst_case_ms(), 3 * (2 * 25_000 + 500));
     }
 }
+
+/// What a streamed chat response carries, decoded line by line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StreamPiece {
+    /// More of the model's text (content, or reasoning when a reasoning model streams that).
+    Text(String),
+    /// The provider said the answer is complete.
+    Done,
+    /// The provider reported an error inside the stream.
+    Failed(String),
+}
+
+/// Decodes Ollama's NDJSON (`{"message":{"content":…},"done":…}` per line) and OpenRouter's
+/// SSE (`data: {"choices":[{"delta":{"content":…}}]}` … `data: [DONE]`) from arbitrary network
+/// chunks: bytes are buffered until a full line, so a chunk boundary inside a line or inside a
+/// multi-byte character changes nothing.
+#[derive(Debug)]
+pub struct StreamDecoder {
+    kind: ProviderKind,
+    pending: Vec<u8>,
+}
+
+impl StreamDecoder {
+    pub fn new(kind: ProviderKind) -> Self {
+        StreamDecoder { kind, pending: Vec::new() }
+    }
+
+    pub fn push(&mut self, bytes: &[u8]) -> Vec<StreamPiece> {
+        self.pending.extend_from_slice(bytes);
+        let mut pieces = Vec::new();
+        while let Some(end) = self.pending.iter().position(|b| *b == b'\n') {
+            let line: Vec<u8> = self.pending.drain(..=end).collect();
+            let line = String::from_utf8_lossy(&line);
+            if let Some(piece) = self.decode_line(line.trim_end_matches(['\n', '\r'])) {
+                pieces.push(piece);
+            }
+        }
+        pieces
+    }
+
+    /// The stream ended: a last line without a newline still counts.
+    pub fn finish(&mut self) -> Vec<StreamPiece> {
+        if self.pending.is_empty() {
+            return Vec::new();
+        }
+        let rest = std::mem::take(&mut self.pending);
+        let line = String::from_utf8_lossy(&rest).to_string();
+        self.decode_line(line.trim()).into_iter().collect()
+    }
+
+    fn decode_line(&self, line: &str) -> Option<StreamPiece> {
+        let json_text = match self.kind {
+            ProviderKind::Ollama => line.trim(),
+            ProviderKind::OpenRouter => {
+                let data = line.strip_prefix("data:")?.trim();
+                if data == "[DONE]" {
+                    return Some(StreamPiece::Done);
+                }
+                data
+            }
+        };
+        if json_text.is_empty() {
+            return None;
+        }
+        let Ok(value) = serde_json::from_str::<Value>(json_text) else {
+            return Some(StreamPiece::Failed(format!("unreadable stream line: {}", json_text.chars().take(80).collect::<String>())));
+        };
+        if let Some(error) = value.get("error") {
+            let message = error.get("message").and_then(Value::as_str).or_else(|| error.as_str()).unwrap_or("provider error");
+            return Some(StreamPiece::Failed(message.to_string()));
+        }
+        let (delta, done) = match self.kind {
+            ProviderKind::Ollama => (&value["message"], value["done"].as_bool().unwrap_or(false)),
+            ProviderKind::OpenRouter => (&value["choices"][0]["delta"], false),
+        };
+        let text = delta["content"].as_str().filter(|t| !t.is_empty()).or_else(|| delta["thinking"].as_str()).or_else(|| delta["reasoning"].as_str()).unwrap_or_default();
+        match (text.is_empty(), done) {
+            (false, _) => Some(StreamPiece::Text(text.to_string())),
+            (true, true) => Some(StreamPiece::Done),
+            (true, false) => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod stream_tests {
+    use super::*;
+
+    fn collect(kind: ProviderKind, wire: &[u8], cut: usize) -> (String, bool) {
+        let mut decoder = StreamDecoder::new(kind);
+        let mut pieces = Vec::new();
+        for chunk in wire.chunks(cut.max(1)) {
+            pieces.extend(decoder.push(chunk));
+        }
+        pieces.extend(decoder.finish());
+        let text = pieces.iter().filter_map(|p| if let StreamPiece::Text(t) = p { Some(t.as_str()) } else { None }).collect();
+        (text, pieces.contains(&StreamPiece::Done))
+    }
+
+    #[test]
+    fn ollama_ndjson_in_any_chunking() {
+        let wire = "{\"message\":{\"role\":\"assistant\",\"content\":\"{\\\"title\\\":\\\"Cours\"},\"done\":false}\n{\"message\":{\"role\":\"assistant\",\"content\":\" d'été\\\"}\"},\"done\":false}\n{\"message\":{\"role\":\"assistant\",\"content\":\"\"},\"done\":true,\"done_reason\":\"stop\"}\n";
+        for cut in [1, 2, 3, 7, 1000] {
+            assert_eq!(collect(ProviderKind::Ollama, wire.as_bytes(), cut), ("{\"title\":\"Cours d'été\"}".to_string(), true), "cut {cut}");
+        }
+    }
+
+    #[test]
+    fn openrouter_sse_with_comments_and_done() {
+        let wire = ": OPENROUTER PROCESSING\n\ndata: {\"choices\":[{\"delta\":{\"content\":\"ab\"}}]}\n\ndata: {\"choices\":[{\"delta\":{\"content\":\"é\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
+        for cut in [1, 5, 1000] {
+            assert_eq!(collect(ProviderKind::OpenRouter, wire.as_bytes(), cut), ("abé".to_string(), true));
+        }
+    }
+
+    #[test]
+    fn errors_and_garbage_in_the_stream_are_reported() {
+        let mut decoder = StreamDecoder::new(ProviderKind::Ollama);
+        assert_eq!(decoder.push(b"{\"error\":\"model crashed\"}\n"), vec![StreamPiece::Failed("model crashed".into())]);
+        assert!(matches!(decoder.push(b"<html>\n").as_slice(), [StreamPiece::Failed(_)]));
+        let mut decoder = StreamDecoder::new(ProviderKind::OpenRouter);
+        assert_eq!(decoder.push(b"data: {\"error\":{\"message\":\"rate limited\"}}\n"), vec![StreamPiece::Failed("rate limited".into())]);
+        assert!(decoder.push(b"event: ping\n: comment\n\n").is_empty());
+    }
+
+    #[test]
+    fn a_last_line_without_newline_counts() {
+        let (text, done) = collect(ProviderKind::Ollama, b"{\"message\":{\"content\":\"x\"},\"done\":true}", 4);
+        assert_eq!((text.as_str(), done), ("x", false));
+    }
+}

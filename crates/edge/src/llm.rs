@@ -6,7 +6,7 @@
 use crate::config::{secret, var_or};
 use crate::context::log_line;
 use crate::clock;
-use domain::providers::{backoff_ms, chat_request, response_text, tiers, ChainConfig, Prompt, ProviderError, ProviderKind, Tier};
+use domain::providers::{backoff_ms, chat_request, response_text, tiers, ChainConfig, Prompt, ProviderError, ProviderKind, StreamDecoder, StreamPiece, Tier};
 use domain::Timestamp;
 use futures_util::future::{select, Either};
 use serde::{Deserialize, Serialize};
@@ -98,8 +98,128 @@ pub async fn generate<T>(env: &Env, prompt: &Prompt, parse: impl Fn(&str) -> Res
     Err(attempts)
 }
 
-async fn send(config: &ChainConfig, tier: &Tier, prompt: &Prompt) -> Result<String, ProviderError> {
-    let (url, body) = chat_request(config, tier, prompt, false);
+/// What a streaming generation reports as it goes.
+pub enum StreamEvent<'a> {
+    /// A new attempt starts (the text so far is discarded: a fallback tier starts over).
+    Attempt { provider: &'static str, model: &'a str },
+    /// The whole text of the current attempt so far.
+    Text(&'a str),
+}
+
+/// Like [`generate`], but each attempt streams: `on_event` sees the text grow as it arrives.
+/// The per-attempt timeout applies to the wait for each chunk (a model that keeps producing
+/// tokens is not cut off; one that stalls is).
+pub async fn generate_streaming<T>(
+    env: &Env,
+    prompt: &Prompt,
+    parse: impl Fn(&str) -> Result<T, String>,
+    mut on_event: impl FnMut(StreamEvent<'_>),
+) -> Result<Generated<T>, Vec<Attempt>> {
+    let config = chain_config(env);
+    let started = clock::now();
+    let mut attempts = Vec::new();
+    let up = ollama_up(&config).await;
+    let mut ollama_down = !up;
+    for tier in tiers(&config, up) {
+        if tier.kind == ProviderKind::Ollama && ollama_down {
+            continue;
+        }
+        for attempt in 1..=config.attempts {
+            if attempt > 1 {
+                Delay::from(Duration::from_millis(backoff_ms(attempt - 1))).await;
+            }
+            on_event(StreamEvent::Attempt { provider: tier.kind.source(), model: &tier.model });
+            let tried = clock::now();
+            let mut text = String::new();
+            let streamed = stream_attempt(&config, &tier, prompt, &mut text, &mut on_event).await;
+            let ms = clock::now().millis() - tried.millis();
+            let result = streamed.and_then(|()| parse(&text).map_err(ProviderError::Unusable));
+            let raw = (!text.is_empty()).then(|| text.clone());
+            match result {
+                Ok(value) => {
+                    attempts.push(Attempt { provider: tier.kind.source().to_string(), model: tier.model.clone(), ms, error: None, raw });
+                    return Ok(Generated { value, provider: tier.kind.source(), model: tier.model, ms: clock::now().millis() - started.millis(), attempts });
+                }
+                Err(error) => {
+                    log_line("warn", "llm.attempt_failed", &json!({ "provider": tier.kind.source(), "model": tier.model, "error": error.describe(), "ms": ms, "streaming": true }));
+                    attempts.push(Attempt { provider: tier.kind.source().to_string(), model: tier.model.clone(), ms, error: Some(error.describe()), raw });
+                    if tier.kind == ProviderKind::Ollama && error.server_down() && attempt == config.attempts {
+                        remember_ollama(false);
+                        ollama_down = true;
+                    }
+                    if !error.retry_same_tier() {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    Err(attempts)
+}
+
+async fn stream_attempt(config: &ChainConfig, tier: &Tier, prompt: &Prompt, text: &mut String, on_event: &mut impl FnMut(StreamEvent<'_>)) -> Result<(), ProviderError> {
+    let controller = AbortController::default();
+    let outcome = stream_into(config, tier, prompt, text, on_event, controller.signal()).await;
+    if outcome.is_err() {
+        // Stop a stalled or unwanted response from holding the connection.
+        controller.abort();
+    }
+    outcome
+}
+
+async fn stream_into(config: &ChainConfig, tier: &Tier, prompt: &Prompt, text: &mut String, on_event: &mut impl FnMut(StreamEvent<'_>), signal: worker::AbortSignal) -> Result<(), ProviderError> {
+    let (url, body) = chat_request(config, tier, prompt, true);
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post).with_headers(provider_headers(config, tier)).with_body(Some(body.to_string().into()));
+    let request = Request::new_with_init(&url, &init).map_err(|e| ProviderError::Unreachable(e.to_string()))?;
+    let mut response = within(config.timeout_ms, async move {
+        Fetch::Request(request).send_with_signal(&signal).await.map_err(|e| ProviderError::Unreachable(e.to_string()))
+    })
+    .await?;
+    let status = response.status_code();
+    if !(200..300).contains(&status) {
+        let body = within(config.timeout_ms, async { response.text().await.map_err(|e| ProviderError::Unreachable(e.to_string())) }).await.unwrap_or_default();
+        return response_text(tier.kind, status, &body).map(|_| ());
+    }
+    let mut chunks = response.stream().map_err(|e| ProviderError::BadResponse(e.to_string()))?;
+    let mut decoder = StreamDecoder::new(tier.kind);
+    let mut done = false;
+    while !done {
+        use futures_util::StreamExt;
+        let next = within(config.timeout_ms, async { Ok(chunks.next().await) }).await?;
+        let pieces = match next {
+            Some(Ok(bytes)) => decoder.push(&bytes),
+            Some(Err(error)) => return Err(ProviderError::Unreachable(format!("stream broke: {error}"))),
+            None => {
+                done = true;
+                decoder.finish()
+            }
+        };
+        let grew = text.len();
+        for piece in pieces {
+            match piece {
+                StreamPiece::Text(more) => text.push_str(&more),
+                StreamPiece::Done => done = true,
+                StreamPiece::Failed(why) => return Err(ProviderError::BadResponse(why)),
+            }
+        }
+        if text.len() > grew {
+            on_event(StreamEvent::Text(text));
+        }
+    }
+    Ok(())
+}
+
+/// Runs `work` unless `timeout_ms` passes first.
+async fn within<T>(timeout_ms: u64, work: impl std::future::Future<Output = Result<T, ProviderError>>) -> Result<T, ProviderError> {
+    let timeout = Delay::from(Duration::from_millis(timeout_ms));
+    match select(Box::pin(work), Box::pin(timeout)).await {
+        Either::Left((outcome, _)) => outcome,
+        Either::Right(_) => Err(ProviderError::Timeout),
+    }
+}
+
+fn provider_headers(config: &ChainConfig, tier: &Tier) -> Headers {
     let headers = Headers::new();
     let _ = headers.set("content-type", "application/json");
     if tier.kind == ProviderKind::OpenRouter {
@@ -108,7 +228,12 @@ async fn send(config: &ChainConfig, tier: &Tier, prompt: &Prompt) -> Result<Stri
         }
         let _ = headers.set("x-title", "Blueprint Studio");
     }
-    let (status, text) = fetch_text(&url, Method::Post, headers, Some(body.to_string()), config.timeout_ms).await?;
+    headers
+}
+
+async fn send(config: &ChainConfig, tier: &Tier, prompt: &Prompt) -> Result<String, ProviderError> {
+    let (url, body) = chat_request(config, tier, prompt, false);
+    let (status, text) = fetch_text(&url, Method::Post, provider_headers(config, tier), Some(body.to_string()), config.timeout_ms).await?;
     response_text(tier.kind, status, &text)
 }
 

@@ -170,6 +170,102 @@ impl Client {
     }
 }
 
+/// One server-sent event as received.
+#[derive(Debug, Clone)]
+pub struct SseEvent {
+    pub id: Option<u64>,
+    pub event: String,
+    pub data: String,
+}
+
+impl SseEvent {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.data).unwrap_or_else(|_| panic!("event data is not JSON: {}", self.data))
+    }
+}
+
+/// An open `text/event-stream` response, read event by event; dropping it disconnects.
+pub struct EventStream {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    reader: Box<dyn std::io::BufRead + Send>,
+    /// Comment lines seen so far (heartbeats).
+    pub comments: usize,
+}
+
+impl EventStream {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    /// The next event, or `None` when the stream ends.
+    pub fn next_event(&mut self) -> Option<SseEvent> {
+        let (mut id, mut event, mut data, mut any) = (None, String::from("message"), Vec::<String>::new(), false);
+        loop {
+            let mut line = String::new();
+            match self.reader.read_line(&mut line) {
+                Ok(0) | Err(_) => return None,
+                Ok(_) => {}
+            }
+            let line = line.trim_end_matches(['\n', '\r']);
+            if line.is_empty() {
+                if any {
+                    return Some(SseEvent { id, event, data: data.join("\n") });
+                }
+                continue;
+            }
+            if line.starts_with(':') {
+                self.comments += 1;
+                continue;
+            }
+            let (field, value) = line.split_once(':').map_or((line, ""), |(f, v)| (f, v.strip_prefix(' ').unwrap_or(v)));
+            any = true;
+            match field {
+                "id" => id = value.parse().ok(),
+                "event" => event = value.to_string(),
+                "data" => data.push(value.to_string()),
+                _ => {}
+            }
+        }
+    }
+
+    /// Every remaining event until the server closes the stream.
+    pub fn collect_all(&mut self) -> Vec<SseEvent> {
+        std::iter::from_fn(|| self.next_event()).collect()
+    }
+
+    /// The body of a non-stream answer (an error).
+    pub fn text(mut self) -> String {
+        let mut text = String::new();
+        let _ = self.reader.read_to_string(&mut text);
+        text
+    }
+}
+
+impl Client {
+    /// Opens a request whose answer is read as an event stream.
+    pub fn open_stream(&mut self, method: &str, path: &str, headers: &[(&str, &str)], body: Option<Vec<u8>>) -> EventStream {
+        let url = format!("{}{}", self.base, path);
+        let mut builder = http::Request::builder().method(method).uri(&url).header("accept", "text/event-stream");
+        if let Some(origin) = &self.origin {
+            builder = builder.header("origin", origin);
+        }
+        let cookie_header = self.cookie_header(path);
+        if !cookie_header.is_empty() {
+            builder = builder.header("cookie", cookie_header);
+        }
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        let request = builder.body(body.unwrap_or_default()).expect("request");
+        let response = self.agent.run(request).unwrap_or_else(|e| panic!("{method} {path} failed: {e}"));
+        let status = response.status().as_u16();
+        let headers = response.headers().iter().map(|(n, v)| (n.as_str().to_string(), v.to_str().unwrap_or_default().to_string())).collect();
+        let reader = std::io::BufReader::new(response.into_body().into_reader());
+        EventStream { status, headers, reader: Box::new(reader), comments: 0 }
+    }
+}
+
 pub struct SignedUp {
     pub user_id: String,
     pub email: String,

@@ -38,6 +38,54 @@ fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
 }
 
+/// The four configs as the test stack runs them: copies in the state directory with absolute
+/// paths, no `[build]` (the harness has built; no rebuilds mid-run), and the test settings in
+/// every worker's `[vars]` (`--var` only reaches the first config of a multi-config dev, and a
+/// developer's `.dev.vars` must not leak in: copies elsewhere have none beside them).
+fn test_configs(root: &Path, state_dir: &Path, vars: &[String]) -> Result<Vec<String>, String> {
+    let sources = ["wrangler.toml", "workers/stream/wrangler.toml", "workers/queue-consumer/wrangler.toml", "workers/cron/wrangler.toml"];
+    sources
+        .iter()
+        .enumerate()
+        .map(|(index, source)| {
+            let path = root.join(source);
+            let dir = path.parent().ok_or("config without a directory")?.to_path_buf();
+            let text = fs::read_to_string(&path).map_err(|e| format!("{source}: {e}"))?;
+            let mut config: toml::Table = text.parse().map_err(|e| format!("{source}: {e}"))?;
+            let absolute = |relative: &toml::Value| toml::Value::String(dir.join(relative.as_str().unwrap_or_default()).to_string_lossy().into_owned());
+            if let Some(main) = config.get("main") {
+                config.insert("main".into(), absolute(main));
+            }
+            if let Some(toml::Value::Table(assets)) = config.get_mut("assets") {
+                if let Some(directory) = assets.get("directory") {
+                    let directory = absolute(directory);
+                    assets.insert("directory".into(), directory);
+                }
+            }
+            if let Some(toml::Value::Array(databases)) = config.get_mut("d1_databases") {
+                for database in databases.iter_mut().filter_map(toml::Value::as_table_mut) {
+                    if let Some(migrations) = database.get("migrations_dir") {
+                        let migrations = absolute(migrations);
+                        database.insert("migrations_dir".into(), migrations);
+                    }
+                }
+            }
+            config.remove("build");
+            let table = config.entry("vars").or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            if let toml::Value::Table(table) = table {
+                for var in vars {
+                    if let Some((name, value)) = var.split_once(':') {
+                        table.insert(name.to_string(), toml::Value::String(value.to_string()));
+                    }
+                }
+            }
+            let out = state_dir.join(format!("wrangler-{index}.toml"));
+            fs::write(&out, toml::to_string(&config).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+            Ok(out.to_string_lossy().into_owned())
+        })
+        .collect()
+}
+
 fn run(root: &Path, program: &str, args: &[&str]) -> Result<(), String> {
     let output = Command::new(program).args(args).current_dir(root).env("WRANGLER_SEND_METRICS", "false").output().map_err(|e| format!("{program}: {e}"))?;
     if output.status.success() {
@@ -72,6 +120,7 @@ impl Stack {
             "OPENROUTER_API_KEY:sk-e2e-fake-key".to_string(),
             // Short, so that hang → timeout → next tier tests take seconds, not minutes.
             format!("LLM_TIMEOUT_MS:{LLM_TIMEOUT_MS}"),
+            "SSE_HEARTBEAT_MS:200".to_string(),
             format!("OLLAMA_BASE_URL:{}", llm.ollama_url()),
             format!("OPENROUTER_BASE_URL:{}", llm.openrouter_url()),
         ];
@@ -82,8 +131,9 @@ impl Stack {
             root: root.clone(),
             processes: Vec::new(),
         };
-        let configs = ["-c", "wrangler.toml", "-c", "workers/stream/wrangler.toml", "-c", "workers/queue-consumer/wrangler.toml", "-c", "workers/cron/wrangler.toml"];
-        stack.spawn("main", &wrangler, &configs, port, &vars)?;
+        let configs = test_configs(&root, &state_dir, &vars)?;
+        let configs: Vec<&str> = configs.iter().flat_map(|c| ["-c", c.as_str()]).collect();
+        stack.spawn("main", &wrangler, &configs, port, &[])?;
         stack.wait_ready(&format!("{}/api/health", stack.base_url))?;
         Ok(stack)
     }

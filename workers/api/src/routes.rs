@@ -1,6 +1,6 @@
 //! The route table: path and method to handler, with 404 and 405 (and `Allow`) as JSON.
 
-use crate::handlers::{admin, auth, blueprints, generation, health};
+use crate::handlers::{admin, auth, blueprints, generation, health, stream};
 use domain::auth::tokens::matches_machine_token;
 use domain::AppError;
 use edge::{config, session, RequestContext};
@@ -25,6 +25,10 @@ pub enum Route {
     PatchDynamicAnswers(String),
     GenerateQuestions,
     GenerateDynamicQuestions,
+    GenerateBlueprint,
+    GenerationEvents(String),
+    Versions(String),
+    Version(String, String),
 }
 
 enum Access {
@@ -48,7 +52,12 @@ impl Route {
             | Route::PatchStaticAnswers(_)
             | Route::PatchDynamicAnswers(_)
             | Route::GenerateQuestions
-            | Route::GenerateDynamicQuestions => Access::Session,
+            | Route::GenerateDynamicQuestions
+            | Route::GenerateBlueprint
+            | Route::Versions(_)
+            | Route::Version(_, _) => Access::Session,
+            // The viewer token in the query string authorises it (checked by the handler).
+            Route::GenerationEvents(_) => Access::Public,
             Route::AdminDiagnostics | Route::AdminQueueProbe | Route::AdminJobRuns => Access::Admin,
             Route::AdminCronRun => Access::AdminOrScheduler,
         }
@@ -79,6 +88,10 @@ pub fn resolve(method: &Method, path: &str) -> Result<Route, AppError> {
         ["admin", "cron", "run"] => only(POST, Method::Post, Route::AdminCronRun),
         ["generate-questions"] => only(POST, Method::Post, Route::GenerateQuestions),
         ["generate-dynamic-questions"] => only(POST, Method::Post, Route::GenerateDynamicQuestions),
+        ["generate-blueprint"] => only(POST, Method::Post, Route::GenerateBlueprint),
+        ["generate-blueprint", id, "events"] => only(GET, Method::Get, Route::GenerationEvents(id.to_string())),
+        ["blueprints", id, "versions"] => only(GET, Method::Get, Route::Versions(id.to_string())),
+        ["blueprints", id, "versions", version] => only(GET, Method::Get, Route::Version(id.to_string(), version.to_string())),
         ["blueprints"] => match method {
             Method::Get => Ok(Route::ListBlueprints),
             Method::Post => Ok(Route::CreateBlueprint),
@@ -125,6 +138,10 @@ pub async fn dispatch(route: Route, req: Request, env: &Env, context: &RequestCo
         (Route::CreateBlueprint, Some(principal)) => blueprints::create(req, env, &principal, context).await,
         (Route::GetBlueprint(id), Some(principal)) => blueprints::get(env, &principal, &id).await,
         (Route::DeleteBlueprint(id), Some(principal)) => blueprints::delete(env, &principal, &id, context).await,
+        (Route::GenerateBlueprint, Some(principal)) => stream::generate(req, env, &principal, context).await,
+        (Route::GenerationEvents(id), _) => stream::events(req, env, &id, context).await,
+        (Route::Versions(id), Some(principal)) => stream::versions(env, &principal, &id).await,
+        (Route::Version(id, version), Some(principal)) => stream::version(env, &principal, &id, &version).await,
         (Route::GenerateQuestions, Some(principal)) => generation::generate_questions(req, env, &principal).await,
         (Route::GenerateDynamicQuestions, Some(principal)) => generation::generate_dynamic_questions(req, env, &principal, context).await,
         (Route::PatchDynamicAnswers(id), Some(principal)) => blueprints::patch_dynamic_answers(req, env, &principal, &id).await,

@@ -1,34 +1,359 @@
-//! One Durable Object per blueprint generation: the lock (one generation at a time), the hub
-//! that fans events out to every viewer, and the owner of the result. The generation itself
-//! arrives with the stream issue; today the object answers the diagnostics ping from its
-//! SQLite storage, which proves the namespace is bound and its state persists.
+//! One Durable Object per blueprint: the lock (one generation at a time), the hub that fans
+//! the same events out to every viewer, and the owner of the result.
+//!
+//! - `POST /start` joins the running generation, or answers a completed blueprint from what is
+//!   saved (no model call, no write), or starts a new run: the blueprint goes to `generating`
+//!   and an alarm is set for now. The alarm runs the generation, so it finishes and is saved
+//!   even when every client has gone (alarms are retried; a finished run is not run again).
+//! - Every event is appended to this object's SQLite log with an increasing id before it is
+//!   sent, so `GET /events` with `Last-Event-ID` replays exactly what a client missed, then
+//!   follows live.
 
-use serde_json::json;
-use worker::{durable_object, wasm_bindgen, DurableObject, Env, Request, Response, Result, SqlStorage, State};
+use domain::course::{self, Blueprint};
+use domain::llm::parse_partial;
+use domain::questions::DynamicQuestion;
+use domain::sse::{self, SseEvent};
+use domain::static_answers;
+use edge::context::log_line;
+use edge::db::blueprints::{self, Completion};
+use edge::llm::{self, StreamEvent};
+use edge::{clock, random};
+use futures_channel::mpsc::{unbounded, UnboundedSender};
+use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use std::time::Duration;
+use worker::{durable_object, wasm_bindgen, DurableObject, Env, Headers, Method, Request, Response, ResponseBuilder, Result, SqlStorage, State};
+
+const RUN: &str = "run";
+/// `progress` at most this often, however fast tokens arrive.
+const PROGRESS_EVERY_MS: i64 = 250;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StartCommand {
+    pub user_id: String,
+    #[serde(default)]
+    pub regenerate: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Run {
+    blueprint_id: String,
+    user_id: String,
+    finished: bool,
+    started_at: i64,
+    /// Events of this run have ids above this one.
+    events_after: i64,
+}
 
 #[durable_object]
 pub struct BlueprintGeneration {
+    state: Rc<State>,
+    env: Env,
     sql: SqlStorage,
+    viewers: Rc<RefCell<Vec<UnboundedSender<String>>>>,
+    running: Rc<Cell<bool>>,
+}
+
+#[derive(Deserialize)]
+struct LoggedEvent {
+    id: i64,
+    event: String,
+    data: String,
 }
 
 impl DurableObject for BlueprintGeneration {
-    fn new(state: State, _env: Env) -> Self {
-        Self { sql: state.storage().sql() }
+    fn new(state: State, env: Env) -> Self {
+        let sql = state.storage().sql();
+        // AUTOINCREMENT: ids are never reused, so an id from an earlier run never matches.
+        let _ = sql.exec("CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY AUTOINCREMENT, event TEXT NOT NULL, data TEXT NOT NULL)", None);
+        let _ = sql.exec("CREATE TABLE IF NOT EXISTS pings (n INTEGER NOT NULL)", None);
+        Self { state: Rc::new(state), env, sql, viewers: Rc::default(), running: Rc::default() }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
-        let command: serde_json::Value = req.json().await.unwrap_or_default();
-        if command["op"] != "ping" {
-            return Response::error("unknown command", 400);
+        let path = req.path();
+        match (req.method(), path.as_str()) {
+            (Method::Post, "/start") => {
+                let blueprint_id = req.headers().get("x-blueprint-id")?.unwrap_or_default();
+                let Ok(command) = req.json::<StartCommand>().await else {
+                    return Response::error("invalid start command", 400);
+                };
+                self.start(&blueprint_id, command).await
+            }
+            (Method::Get, "/events") => {
+                let last = sse::parse_last_event_id(req.headers().get("last-event-id")?.as_deref());
+                let user_id = req.headers().get("x-user-id")?.unwrap_or_default();
+                match self.state.storage().get::<Run>(RUN).await? {
+                    Some(run) if run.user_id == user_id => {
+                        let after = last.map_or(run.events_after, |id| (id as i64).max(run.events_after));
+                        self.subscribe(after, !run.finished)
+                    }
+                    _ => error_json(404, "No generation for this blueprint"),
+                }
+            }
+            (Method::Post, "/ping") => self.ping(),
+            _ => Response::error("unknown command", 404),
         }
-        self.sql.exec("CREATE TABLE IF NOT EXISTS pings (n INTEGER NOT NULL)", None)?;
+    }
+
+    async fn alarm(&self) -> Result<Response> {
+        let Some(run) = self.state.storage().get::<Run>(RUN).await? else {
+            return Response::ok("nothing to run");
+        };
+        if run.finished {
+            return Response::ok("already finished");
+        }
+        self.running.set(true);
+        let heartbeat = self.keep_viewers_warm();
+        let outcome = self.generate(&run).await;
+        self.running.set(false);
+        drop(heartbeat);
+        if let Err(error) = &outcome {
+            log_line("error", "stream.generation_failed", &json!({ "blueprintId": run.blueprint_id, "error": error.to_string() }));
+            let _ = blueprints::fail_generation(&self.env, &run.user_id, &run.blueprint_id).await;
+            self.emit("error", &json!({ "message": "Generation failed", "details": "An internal error stopped the generation; try again." }));
+        }
+        self.state.storage().put(RUN, Run { finished: true, ..run }).await?;
+        // Closing every viewer's channel ends their responses.
+        self.viewers.borrow_mut().clear();
+        Response::ok("done")
+    }
+}
+
+impl BlueprintGeneration {
+    async fn start(&self, blueprint_id: &str, command: StartCommand) -> Result<Response> {
+        let existing = self.state.storage().get::<Run>(RUN).await?;
+        if let Some(run) = existing.as_ref().filter(|run| !run.finished) {
+            if run.user_id != command.user_id {
+                return error_json(404, "Blueprint not found");
+            }
+            // Join: everything of this run so far, then live.
+            return self.subscribe(run.events_after, true);
+        }
+        let Some(blueprint) = blueprints::for_generation(&self.env, &command.user_id, blueprint_id).await.map_err(to_worker)? else {
+            return error_json(404, "Blueprint not found");
+        };
+        if blueprint.status == "completed" && !command.regenerate {
+            // Idempotent: what is saved, no write, no model call.
+            let saved = blueprint.to_json();
+            let events = [
+                SseEvent { id: None, event: "warning".into(), data: json!({ "message": "Already completed; returning existing" }).to_string() },
+                SseEvent {
+                    id: None,
+                    event: "complete".into(),
+                    data: json!({ "blueprint": saved["blueprint_json"], "markdown": saved["blueprint_markdown"], "savedBlueprintId": blueprint.id, "version": blueprint.version }).to_string(),
+                },
+            ];
+            return Ok(sse_response(futures_util::stream::iter(events.iter().map(sse::encode).collect::<Vec<_>>())));
+        }
+        if let Err(missing) = missing_inputs(&blueprint) {
+            return error_json_details(400, "The blueprint's answers are incomplete", json!(missing));
+        }
+        if !blueprints::start_generation(&self.env, &command.user_id, blueprint_id).await.map_err(to_worker)? {
+            return error_json(404, "Blueprint not found");
+        }
+        let events_after = self.last_event_id();
+        let run = Run { blueprint_id: blueprint_id.to_string(), user_id: command.user_id, finished: false, started_at: clock::now().millis(), events_after };
+        self.state.storage().put(RUN, &run).await?;
+        self.state.storage().set_alarm(Duration::from_millis(0)).await?;
+        self.subscribe(events_after, true)
+    }
+
+    /// Replays logged events with id > `after`, then (while the run is not finished) registers
+    /// the viewer for live events. The object is single-threaded and the replay synchronous, so
+    /// no event slips in between.
+    fn subscribe(&self, after: i64, live: bool) -> Result<Response> {
+        let (sender, receiver) = unbounded::<String>();
+        let logged: Vec<LoggedEvent> = self.sql.exec("SELECT id, event, data FROM events WHERE id > ? ORDER BY id", vec![after.into()])?.to_array()?;
+        for event in logged {
+            let _ = sender.unbounded_send(sse::encode(&SseEvent { id: Some(event.id as u64), event: event.event, data: event.data }));
+        }
+        if live {
+            self.viewers.borrow_mut().push(sender);
+        }
+        Ok(sse_response(receiver))
+    }
+
+    fn last_event_id(&self) -> i64 {
+        #[derive(Deserialize)]
+        struct Seq {
+            seq: i64,
+        }
+        self.sql
+            .exec("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0) AS seq", None)
+            .and_then(|c| c.to_array::<Seq>())
+            .ok()
+            .and_then(|rows| rows.first().map(|r| r.seq))
+            .unwrap_or(0)
+    }
+
+    /// Logs the event, then sends it to every viewer still listening.
+    fn emit(&self, name: &str, data: &Value) {
+        let data = data.to_string();
+        let id = match self.sql.exec("INSERT INTO events (event, data) VALUES (?, ?) RETURNING id", vec![name.into(), data.clone().into()]) {
+            Ok(cursor) => {
+                #[derive(Deserialize)]
+                struct Id {
+                    id: i64,
+                }
+                cursor.to_array::<Id>().ok().and_then(|rows| rows.first().map(|r| r.id))
+            }
+            Err(_) => None,
+        };
+        let frame = sse::encode(&SseEvent { id: id.map(|i| i as u64), event: name.to_string(), data });
+        self.viewers.borrow_mut().retain(|viewer| viewer.unbounded_send(frame.clone()).is_ok());
+    }
+
+    /// Heartbeat comments to every viewer while the run lasts (not logged: they carry nothing).
+    fn keep_viewers_warm(&self) -> HeartbeatGuard {
+        let every = edge::config::var_or(&self.env, "SSE_HEARTBEAT_MS", "20000").parse::<u64>().unwrap_or(20_000).max(50);
+        let (viewers, running) = (Rc::clone(&self.viewers), Rc::clone(&self.running));
+        let stop = Rc::new(Cell::new(false));
+        let stopped = Rc::clone(&stop);
+        worker::wasm_bindgen_futures::spawn_local(async move {
+            loop {
+                worker::Delay::from(Duration::from_millis(every)).await;
+                if stopped.get() || !running.get() {
+                    break;
+                }
+                viewers.borrow_mut().retain(|viewer| viewer.unbounded_send(sse::heartbeat().to_string()).is_ok());
+            }
+        });
+        HeartbeatGuard(stop)
+    }
+
+    async fn generate(&self, run: &Run) -> std::result::Result<(), domain::AppError> {
+        let blueprint = blueprints::for_generation(&self.env, &run.user_id, &run.blueprint_id).await?.ok_or_else(|| domain::AppError::not_found("Blueprint"))?;
+        let (answers, questions, dynamic_answers) = inputs(&blueprint)?;
+        let prompt = course::prompt(&answers, &questions, &dynamic_answers);
+        let last_emit = Cell::new(0i64);
+        let last_partial = RefCell::new(Value::Null);
+        let attempts_started = Cell::new(0u32);
+        let generated = llm::generate_streaming(&self.env, &prompt, course::read_blueprint, |event| match event {
+            StreamEvent::Attempt { provider, model } => {
+                attempts_started.set(attempts_started.get() + 1);
+                if attempts_started.get() > 1 {
+                    self.emit("warning", &json!({ "message": format!("Retrying with {provider} ({model}); the blueprint restarts") }));
+                    *last_partial.borrow_mut() = Value::Null;
+                }
+            }
+            StreamEvent::Text(text) => {
+                let now = clock::now().millis();
+                if now - last_emit.get() < PROGRESS_EVERY_MS {
+                    return;
+                }
+                if let Some(partial) = parse_partial(text).filter(|p| p.is_object() && *p != *last_partial.borrow()) {
+                    last_emit.set(now);
+                    self.emit("progress", &json!({ "partialBlueprint": partial }));
+                    *last_partial.borrow_mut() = partial;
+                }
+            }
+        })
+        .await;
+        match generated {
+            Ok(generated) => self.save(run, generated.value, generated.provider, &generated.model, generated.ms, &generated.attempts).await,
+            Err(attempts) => {
+                let fallback = course::fallback_blueprint(&answers);
+                let markdown = course::render_markdown(&fallback);
+                blueprints::fail_generation(&self.env, &run.user_id, &run.blueprint_id).await?;
+                let details = attempts.iter().map(|a| format!("{} {}: {}", a.provider, a.model, a.error.as_deref().unwrap_or("ok"))).collect::<Vec<_>>().join("; ");
+                self.emit("error", &json!({ "message": "Validation failed", "details": details, "blueprint": fallback, "markdown": markdown }));
+                Ok(())
+            }
+        }
+    }
+
+    async fn save(&self, run: &Run, blueprint: Blueprint, provider: &str, model: &str, ms: i64, attempts: &[llm::Attempt]) -> std::result::Result<(), domain::AppError> {
+        let markdown = course::render_markdown(&blueprint);
+        let json = serde_json::to_value(&blueprint).map_err(|_| domain::AppError::internal())?;
+        let timings = json!({ "totalMs": clock::now().millis() - run.started_at, "modelMs": ms, "attempts": attempts.iter().map(|a| json!({ "provider": a.provider, "model": a.model, "ms": a.ms, "error": a.error })).collect::<Vec<_>>() });
+        let version = blueprints::complete_generation(
+            &self.env,
+            &run.user_id,
+            &run.blueprint_id,
+            &Completion { blueprint_json: &json, markdown: &markdown, version_id: &random::uuid_v4(), provider, model, timings: &timings, quality: &json!({}) },
+        )
+        .await?;
+        self.emit("complete", &json!({ "blueprint": json, "markdown": markdown, "savedBlueprintId": run.blueprint_id, "version": version }));
+        Ok(())
+    }
+
+    fn ping(&self) -> Result<Response> {
         self.sql.exec("INSERT INTO pings (n) VALUES (1)", None)?;
-        #[derive(serde::Deserialize)]
+        #[derive(Deserialize)]
         struct Count {
             n: i64,
         }
         let rows: Vec<Count> = self.sql.exec("SELECT COUNT(*) AS n FROM pings", None)?.to_array()?;
-        let pings = rows.first().map_or(0, |row| row.n);
-        Response::from_json(&json!({ "class": "BlueprintGeneration", "pings": pings }))
+        Response::from_json(&json!({ "class": "BlueprintGeneration", "pings": rows.first().map_or(0, |r| r.n) }))
     }
+}
+
+struct HeartbeatGuard(Rc<Cell<bool>>);
+
+impl Drop for HeartbeatGuard {
+    fn drop(&mut self) {
+        self.0.set(true);
+    }
+}
+
+type Inputs = (static_answers::StaticAnswers, Vec<DynamicQuestion>, serde_json::Map<String, Value>);
+
+fn inputs(blueprint: &blueprints::Blueprint) -> std::result::Result<Inputs, domain::AppError> {
+    let stored: Value = serde_json::from_str(&blueprint.static_answers).map_err(|_| domain::AppError::internal())?;
+    let answers = static_answers::complete(&stored).map_err(domain::AppError::invalid_fields)?;
+    let questions: Vec<DynamicQuestion> = serde_json::from_str(&blueprint.dynamic_questions).map_err(|_| domain::AppError::internal())?;
+    let dynamic_answers: serde_json::Map<String, Value> = serde_json::from_str(&blueprint.dynamic_answers).map_err(|_| domain::AppError::internal())?;
+    Ok((answers, questions, dynamic_answers))
+}
+
+/// What stops a generation from starting: incomplete static answers, no dynamic questions, or
+/// unanswered required ones (named).
+fn missing_inputs(blueprint: &blueprints::Blueprint) -> std::result::Result<(), Vec<Value>> {
+    let stored: Value = serde_json::from_str(&blueprint.static_answers).unwrap_or_default();
+    let mut missing: Vec<Value> = match static_answers::complete(&stored) {
+        Ok(_) => Vec::new(),
+        Err(errors) => errors.into_iter().map(|e| json!({ "field": format!("static_answers.{}", e.field), "message": e.message })).collect(),
+    };
+    let questions: Vec<DynamicQuestion> = serde_json::from_str(&blueprint.dynamic_questions).unwrap_or_default();
+    let answers: serde_json::Map<String, Value> = serde_json::from_str(&blueprint.dynamic_answers).unwrap_or_default();
+    if questions.is_empty() {
+        missing.push(json!({ "field": "dynamic_questions", "message": "generate the dynamic questions first" }));
+    }
+    for id in domain::answers::missing_required(&questions, &answers) {
+        missing.push(json!({ "field": format!("dynamic_answers.{id}"), "message": "is required" }));
+    }
+    if missing.is_empty() { Ok(()) } else { Err(missing) }
+}
+
+fn sse_response<S>(frames: S) -> Response
+where
+    S: futures_util::Stream<Item = String> + 'static,
+{
+    let headers = Headers::new();
+    let _ = headers.set("content-type", "text/event-stream; charset=utf-8");
+    let _ = headers.set("cache-control", "no-cache");
+    let _ = headers.set("x-accel-buffering", "no");
+    let body = frames.map(|frame| Ok::<Vec<u8>, worker::Error>(frame.into_bytes()));
+    match ResponseBuilder::new().with_status(200).with_headers(headers.clone()).from_stream(body) {
+        Ok(response) => response,
+        Err(_) => ResponseBuilder::new().with_status(500).with_headers(headers).empty(),
+    }
+}
+
+fn error_json(status: u16, message: &str) -> Result<Response> {
+    Ok(ResponseBuilder::new().with_status(status).from_json(&json!({ "error": message }))?)
+}
+
+fn error_json_details(status: u16, message: &str, details: Value) -> Result<Response> {
+    Ok(ResponseBuilder::new().with_status(status).from_json(&json!({ "error": message, "details": details }))?)
+}
+
+fn to_worker(error: domain::AppError) -> worker::Error {
+    worker::Error::RustError(error.message)
 }

@@ -9,6 +9,9 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 pub const ACCESS_TOKEN_TTL_SECS: i64 = 15 * 60;
+/// A stream viewer token only needs to outlive a dropped connection and its reconnect.
+pub const VIEWER_TOKEN_TTL_SECS: i64 = 10 * 60;
+const VIEWER_KIND: &str = "viewer";
 pub const REFRESH_TOKEN_TTL_SECS: i64 = 30 * 24 * 60 * 60;
 /// Secrets shorter than this are refused: HS256 wants at least 256 bits of key.
 pub const MIN_SECRET_BYTES: usize = 32;
@@ -93,6 +96,40 @@ pub fn matches_machine_token(presented: &str, configured: Option<&str>) -> bool 
     }
 }
 
+/// Claims of a viewer token: the right to (re)join one blueprint's generation stream.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct ViewerClaims {
+    sub: String,
+    bp: String,
+    typ: String,
+    iat: i64,
+    exp: i64,
+}
+
+impl TokenKeys {
+    /// A short-lived token scoped to one user and one blueprint (for `EventSource`, which cannot
+    /// send headers, it travels in the query string — so it grants nothing else).
+    pub fn issue_viewer(&self, user_id: &str, blueprint_id: &str, now: Timestamp) -> Result<String, TokenError> {
+        let claims = ViewerClaims { sub: user_id.into(), bp: blueprint_id.into(), typ: VIEWER_KIND.into(), iat: now.seconds(), exp: now.seconds() + VIEWER_TOKEN_TTL_SECS };
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(|_| TokenError::Invalid)
+    }
+
+    /// The user a viewer token was issued to, if it is valid for `blueprint_id` now.
+    pub fn verify_viewer(&self, token: &str, blueprint_id: &str, now: Timestamp) -> Result<String, TokenError> {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.validate_exp = false;
+        validation.required_spec_claims.clear();
+        let claims = jsonwebtoken::decode::<ViewerClaims>(token, &self.decoding, &validation).map_err(|_| TokenError::Invalid)?.claims;
+        if claims.typ != VIEWER_KIND || claims.bp != blueprint_id || claims.sub.is_empty() {
+            return Err(TokenError::Invalid);
+        }
+        if claims.exp <= now.seconds() {
+            return Err(TokenError::Expired);
+        }
+        Ok(claims.sub)
+    }
+}
+
 /// An opaque refresh token as handed to the client. Only its hash is ever stored.
 pub struct RefreshToken(String);
 
@@ -165,6 +202,19 @@ mod tests {
         let claims = AccessClaims { sub: "u".into(), role: Role::User, tid: "default".into(), typ: "viewer".into(), iat: now.seconds(), exp: now.seconds() + 60 };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(SECRET.as_bytes())).unwrap();
         assert_eq!(keys.verify_access(&token, now), Err(TokenError::Invalid));
+    }
+
+    #[test]
+    fn viewer_tokens_are_scoped_to_one_blueprint_and_are_not_access_tokens() {
+        let keys = TokenKeys::new(SECRET).unwrap();
+        let now = Timestamp::from_millis(1_800_000_000_000);
+        let token = keys.issue_viewer("user-1", "bp-1", now).unwrap();
+        assert_eq!(keys.verify_viewer(&token, "bp-1", now).unwrap(), "user-1");
+        assert_eq!(keys.verify_viewer(&token, "bp-2", now), Err(TokenError::Invalid));
+        assert_eq!(keys.verify_viewer(&token, "bp-1", now.plus_seconds(VIEWER_TOKEN_TTL_SECS)), Err(TokenError::Expired));
+        assert_eq!(keys.verify_access(&token, now), Err(TokenError::Invalid));
+        let (access, _) = keys.issue_access(&principal(), now).unwrap();
+        assert_eq!(keys.verify_viewer(&access, "bp-1", now), Err(TokenError::Invalid));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 use super::{database, opt_text, run, statement, text};
 use crate::context::log_line;
+use domain::auth::Principal;
 use domain::Timestamp;
 use worker::Env;
 
@@ -14,6 +15,27 @@ pub struct Entry<'a> {
     pub tenant_id: Option<&'a str>,
     pub request_id: Option<&'a str>,
     pub metadata: serde_json::Value,
+}
+
+impl<'a> Entry<'a> {
+    /// An action a signed-in user (or admin) took while serving request `request_id`.
+    pub fn by(principal: &'a Principal, request_id: &'a str, action: &'a str, entity_type: &'a str, entity_id: Option<&'a str>) -> Self {
+        Entry {
+            actor_id: Some(&principal.user_id),
+            actor_kind: if principal.is_admin() { "admin" } else { "user" },
+            action,
+            entity_type,
+            entity_id,
+            tenant_id: Some(&principal.tenant_id),
+            request_id: Some(request_id),
+            metadata: serde_json::json!({}),
+        }
+    }
+
+    pub fn with_metadata(mut self, metadata: serde_json::Value) -> Self {
+        self.metadata = metadata;
+        self
+    }
 }
 
 /// Records the entry; a failure is logged and swallowed (seed 002: audit must never block).

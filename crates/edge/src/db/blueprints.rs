@@ -197,6 +197,157 @@ pub async fn save_dynamic_questions(env: &Env, owner: &str, id: &BlueprintId, qu
     Ok(saved.is_some())
 }
 
+/// Marks the blueprint `generating` (from any other state: a `generating` left by a dead run
+/// is taken over). `false` when it is missing or not the owner's.
+pub async fn start_generation(env: &Env, owner: &str, id: &str) -> Result<bool, AppError> {
+    let db = database(env)?;
+    let started: Option<Value> = first(
+        statement(&db, "UPDATE blueprint_generator SET status = 'generating' WHERE id = ?1 AND user_id = ?2 RETURNING id", &[text(id), text(owner)])?,
+        "blueprints.start_generation",
+    )
+    .await?;
+    Ok(started.is_some())
+}
+
+/// What a successful generation leaves behind.
+pub struct Completion<'a> {
+    pub blueprint_json: &'a Value,
+    pub markdown: &'a str,
+    pub version_id: &'a str,
+    pub provider: &'a str,
+    pub model: &'a str,
+    pub timings: &'a Value,
+    pub quality: &'a Value,
+}
+
+/// In one transaction: the artefacts, status `completed` (the trigger bumps `version`), and the
+/// immutable snapshot of that version with its inputs. Answers the new version.
+pub async fn complete_generation(env: &Env, owner: &str, id: &str, done: &Completion<'_>) -> Result<i64, AppError> {
+    let db = database(env)?;
+    let save = statement(
+        &db,
+        "UPDATE blueprint_generator SET blueprint_json = ?3, blueprint_markdown = ?4, status = 'completed' WHERE id = ?1 AND user_id = ?2",
+        &[text(id), text(owner), text(&done.blueprint_json.to_string()), text(done.markdown)],
+    )?;
+    let snapshot = statement(
+        &db,
+        "INSERT INTO blueprint_versions (id, blueprint_id, user_id, version, static_answers, dynamic_questions, dynamic_answers, blueprint_json, blueprint_markdown, provider, model, timings, quality) \
+         SELECT ?1, id, user_id, version, static_answers, dynamic_questions, dynamic_answers, blueprint_json, blueprint_markdown, ?4, ?5, ?6, ?7 \
+         FROM blueprint_generator WHERE id = ?2 AND user_id = ?3 AND status = 'completed'",
+        &[text(done.version_id), text(id), text(owner), text(done.provider), text(done.model), text(&done.timings.to_string()), text(&done.quality.to_string())],
+    )?;
+    super::batch(&db, vec![save, snapshot], "blueprints.complete_generation").await?;
+    let version: Option<i64> = db
+        .prepare("SELECT version FROM blueprint_versions WHERE id = ?1")
+        .bind(&[text(done.version_id)])
+        .map_err(|_| AppError::internal())?
+        .first(Some("version"))
+        .await
+        .map_err(|_| AppError::internal())?;
+    version.ok_or_else(AppError::internal)
+}
+
+pub async fn fail_generation(env: &Env, owner: &str, id: &str) -> Result<(), AppError> {
+    let db = database(env)?;
+    run(
+        statement(&db, "UPDATE blueprint_generator SET status = 'error' WHERE id = ?1 AND user_id = ?2 AND status = 'generating'", &[text(id), text(owner)])?,
+        "blueprints.fail_generation",
+    )
+    .await?;
+    Ok(())
+}
+
+/// The inputs a generation reads: the owner's blueprint by raw id (the stream worker is only
+/// reached through the api, which parsed the id).
+pub async fn for_generation(env: &Env, owner: &str, id: &str) -> Result<Option<Blueprint>, AppError> {
+    match BlueprintId::parse(id) {
+        Ok(id) => match get(env, owner, &id).await {
+            Ok(blueprint) => Ok(Some(blueprint)),
+            Err(error) if error.status() == 404 => Ok(None),
+            Err(error) => Err(error),
+        },
+        Err(_) => Ok(None),
+    }
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+pub struct VersionSummary {
+    pub version: i64,
+    pub created_at: String,
+    pub provider: String,
+    pub model: String,
+    pub modules: i64,
+    pub objectives: i64,
+}
+
+/// The owner's versions of a blueprint, newest first, with module and objective counts.
+pub async fn versions(env: &Env, owner: &str, id: &BlueprintId) -> Result<Vec<VersionSummary>, AppError> {
+    let db = database(env)?;
+    all(
+        statement(
+            &db,
+            "SELECT version, created_at, provider, model, \
+             COALESCE(json_array_length(blueprint_json, '$.modules'), 0) AS modules, \
+             COALESCE(json_array_length(blueprint_json, '$.learningObjectives'), 0) AS objectives \
+             FROM blueprint_versions WHERE blueprint_id = ?1 AND user_id = ?2 ORDER BY version DESC",
+            &[text(id.as_str()), text(owner)],
+        )?,
+        "blueprints.versions",
+    )
+    .await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct VersionRow {
+    pub version: i64,
+    pub static_answers: String,
+    pub dynamic_questions: String,
+    pub dynamic_answers: String,
+    pub blueprint_json: String,
+    pub blueprint_markdown: String,
+    pub provider: String,
+    pub model: String,
+    pub timings: String,
+    pub quality: String,
+    pub created_at: String,
+}
+
+impl VersionRow {
+    pub fn to_json(&self, blueprint_id: &str) -> Value {
+        let parse = |text: &str| serde_json::from_str::<Value>(text).unwrap_or(Value::Null);
+        json!({
+            "blueprint_id": blueprint_id,
+            "version": self.version,
+            "status": "completed",
+            "static_answers": parse(&self.static_answers),
+            "dynamic_questions": parse(&self.dynamic_questions),
+            "dynamic_answers": parse(&self.dynamic_answers),
+            "blueprint_json": parse(&self.blueprint_json),
+            "blueprint_markdown": self.blueprint_markdown,
+            "provider": self.provider,
+            "model": self.model,
+            "timings": parse(&self.timings),
+            "quality": parse(&self.quality),
+            "created_at": self.created_at,
+        })
+    }
+}
+
+pub async fn version(env: &Env, owner: &str, id: &BlueprintId, version: i64) -> Result<VersionRow, AppError> {
+    let db = database(env)?;
+    first(
+        statement(
+            &db,
+            "SELECT version, static_answers, dynamic_questions, dynamic_answers, blueprint_json, blueprint_markdown, provider, model, timings, quality, created_at \
+             FROM blueprint_versions WHERE blueprint_id = ?1 AND user_id = ?2 AND version = ?3",
+            &[text(id.as_str()), text(owner), int(version)],
+        )?,
+        "blueprints.version",
+    )
+    .await?
+    .ok_or_else(|| AppError::not_found("Version"))
+}
+
 /// Moves generations that have not progressed since `cutoff` to `error`, so their owners can
 /// start again. Answers how many were recovered.
 pub async fn fail_stale_generations(env: &Env, cutoff: Timestamp) -> Result<usize, AppError> {

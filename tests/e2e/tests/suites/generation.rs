@@ -327,7 +327,7 @@ fn dynamic_answers_are_checked_against_their_question_type(stack: &Stack) {
     let mut client = signed_in(stack, "gen-answers");
     let id = super::answers::new_blueprint(&mut client);
     let path = format!("/api/blueprints/{id}/dynamic-answers");
-    let mut patch = |client: &mut Client, answers: Value| client.send("PATCH", &path, &[("content-type", "application/json")], Some(json!({ "answers": answers }).to_string().into_bytes()));
+    let patch = |client: &mut Client, answers: Value| client.send("PATCH", &path, &[("content-type", "application/json")], Some(json!({ "answers": answers }).to_string().into_bytes()));
     // No questions yet.
     patch(&mut client, json!({ "dq_001": ["CRM basics"] })).expect_error(409);
     let static_answers = json!({

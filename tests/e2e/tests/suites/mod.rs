@@ -3,6 +3,7 @@ pub mod auth;
 pub mod blueprints;
 pub mod generation;
 pub mod security;
+pub mod stream;
 pub mod wiring;
 
 use e2e::client::Client;
@@ -41,6 +42,7 @@ pub fn all() -> Vec<(&'static str, fn(&Stack))> {
     tests.extend(blueprints::tests());
     tests.extend(answers::tests());
     tests.extend(generation::tests());
+    tests.extend(stream::tests());
     tests.extend(wiring::tests());
     tests
 }

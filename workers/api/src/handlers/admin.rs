@@ -44,21 +44,7 @@ pub async fn queue_probe(env: &Env, principal: &Principal, context: &RequestCont
     let probe_id = random::uuid_v4();
     let queue = env.queue("REGENERATION_QUEUE").or_internal("queue.binding")?;
     queue.send(QueueMessage::Probe { probe_id: probe_id.clone() }).await.or_internal("queue.send")?;
-    audit::record(
-        env,
-        audit::Entry {
-            actor_id: Some(&principal.user_id),
-            actor_kind: "admin",
-            action: "diagnostics.queue_probe",
-            entity_type: "queue",
-            entity_id: Some(&probe_id),
-            tenant_id: Some(&principal.tenant_id),
-            request_id: Some(&context.request_id),
-            metadata: json!({}),
-        },
-        clock::now(),
-    )
-    .await;
+    audit::record(env, audit::Entry::by(principal, &context.request_id, "diagnostics.queue_probe", "queue", Some(&probe_id)), clock::now()).await;
     respond::json(202, &json!({ "probeId": probe_id, "job": QUEUE_PROBE_JOB }))
 }
 

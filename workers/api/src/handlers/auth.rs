@@ -180,21 +180,7 @@ async fn limit(env: &Env, email_and_ip: &[&str], op: LimiterOp) -> Result<Verdic
 }
 
 async fn audit_auth(env: &Env, principal: &Principal, action: &str, context: &RequestContext) {
-    audit::record(
-        env,
-        audit::Entry {
-            actor_id: Some(&principal.user_id),
-            actor_kind: if principal.is_admin() { "admin" } else { "user" },
-            action,
-            entity_type: "user",
-            entity_id: Some(&principal.user_id),
-            tenant_id: Some(&principal.tenant_id),
-            request_id: Some(&context.request_id),
-            metadata: json!({}),
-        },
-        clock::now(),
-    )
-    .await;
+    audit::record(env, audit::Entry::by(principal, &context.request_id, action, "user", Some(&principal.user_id)), clock::now()).await;
 }
 
 fn cookie(req: &Request, name: &str) -> Option<String> {

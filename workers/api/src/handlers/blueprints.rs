@@ -93,19 +93,5 @@ pub async fn patch_dynamic_answers(mut req: Request, env: &Env, principal: &Prin
 }
 
 async fn record(env: &Env, principal: &Principal, context: &RequestContext, action: &str, id: &str) {
-    audit::record(
-        env,
-        audit::Entry {
-            actor_id: Some(&principal.user_id),
-            actor_kind: if principal.is_admin() { "admin" } else { "user" },
-            action,
-            entity_type: "blueprint",
-            entity_id: Some(id),
-            tenant_id: Some(&principal.tenant_id),
-            request_id: Some(&context.request_id),
-            metadata: json!({}),
-        },
-        clock::now(),
-    )
-    .await;
+    audit::record(env, audit::Entry::by(principal, &context.request_id, action, "blueprint", Some(id)), clock::now()).await;
 }

@@ -48,25 +48,13 @@ pub async fn generate_dynamic_questions(mut req: Request, env: &Env, principal: 
     })?;
     let answer = ask_hub(env, principal, answers).await?;
     let questions = serde_json::to_value(&answer.questions).or_internal("questions.encode")?;
-    let raw_record = json!({ "source": answer.source, "model": answer.model, "cached": answer.cached, "at": clock::now().to_iso8601(), "attempts": answer.attempts });
+    let raw_record = json!({ "source": answer.source, "model": answer.model, "cached": answer.cached, "ms": answer.ms, "at": clock::now().to_iso8601(), "attempts": answer.attempts });
     if !blueprints::save_dynamic_questions(env, &principal.user_id, &id, &questions, &raw_record).await? {
         return Err(AppError::conflict("A generation started for this blueprint meanwhile; try again when it finishes"));
     }
-    audit::record(
-        env,
-        audit::Entry {
-            actor_id: Some(&principal.user_id),
-            actor_kind: if principal.is_admin() { "admin" } else { "user" },
-            action: "blueprint.dynamic_questions_generated",
-            entity_type: "blueprint",
-            entity_id: Some(id.as_str()),
-            tenant_id: Some(&principal.tenant_id),
-            request_id: Some(&context.request_id),
-            metadata: json!({ "source": answer.source, "model": answer.model, "cached": answer.cached, "questions": answer.questions.len() }),
-        },
-        clock::now(),
-    )
-    .await;
+    let metadata = json!({ "source": answer.source, "model": answer.model, "cached": answer.cached, "questions": answer.questions.len() });
+    let entry = audit::Entry::by(principal, &context.request_id, "blueprint.dynamic_questions_generated", "blueprint", Some(id.as_str()));
+    audit::record(env, entry.with_metadata(metadata), clock::now()).await;
     respond::json(200, &json!({ "blueprintId": id.as_str(), "dynamicQuestions": questions, "source": answer.source, "cached": answer.cached, "warning": answer.warning }))
 }
 

@@ -1,0 +1,273 @@
+//! The blueprint stream: SSE events from a Durable Object per blueprint, joined by concurrent
+//! requests, surviving disconnects, replayed with Last-Event-ID, saved as versions.
+
+use e2e::client::{Client, EventStream, SseEvent};
+use e2e::fake_llm::Behaviour;
+use e2e::stack::Stack;
+use serde_json::{json, Value};
+
+pub fn tests() -> Vec<(&'static str, fn(&Stack))> {
+    vec![
+        ("stream::events_arrive_incrementally_and_the_result_is_saved_as_version_1", events_arrive_incrementally_and_the_result_is_saved_as_version_1),
+        ("stream::a_completed_blueprint_answers_from_what_is_saved", a_completed_blueprint_answers_from_what_is_saved),
+        ("stream::regenerate_makes_version_2_and_keeps_version_1", regenerate_makes_version_2_and_keeps_version_1),
+        ("stream::an_invalid_model_answer_sends_error_with_the_fallback", an_invalid_model_answer_sends_error_with_the_fallback),
+        ("stream::two_concurrent_requests_share_one_generation", two_concurrent_requests_share_one_generation),
+        ("stream::a_dropped_client_reconnects_and_gets_exactly_what_it_missed", a_dropped_client_reconnects_and_gets_exactly_what_it_missed),
+        ("stream::incomplete_answers_are_400_naming_what_is_missing", incomplete_answers_are_400_naming_what_is_missing),
+        ("stream::other_users_and_foreign_viewer_tokens_are_refused", other_users_and_foreign_viewer_tokens_are_refused),
+        ("stream::heartbeats_keep_a_slow_stream_alive", heartbeats_keep_a_slow_stream_alive),
+        ("stream::the_21st_request_in_ten_minutes_is_429", the_21st_request_in_ten_minutes_is_429),
+    ]
+}
+
+pub fn blueprint_document(title: &str, modules: usize) -> Value {
+    let modules: Vec<Value> = (1..=modules)
+        .map(|i| json!({
+            "title": format!("Module {i}: pricing conversations"),
+            "durationMinutes": 45,
+            "objectives": [format!("Explain pricing tier {i} to a customer")],
+            "activities": ["Role-play a discovery call"],
+            "assessments": [format!("Quiz on tier {i}")]
+        }))
+        .collect();
+    json!({
+        "title": title,
+        "overview": "A four-week blended onboarding course for frontline sales reps.",
+        "learningObjectives": ["Explain the pricing model", "Handle the five most common objections"],
+        "modules": modules,
+        "timeline": "Four weeks, two sessions a week",
+        "resources": ["Pricing playbook"]
+    })
+}
+
+/// A signed-in user with a blueprint ready to generate (static answers, dynamic questions
+/// from the fake, required answers given). Its inputs carry `tag`.
+pub fn ready_blueprint(stack: &Stack, tag: &str) -> (Client, String) {
+    let mut client = Client::new(&stack.base_url);
+    client.sign_up("stream");
+    let id = super::answers::new_blueprint(&mut client);
+    let patch = |client: &mut Client, path: &str, body: Value| {
+        let reply = client.send("PATCH", &format!("/api/blueprints/{id}/{path}"), &[("content-type", "application/json")], Some(body.to_string().into_bytes()));
+        assert_eq!(reply.status, 200, "{}", reply.text());
+    };
+    patch(&mut client, "static-answers", json!({
+        "audience": "Frontline sales reps", "goals": ["Explain pricing", "Handle objections"],
+        "constraints": { "time": "4 weeks", "modality": "blended" }, "context": format!("B2B SaaS ({tag})")
+    }));
+    let questions = json!({ "questions": [{ "section": "Context", "type": "short_text", "label": "Which CRM do reps use?" }] });
+    // The questions prompt carries the context, hence the tag; tests re-script it afterwards.
+    stack.llm.script(tag, vec![Behaviour::reply(questions.to_string())]);
+    let reply = client.post("/api/generate-dynamic-questions", &json!({ "blueprintId": id }));
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    patch(&mut client, "dynamic-answers", json!({ "answers": { "dq_001": "Salesforce" } }));
+    (client, id)
+}
+
+fn start(client: &mut Client, id: &str, regenerate: bool) -> EventStream {
+    let body = json!({ "blueprintId": id, "regenerate": regenerate }).to_string().into_bytes();
+    client.open_stream("POST", "/api/generate-blueprint", &[("content-type", "application/json")], Some(body))
+}
+
+fn model_calls(stack: &Stack, tag: &str) -> usize {
+    stack.llm.received(tag).iter().filter(|c| c.path == "/api/chat" && c.body["stream"] == true).count()
+}
+
+fn named<'a>(events: &'a [SseEvent], name: &str) -> Vec<&'a SseEvent> {
+    events.iter().filter(|e| e.event == name).collect()
+}
+
+fn events_arrive_incrementally_and_the_result_is_saved_as_version_1(stack: &Stack) {
+    let tag = e2e::unique("stream-ok");
+    let (mut client, id) = ready_blueprint(stack, &tag);
+    let document = blueprint_document("Sales onboarding", 4);
+    stack.llm.script(&tag, vec![Behaviour::Reply { content: document.to_string(), chunks: 12, delay_ms: 300 }]);
+    let mut stream = start(&mut client, &id, false);
+    assert_eq!(stream.status, 200);
+    assert!(stream.header("content-type").unwrap().starts_with("text/event-stream"));
+    assert_eq!(stream.header("cache-control"), Some("no-cache"));
+    assert!(stream.header("x-viewer-token").is_some());
+    let events = stream.collect_all();
+    let progress = named(&events, "progress");
+    assert!(progress.len() >= 3, "progress arrives as the model streams: {events:?}");
+    // The blueprint grows: a later progress never has fewer modules than an earlier one.
+    let module_counts: Vec<usize> = progress.iter().map(|e| e.json()["partialBlueprint"]["modules"].as_array().map_or(0, Vec::len)).collect();
+    assert!(module_counts.windows(2).all(|w| w[0] <= w[1]), "{module_counts:?}");
+    assert!(events.iter().all(|e| e.id.is_some()), "every event has an id");
+    let complete = events.last().unwrap();
+    assert_eq!(complete.event, "complete", "{events:?}");
+    let complete = complete.json();
+    assert_eq!(complete["blueprint"]["modules"].as_array().unwrap().len(), 4);
+    assert_eq!(complete["savedBlueprintId"], id.as_str());
+    assert_eq!(complete["version"], 1);
+    assert!(complete["markdown"].as_str().unwrap().starts_with("# Sales onboarding"));
+    let saved = client.get(&format!("/api/blueprint/{id}")).json();
+    assert_eq!(saved["status"], "completed");
+    assert_eq!(saved["version"], 1);
+    assert_eq!(saved["blueprint_json"], complete["blueprint"]);
+    let versions = client.get(&format!("/api/blueprints/{id}/versions")).json();
+    assert_eq!(versions["versions"][0]["version"], 1);
+    assert_eq!(versions["versions"][0]["modules"], 4);
+    assert_eq!(versions["versions"][0]["provider"], "ollama");
+}
+
+fn generate(stack: &Stack, tag: &str, client: &mut Client, id: &str, regenerate: bool, title: &str) -> Vec<SseEvent> {
+    stack.llm.script(tag, vec![Behaviour::reply(blueprint_document(title, 2).to_string())]);
+    let events = start(client, id, regenerate).collect_all();
+    assert_eq!(events.last().map(|e| e.event.as_str()), Some("complete"), "{events:?}");
+    events
+}
+
+fn a_completed_blueprint_answers_from_what_is_saved(stack: &Stack) {
+    let tag = e2e::unique("stream-idem");
+    let (mut client, id) = ready_blueprint(stack, &tag);
+    let first = generate(stack, &tag, &mut client, &id, false, "First title");
+    let calls = model_calls(stack, &tag);
+    let again = start(&mut client, &id, false).collect_all();
+    assert_eq!(again.len(), 2, "{again:?}");
+    assert_eq!(again[0].event, "warning");
+    assert_eq!(again[0].json()["message"], "Already completed; returning existing");
+    assert_eq!(again[1].event, "complete");
+    assert_eq!(again[1].json()["blueprint"], first.last().unwrap().json()["blueprint"]);
+    assert_eq!(again[1].json()["version"], 1);
+    assert_eq!(model_calls(stack, &tag), calls, "no model call");
+    assert_eq!(client.get(&format!("/api/blueprints/{id}/versions")).json()["versions"].as_array().unwrap().len(), 1, "no write");
+}
+
+fn regenerate_makes_version_2_and_keeps_version_1(stack: &Stack) {
+    let tag = e2e::unique("stream-regen");
+    let (mut client, id) = ready_blueprint(stack, &tag);
+    generate(stack, &tag, &mut client, &id, false, "Version one");
+    let second = generate(stack, &tag, &mut client, &id, true, "Version two");
+    assert_eq!(second.last().unwrap().json()["version"], 2);
+    let versions = client.get(&format!("/api/blueprints/{id}/versions")).json();
+    let numbers: Vec<i64> = versions["versions"].as_array().unwrap().iter().map(|v| v["version"].as_i64().unwrap()).collect();
+    assert_eq!(numbers, [2, 1]);
+    let v1 = client.get(&format!("/api/blueprints/{id}/versions/1")).json();
+    assert_eq!(v1["blueprint_json"]["title"], "Version one");
+    assert_eq!(v1["static_answers"]["audience"], "Frontline sales reps");
+    assert_eq!(client.get(&format!("/api/blueprints/{id}/versions/2")).json()["blueprint_json"]["title"], "Version two");
+    client.get(&format!("/api/blueprints/{id}/versions/3")).expect_error(404);
+    assert_eq!(client.get(&format!("/api/blueprint/{id}")).json()["version"], 2);
+}
+
+fn an_invalid_model_answer_sends_error_with_the_fallback(stack: &Stack) {
+    let tag = e2e::unique("stream-invalid");
+    let (mut client, id) = ready_blueprint(stack, &tag);
+    // Valid JSON, not a blueprint (no modules), from every tier.
+    stack.llm.script(&tag, vec![Behaviour::reply(json!({ "title": "x" }).to_string())]);
+    let events = start(&mut client, &id, false).collect_all();
+    let last = events.last().unwrap();
+    assert_eq!(last.event, "error", "{events:?}");
+    let error = last.json();
+    assert!(error["message"].as_str().is_some() && error["details"].as_str().is_some());
+    assert!(error["blueprint"]["modules"].as_array().is_some_and(|m| !m.is_empty()), "fallback blueprint: {error}");
+    assert!(error["markdown"].as_str().unwrap().starts_with('#'));
+    let saved = client.get(&format!("/api/blueprint/{id}")).json();
+    assert_eq!(saved["status"], "error");
+    assert_eq!(saved["version"], 0, "nothing saved as completed");
+    assert_eq!(client.get(&format!("/api/blueprints/{id}/versions")).json()["versions"], json!([]));
+}
+
+fn two_concurrent_requests_share_one_generation(stack: &Stack) {
+    let tag = e2e::unique("stream-join");
+    let (client, id) = ready_blueprint(stack, &tag);
+    stack.llm.script(&tag, vec![Behaviour::Reply { content: blueprint_document("Shared", 3).to_string(), chunks: 10, delay_ms: 200 }]);
+    let cookie = format!("bp_access={}", client.cookie("bp_access").unwrap());
+    let handles: Vec<_> = (0..2)
+        .map(|i| {
+            let (base, cookie, id) = (stack.base_url.clone(), cookie.clone(), id.clone());
+            std::thread::spawn(move || {
+                std::thread::sleep(std::time::Duration::from_millis(300 * i));
+                let mut c = Client::new(&base);
+                let body = json!({ "blueprintId": id }).to_string().into_bytes();
+                c.open_stream("POST", "/api/generate-blueprint", &[("content-type", "application/json"), ("cookie", &cookie)], Some(body)).collect_all()
+            })
+        })
+        .collect();
+    let results: Vec<Vec<SseEvent>> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    assert_eq!(model_calls(stack, &tag), 1, "one generation for both");
+    let ids = |events: &Vec<SseEvent>| events.iter().map(|e| (e.id, e.event.clone())).collect::<Vec<_>>();
+    assert_eq!(ids(&results[0]), ids(&results[1]), "the same events for both");
+    assert_eq!(results[1].last().unwrap().event, "complete");
+}
+
+fn a_dropped_client_reconnects_and_gets_exactly_what_it_missed(stack: &Stack) {
+    let tag = e2e::unique("stream-drop");
+    let (mut client, id) = ready_blueprint(stack, &tag);
+    stack.llm.script(&tag, vec![Behaviour::Reply { content: blueprint_document("Survivor", 4).to_string(), chunks: 12, delay_ms: 250 }]);
+    let mut stream = start(&mut client, &id, false);
+    let token = stream.header("x-viewer-token").unwrap().to_string();
+    let first = stream.next_event().expect("a first event");
+    drop(stream); // the tab closes
+    let last_seen = first.id.unwrap();
+    // Reconnect (maybe while the generation still runs, maybe after): what was missed, then the rest.
+    let mut again = client.open_stream("GET", &format!("/api/generate-blueprint/{id}/events?token={token}"), &[("last-event-id", &last_seen.to_string())], None);
+    assert_eq!(again.status, 200);
+    let rest = again.collect_all();
+    assert!(!rest.is_empty());
+    assert_eq!(rest[0].id, Some(last_seen + 1), "replay starts right after the last event seen: {rest:?}");
+    assert!(rest.windows(2).all(|w| w[1].id.unwrap() == w[0].id.unwrap() + 1), "no gaps, no repeats");
+    assert_eq!(rest.last().unwrap().event, "complete");
+    // Saved even though the first client left.
+    let saved = client.get(&format!("/api/blueprint/{id}")).json();
+    assert_eq!(saved["status"], "completed");
+    assert_eq!(saved["blueprint_json"]["title"], "Survivor");
+}
+
+fn incomplete_answers_are_400_naming_what_is_missing(stack: &Stack) {
+    let mut client = Client::new(&stack.base_url);
+    client.sign_up("stream-incomplete");
+    let id = super::answers::new_blueprint(&mut client);
+    let stream = start(&mut client, &id, false);
+    assert_eq!(stream.status, 400);
+    let body: Value = serde_json::from_str(&stream.text()).unwrap();
+    let fields: Vec<&str> = body["details"].as_array().unwrap().iter().map(|d| d["field"].as_str().unwrap()).collect();
+    assert!(fields.contains(&"static_answers.audience") && fields.contains(&"dynamic_questions"), "{body}");
+    assert!(body["requestId"].as_str().is_some());
+    assert_eq!(client.get(&format!("/api/blueprint/{id}")).json()["status"], "draft");
+}
+
+fn other_users_and_foreign_viewer_tokens_are_refused(stack: &Stack) {
+    let tag = e2e::unique("stream-foreign");
+    let (mut owner, id) = ready_blueprint(stack, &tag);
+    let events = generate(stack, &tag, &mut owner, &id, false, "Mine");
+    let mut intruder = Client::new(&stack.base_url);
+    intruder.sign_up("stream-intruder");
+    let refused = start(&mut intruder, &id, false);
+    assert_eq!(refused.status, 404);
+    // A viewer token is for one blueprint: it does not open another one's stream.
+    let token_for_other = start(&mut owner, &id, false).header("x-viewer-token").unwrap().to_string();
+    let other_id = super::answers::new_blueprint(&mut owner);
+    let wrong = intruder.open_stream("GET", &format!("/api/generate-blueprint/{other_id}/events?token={token_for_other}"), &[], None);
+    assert_eq!(wrong.status, 401);
+    let none = intruder.open_stream("GET", &format!("/api/generate-blueprint/{id}/events"), &[], None);
+    assert_eq!(none.status, 401);
+    let good = intruder.open_stream("GET", &format!("/api/generate-blueprint/{id}/events?token={token_for_other}"), &[("last-event-id", "0")], None);
+    assert_eq!(good.status, 200, "the token alone authorises (as for an EventSource)");
+    assert!(!events.is_empty());
+}
+
+fn heartbeats_keep_a_slow_stream_alive(stack: &Stack) {
+    let tag = e2e::unique("stream-slow");
+    let (mut client, id) = ready_blueprint(stack, &tag);
+    // The stack's heartbeat is 200 ms; the model pauses 700 ms between chunks.
+    stack.llm.script(&tag, vec![Behaviour::Reply { content: blueprint_document("Slow", 1).to_string(), chunks: 4, delay_ms: 700 }]);
+    let mut stream = start(&mut client, &id, false);
+    let events = stream.collect_all();
+    assert_eq!(events.last().unwrap().event, "complete");
+    assert!(stream.comments >= 2, "heartbeat comments while the model is slow: {}", stream.comments);
+}
+
+fn the_21st_request_in_ten_minutes_is_429(stack: &Stack) {
+    let tag = e2e::unique("stream-limit");
+    let (mut client, id) = ready_blueprint(stack, &tag);
+    generate(stack, &tag, &mut client, &id, false, "Limited");
+    for n in 2..=20 {
+        let events = start(&mut client, &id, false).collect_all();
+        assert_eq!(events.len(), 2, "request {n}");
+    }
+    let limited = start(&mut client, &id, false);
+    assert_eq!(limited.status, 429);
+    assert!(limited.header("retry-after").is_some());
+}

@@ -1,0 +1,117 @@
+//! The blueprint stream, seen from the one public origin: authenticate, check ownership and the
+//! rate limit, then hand the request to the stream worker (service binding), whose Durable
+//! Object runs the generation. Its `text/event-stream` answer is relayed as it arrives.
+
+use domain::auth::Principal;
+use domain::blueprints::BlueprintId;
+use domain::rate_limit::GENERATE_BLUEPRINT;
+use domain::{AppError, ErrorKind};
+use edge::db::blueprints;
+use edge::{body, clock, config, rate_limit, OrInternal, RequestContext};
+use serde::Deserialize;
+use serde_json::json;
+use worker::{Env, Headers, Method, Request, RequestInit, Response};
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Start {
+    blueprint_id: String,
+    #[serde(default)]
+    regenerate: bool,
+}
+
+/// `POST /api/generate-blueprint {blueprintId, regenerate?}` → the event stream. The response
+/// carries `x-viewer-token`, the short-lived right to reconnect to this blueprint's stream.
+pub async fn generate(mut req: Request, env: &Env, principal: &Principal, context: &RequestContext) -> Result<Response, AppError> {
+    let raw = body::read_limited(&mut req, 4 * 1024).await?;
+    let start: Start = domain::input::parse_json(&raw)?;
+    let id = BlueprintId::parse(&start.blueprint_id)?;
+    blueprints::get(env, &principal.user_id, &id).await?;
+    rate_limit::hit(env, &req, "generate_blueprint", &principal.user_id, GENERATE_BLUEPRINT).await?;
+    let keys = config::token_keys(env)?;
+    let viewer = keys.issue_viewer(&principal.user_id, id.as_str(), clock::now()).map_err(|_| AppError::internal())?;
+    let command = json!({ "userId": principal.user_id, "regenerate": start.regenerate }).to_string();
+    let headers = internal_headers(context, None);
+    let _ = headers.set("content-type", "application/json");
+    let response = forward(env, &format!("/generations/{}/start", id.as_str()), Method::Post, headers, Some(command)).await?;
+    let response = relay(response, context).await?;
+    let headers = response.headers().clone();
+    let _ = headers.set("x-viewer-token", &viewer);
+    Ok(response.with_headers(headers))
+}
+
+/// `GET /api/generate-blueprint/:id/events?token=…` with `Last-Event-ID`: what the client
+/// missed, then the live rest. Authorised by the viewer token alone (an `EventSource` cannot
+/// send headers), which names the user and this blueprint.
+pub async fn events(req: Request, env: &Env, id: &str, context: &RequestContext) -> Result<Response, AppError> {
+    let id = BlueprintId::parse(id)?;
+    let url = req.url().or_internal("url")?;
+    let token = url.query_pairs().find(|(key, _)| key == "token").map(|(_, value)| value.into_owned());
+    let keys = config::token_keys(env)?;
+    let user_id = token
+        .as_deref()
+        .and_then(|token| keys.verify_viewer(token, id.as_str(), clock::now()).ok())
+        .ok_or_else(|| AppError::new(ErrorKind::Unauthorized, "A valid viewer token for this blueprint is required"))?;
+    let last_event_id = req.headers().get("last-event-id").ok().flatten();
+    let headers = internal_headers(context, last_event_id.as_deref());
+    let _ = headers.set("x-user-id", &user_id);
+    let response = forward(env, &format!("/generations/{}/events", id.as_str()), Method::Get, headers, None).await?;
+    relay(response, context).await
+}
+
+/// `GET /api/blueprints/:id/versions`.
+pub async fn versions(env: &Env, principal: &Principal, id: &str) -> Result<Response, AppError> {
+    let id = BlueprintId::parse(id)?;
+    blueprints::get(env, &principal.user_id, &id).await?;
+    let versions = blueprints::versions(env, &principal.user_id, &id).await?;
+    edge::respond::json(200, &json!({ "versions": versions }))
+}
+
+/// `GET /api/blueprints/:id/versions/:version`: the read-only snapshot.
+pub async fn version(env: &Env, principal: &Principal, id: &str, version: &str) -> Result<Response, AppError> {
+    let id = BlueprintId::parse(id)?;
+    let number = version.parse::<i64>().ok().filter(|v| *v >= 1).ok_or_else(|| AppError::not_found("Version"))?;
+    let row = blueprints::version(env, &principal.user_id, &id, number).await?;
+    edge::respond::json(200, &row.to_json(id.as_str()))
+}
+
+fn internal_headers(context: &RequestContext, last_event_id: Option<&str>) -> Headers {
+    let headers = Headers::new();
+    let _ = headers.set("x-request-id", &context.request_id);
+    if let Some(last) = last_event_id {
+        let _ = headers.set("last-event-id", last);
+    }
+    headers
+}
+
+async fn forward(env: &Env, path: &str, method: Method, headers: Headers, body: Option<String>) -> Result<Response, AppError> {
+    let stream = env.service("STREAM").or_internal("stream.binding")?;
+    let mut init = RequestInit::new();
+    init.with_method(method).with_headers(headers).with_body(body.map(Into::into));
+    stream.fetch(format!("https://stream.internal{path}"), Some(init)).await.or_internal("stream.fetch")
+}
+
+/// A stream passes through untouched; a JSON refusal from the stream worker becomes our error
+/// shape (with this request's id).
+async fn relay(mut response: Response, context: &RequestContext) -> Result<Response, AppError> {
+    let status = response.status_code();
+    if status == 200 {
+        return Ok(response);
+    }
+    let body: serde_json::Value = response.json().await.unwrap_or_default();
+    let message = body["error"].as_str().unwrap_or("Generation could not start").to_string();
+    let kind = match status {
+        400 => ErrorKind::BadRequest,
+        404 => ErrorKind::NotFound,
+        409 => ErrorKind::Conflict,
+        _ => {
+            edge::context::log_line("error", "stream.refused", &json!({ "status": status, "requestId": context.request_id }));
+            ErrorKind::Internal
+        }
+    };
+    let mut error = AppError::new(kind, if kind == ErrorKind::Internal { "Internal error".to_string() } else { message });
+    if kind != ErrorKind::Internal {
+        error.details = body.get("details").cloned();
+    }
+    Err(error)
+}
