@@ -37,6 +37,9 @@ pub struct StartCommand {
     pub user_id: String,
     #[serde(default)]
     pub regenerate: bool,
+    /// The client's `Idempotency-Key`: a repeat within 10 minutes replays that run's events.
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -48,7 +51,13 @@ struct Run {
     started_at: i64,
     /// Events of this run have ids above this one.
     events_after: i64,
+    #[serde(default)]
+    idempotency_key: Option<String>,
 }
+
+const IDEMPOTENCY_WINDOW_MS: i64 = 10 * 60 * 1000;
+/// A run with no live generation in this object for this long is dead (its alarm gave up).
+const DEAD_RUN_MS: i64 = domain::jobs::STALE_GENERATION_SECS * 1000;
 
 #[durable_object]
 pub struct BlueprintGeneration {
@@ -128,12 +137,17 @@ impl DurableObject for BlueprintGeneration {
 impl BlueprintGeneration {
     async fn start(&self, blueprint_id: &str, command: StartCommand) -> Result<Response> {
         let existing = self.state.storage().get::<Run>(RUN).await?;
-        if let Some(run) = existing.as_ref().filter(|run| !run.finished) {
+        let now = clock::now().millis();
+        if let Some(run) = existing.as_ref() {
             if run.user_id != command.user_id {
                 return error_json(404, "Blueprint not found");
             }
-            // Join: everything of this run so far, then live.
-            return self.subscribe(run.events_after, true);
+            let alive = !run.finished && (self.running.get() || now - run.started_at < DEAD_RUN_MS);
+            let repeated = command.idempotency_key.is_some() && command.idempotency_key == run.idempotency_key && now - run.started_at < IDEMPOTENCY_WINDOW_MS;
+            if alive || repeated {
+                // Join (or repeat): everything of that run so far, then live while it runs.
+                return self.subscribe(run.events_after, alive);
+            }
         }
         let Some(blueprint) = blueprints::for_generation(&self.env, &command.user_id, blueprint_id).await.map_err(to_worker)? else {
             return error_json(404, "Blueprint not found");
@@ -158,7 +172,7 @@ impl BlueprintGeneration {
             return error_json(404, "Blueprint not found");
         }
         let events_after = self.last_event_id();
-        let run = Run { blueprint_id: blueprint_id.to_string(), user_id: command.user_id, finished: false, started_at: clock::now().millis(), events_after };
+        let run = Run { blueprint_id: blueprint_id.to_string(), user_id: command.user_id, finished: false, started_at: now, events_after, idempotency_key: command.idempotency_key };
         self.state.storage().put(RUN, &run).await?;
         self.state.storage().set_alarm(Duration::from_millis(0)).await?;
         self.subscribe(events_after, true)

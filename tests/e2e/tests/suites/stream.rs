@@ -18,6 +18,7 @@ pub fn tests() -> Vec<(&'static str, fn(&Stack))> {
         ("stream::other_users_and_foreign_viewer_tokens_are_refused", other_users_and_foreign_viewer_tokens_are_refused),
         ("stream::heartbeats_keep_a_slow_stream_alive", heartbeats_keep_a_slow_stream_alive),
         ("stream::the_21st_request_in_ten_minutes_is_429", the_21st_request_in_ten_minutes_is_429),
+        ("stream::a_repeated_idempotency_key_replays_the_earlier_outcome", a_repeated_idempotency_key_replays_the_earlier_outcome),
     ]
 }
 
@@ -270,4 +271,26 @@ fn the_21st_request_in_ten_minutes_is_429(stack: &Stack) {
     let limited = start(&mut client, &id, false);
     assert_eq!(limited.status, 429);
     assert!(limited.header("retry-after").is_some());
+}
+
+fn a_repeated_idempotency_key_replays_the_earlier_outcome(stack: &Stack) {
+    let tag = e2e::unique("stream-idempotent");
+    let (mut client, id) = ready_blueprint(stack, &tag);
+    generate(stack, &tag, &mut client, &id, false, "Original");
+    stack.llm.script(&tag, vec![Behaviour::reply(blueprint_document("Regenerated", 2).to_string())]);
+    let key = e2e::unique("key");
+    let body = json!({ "blueprintId": id, "regenerate": true }).to_string().into_bytes();
+    let headers = [("content-type", "application/json"), ("idempotency-key", key.as_str())];
+    let first = client.open_stream("POST", "/api/generate-blueprint", &headers, Some(body.clone())).collect_all();
+    assert_eq!(first.last().unwrap().json()["version"], 2);
+    let calls = model_calls(stack, &tag);
+    // The client retries the same request (say, after a network error): no second version.
+    let repeat = client.open_stream("POST", "/api/generate-blueprint", &headers, Some(body.clone())).collect_all();
+    let ids = |events: &Vec<SseEvent>| events.iter().map(|e| (e.id, e.event.clone())).collect::<Vec<_>>();
+    assert_eq!(ids(&repeat), ids(&first), "the earlier outcome, event for event");
+    assert_eq!(model_calls(stack, &tag), calls);
+    assert_eq!(client.get(&format!("/api/blueprint/{id}")).json()["version"], 2);
+    // A new key is a new request.
+    let fresh = client.open_stream("POST", "/api/generate-blueprint", &[("content-type", "application/json"), ("idempotency-key", "another-key")], Some(body)).collect_all();
+    assert_eq!(fresh.last().unwrap().json()["version"], 3);
 }

@@ -30,7 +30,11 @@ pub async fn generate(mut req: Request, env: &Env, principal: &Principal, contex
     rate_limit::hit(env, &req, "generate_blueprint", &principal.user_id, GENERATE_BLUEPRINT).await?;
     let keys = config::token_keys(env)?;
     let viewer = keys.issue_viewer(&principal.user_id, id.as_str(), clock::now()).map_err(|_| AppError::internal())?;
-    let command = json!({ "userId": principal.user_id, "regenerate": start.regenerate }).to_string();
+    let idempotency_key = req.headers().get("idempotency-key").ok().flatten().map(|key| key.trim().to_string());
+    if idempotency_key.as_ref().is_some_and(|key| key.is_empty() || key.len() > 200) {
+        return Err(AppError::invalid_field("Idempotency-Key", "must be 1 to 200 characters"));
+    }
+    let command = json!({ "userId": principal.user_id, "regenerate": start.regenerate, "idempotencyKey": idempotency_key }).to_string();
     let headers = internal_headers(context, None);
     let _ = headers.set("content-type", "application/json");
     let response = forward(env, &format!("/generations/{}/start", id.as_str()), Method::Post, headers, Some(command)).await?;
