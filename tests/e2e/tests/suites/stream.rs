@@ -19,6 +19,7 @@ pub fn tests() -> Vec<(&'static str, fn(&Stack))> {
         ("stream::heartbeats_keep_a_slow_stream_alive", heartbeats_keep_a_slow_stream_alive),
         ("stream::the_21st_request_in_ten_minutes_is_429", the_21st_request_in_ten_minutes_is_429),
         ("stream::a_repeated_idempotency_key_replays_the_earlier_outcome", a_repeated_idempotency_key_replays_the_earlier_outcome),
+        ("stream::with_every_client_gone_the_generation_still_finishes_and_saves", with_every_client_gone_the_generation_still_finishes_and_saves),
     ]
 }
 
@@ -293,4 +294,25 @@ fn a_repeated_idempotency_key_replays_the_earlier_outcome(stack: &Stack) {
     // A new key is a new request.
     let fresh = client.open_stream("POST", "/api/generate-blueprint", &[("content-type", "application/json"), ("idempotency-key", "another-key")], Some(body)).collect_all();
     assert_eq!(fresh.last().unwrap().json()["version"], 3);
+}
+
+fn with_every_client_gone_the_generation_still_finishes_and_saves(stack: &Stack) {
+    let tag = e2e::unique("stream-alone");
+    let (mut client, id) = ready_blueprint(stack, &tag);
+    stack.llm.script(&tag, vec![Behaviour::Reply { content: blueprint_document("Nobody watching", 3).to_string(), chunks: 10, delay_ms: 200 }]);
+    let mut stream = start(&mut client, &id, false);
+    stream.next_event().expect("the generation started");
+    drop(stream);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let saved = client.get(&format!("/api/blueprint/{id}")).json();
+        if saved["status"] == "completed" {
+            assert_eq!(saved["blueprint_json"]["title"], "Nobody watching");
+            assert_eq!(saved["version"], 1);
+            break;
+        }
+        assert_eq!(saved["status"], "generating", "{saved}");
+        assert!(std::time::Instant::now() < deadline, "never finished without a client");
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    }
 }
