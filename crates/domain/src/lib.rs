@@ -8,6 +8,7 @@ pub mod auth;
 pub mod blueprints;
 pub mod course;
 pub mod error;
+pub mod exports;
 pub mod http;
 pub mod input;
 pub mod jobs;

@@ -1,6 +1,6 @@
 //! The route table: path and method to handler, with 404 and 405 (and `Allow`) as JSON.
 
-use crate::handlers::{admin, auth, blueprints, generation, health, stream};
+use crate::handlers::{admin, auth, blueprints, exports, generation, health, stream};
 use domain::auth::tokens::matches_machine_token;
 use domain::AppError;
 use edge::{config, session, RequestContext};
@@ -29,6 +29,8 @@ pub enum Route {
     GenerationEvents(String),
     Versions(String),
     Version(String, String),
+    CreateExport(String),
+    DownloadExport(String),
 }
 
 enum Access {
@@ -55,7 +57,9 @@ impl Route {
             | Route::GenerateDynamicQuestions
             | Route::GenerateBlueprint
             | Route::Versions(_)
-            | Route::Version(_, _) => Access::Session,
+            | Route::Version(_, _)
+            | Route::CreateExport(_)
+            | Route::DownloadExport(_) => Access::Session,
             // The viewer token in the query string authorises it (checked by the handler).
             Route::GenerationEvents(_) => Access::Public,
             Route::AdminDiagnostics | Route::AdminQueueProbe | Route::AdminJobRuns => Access::Admin,
@@ -90,6 +94,8 @@ pub fn resolve(method: &Method, path: &str) -> Result<Route, AppError> {
         ["generate-dynamic-questions"] => only(POST, Method::Post, Route::GenerateDynamicQuestions),
         ["generate-blueprint"] => only(POST, Method::Post, Route::GenerateBlueprint),
         ["generate-blueprint", id, "events"] => only(GET, Method::Get, Route::GenerationEvents(id.to_string())),
+        ["blueprints", id, "exports"] => only(POST, Method::Post, Route::CreateExport(id.to_string())),
+        ["exports", id, "download"] => only(GET, Method::Get, Route::DownloadExport(id.to_string())),
         ["blueprints", id, "versions"] => only(GET, Method::Get, Route::Versions(id.to_string())),
         ["blueprints", id, "versions", version] => only(GET, Method::Get, Route::Version(id.to_string(), version.to_string())),
         ["blueprints"] => match method {
@@ -142,6 +148,8 @@ pub async fn dispatch(route: Route, req: Request, env: &Env, context: &RequestCo
         (Route::GenerationEvents(id), _) => stream::events(req, env, &id, context).await,
         (Route::Versions(id), Some(principal)) => stream::versions(env, &principal, &id).await,
         (Route::Version(id, version), Some(principal)) => stream::version(env, &principal, &id, &version).await,
+        (Route::CreateExport(id), Some(principal)) => exports::create(req, env, &principal, &id, context).await,
+        (Route::DownloadExport(id), Some(principal)) => exports::download(env, &principal, &id, context).await,
         (Route::GenerateQuestions, Some(principal)) => generation::generate_questions(req, env, &principal).await,
         (Route::GenerateDynamicQuestions, Some(principal)) => generation::generate_dynamic_questions(req, env, &principal, context).await,
         (Route::PatchDynamicAnswers(id), Some(principal)) => blueprints::patch_dynamic_answers(req, env, &principal, &id).await,

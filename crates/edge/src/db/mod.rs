@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod blueprints;
+pub mod exports;
 pub mod job_runs;
 pub mod refresh_tokens;
 pub mod users;

@@ -1,6 +1,7 @@
 pub mod answers;
 pub mod auth;
 pub mod blueprints;
+pub mod exports;
 pub mod generation;
 pub mod security;
 pub mod stream;
@@ -43,6 +44,7 @@ pub fn all() -> Vec<(&'static str, fn(&Stack))> {
     tests.extend(answers::tests());
     tests.extend(generation::tests());
     tests.extend(stream::tests());
+    tests.extend(exports::tests());
     tests.extend(wiring::tests());
     tests
 }

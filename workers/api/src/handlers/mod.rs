@@ -4,4 +4,5 @@ pub mod auth;
 pub mod health;
 pub mod stream;
 pub mod blueprints;
+pub mod exports;
 pub mod generation;

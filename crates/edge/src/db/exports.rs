@@ -1,0 +1,68 @@
+//! The `exports` aggregate: one row per blueprint version and format, owner-scoped.
+
+use super::{database, first, int, statement, text};
+use domain::AppError;
+use serde::{Deserialize, Serialize};
+use worker::Env;
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Export {
+    pub id: String,
+    pub blueprint_id: String,
+    pub version: i64,
+    pub format: String,
+    pub r2_key: String,
+    pub filename: String,
+    pub content_type: String,
+    pub bytes: i64,
+    pub sha256: String,
+}
+
+const COLUMNS: &str = "id, blueprint_id, version, format, r2_key, filename, content_type, bytes, sha256";
+
+pub async fn find(env: &Env, owner: &str, blueprint_id: &str, version: i64, format: &str) -> Result<Option<Export>, AppError> {
+    let db = database(env)?;
+    first(
+        statement(
+            &db,
+            &format!("SELECT {COLUMNS} FROM exports WHERE blueprint_id = ?1 AND user_id = ?2 AND version = ?3 AND format = ?4"),
+            &[text(blueprint_id), text(owner), int(version), text(format)],
+        )?,
+        "exports.find",
+    )
+    .await
+}
+
+pub async fn get(env: &Env, owner: &str, export_id: &str) -> Result<Export, AppError> {
+    let db = database(env)?;
+    first(statement(&db, &format!("SELECT {COLUMNS} FROM exports WHERE id = ?1 AND user_id = ?2"), &[text(export_id), text(owner)])?, "exports.get")
+        .await?
+        .ok_or_else(|| AppError::not_found("Export"))
+}
+
+/// Records the export; when a concurrent request recorded the same one first, answers that row.
+pub async fn record(env: &Env, owner: &str, export: &Export) -> Result<Export, AppError> {
+    let db = database(env)?;
+    super::run(
+        statement(
+            &db,
+            "INSERT INTO exports (id, blueprint_id, user_id, version, format, r2_key, filename, content_type, bytes, sha256) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (blueprint_id, version, format) DO NOTHING",
+            &[
+                text(&export.id),
+                text(&export.blueprint_id),
+                text(owner),
+                int(export.version),
+                text(&export.format),
+                text(&export.r2_key),
+                text(&export.filename),
+                text(&export.content_type),
+                int(export.bytes),
+                text(&export.sha256),
+            ],
+        )?,
+        "exports.record",
+    )
+    .await?;
+    find(env, owner, &export.blueprint_id, export.version, &export.format).await?.ok_or_else(AppError::internal)
+}

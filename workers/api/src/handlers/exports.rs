@@ -1,0 +1,103 @@
+//! Exports to R2: build once per version and format under a write-once key, reuse afterwards,
+//! download with the right type and file name. Owner-only; every export and download audited.
+
+use domain::auth::Principal;
+use domain::blueprints::BlueprintId;
+use domain::exports::{self, content_disposition, filename, object_key, sha256_hex, ExportFormat, MAX_BLUEPRINT_BYTES};
+use domain::{AppError, ErrorKind, Timestamp};
+use edge::db::{audit, blueprints, exports as export_rows};
+use edge::{body, clock, random, respond, OrInternal, RequestContext};
+use serde_json::{json, Value};
+use worker::{Env, Headers, HttpMetadata, Response, ResponseBuilder};
+
+const BUCKET: &str = "OUTPUTS";
+
+pub async fn create(mut req: worker::Request, env: &Env, principal: &Principal, id: &str, context: &RequestContext) -> Result<Response, AppError> {
+    let id = BlueprintId::parse(id)?;
+    let raw = body::read_limited(&mut req, 4 * 1024).await?;
+    let request = exports::parse_request(&raw)?;
+    let blueprint = blueprints::get(env, &principal.user_id, &id).await?;
+    let version = match request.version {
+        Some(version) => version,
+        None if blueprint.version >= 1 => blueprint.version,
+        None => return Err(AppError::conflict("This blueprint has no completed version to export yet")),
+    };
+    let snapshot = blueprints::version(env, &principal.user_id, &id, version).await?;
+    if snapshot.blueprint_json.len() > MAX_BLUEPRINT_BYTES {
+        return Err(AppError::payload_too_large(MAX_BLUEPRINT_BYTES));
+    }
+    if let Some(existing) = export_rows::find(env, &principal.user_id, id.as_str(), version, request.format.as_str()).await? {
+        return answer(env, principal, context, existing, true).await;
+    }
+    let content = match request.format {
+        ExportFormat::Markdown => snapshot.blueprint_markdown.clone().into_bytes(),
+        ExportFormat::Json => {
+            let value: Value = serde_json::from_str(&snapshot.blueprint_json).or_internal("export.json")?;
+            let mut pretty = serde_json::to_vec_pretty(&value).or_internal("export.json")?;
+            pretty.push(b'\n');
+            pretty
+        }
+        ExportFormat::Pdf | ExportFormat::Scorm => {
+            return Err(AppError::new(ErrorKind::Unprocessable, format!("{} export is not available yet; Markdown and JSON are", request.format.as_str().to_uppercase())));
+        }
+    };
+    let key = object_key(id.as_str(), version, request.format);
+    let bucket = env.bucket(BUCKET).or_internal("r2.binding")?;
+    // Write-once: an object already under this key (same version, same deterministic bytes) is
+    // never overwritten.
+    if bucket.head(&key).await.or_internal("r2.head")?.is_none() {
+        let metadata = HttpMetadata { content_type: Some(request.format.content_type().to_string()), ..HttpMetadata::default() };
+        bucket.put(&key, content.clone()).http_metadata(metadata).execute().await.or_internal("r2.put")?;
+    }
+    let created = Timestamp::parse_iso8601(&snapshot.created_at).unwrap_or_else(clock::now);
+    // The course's own title names the file; the blueprint's working title if it has none.
+    let course_title = serde_json::from_str::<Value>(&snapshot.blueprint_json).ok().and_then(|v| v["title"].as_str().map(str::to_string));
+    let title = course_title.unwrap_or_else(|| blueprint.title.clone());
+    let row = export_rows::Export {
+        id: random::uuid_v4(),
+        blueprint_id: id.as_str().to_string(),
+        version,
+        format: request.format.as_str().to_string(),
+        r2_key: key,
+        filename: filename(&title, version, created, request.format),
+        content_type: request.format.content_type().to_string(),
+        bytes: content.len() as i64,
+        sha256: sha256_hex(&content),
+    };
+    let saved = export_rows::record(env, &principal.user_id, &row).await?;
+    answer(env, principal, context, saved, false).await
+}
+
+async fn answer(env: &Env, principal: &Principal, context: &RequestContext, export: export_rows::Export, reused: bool) -> Result<Response, AppError> {
+    let metadata = json!({ "format": export.format, "version": export.version, "reused": reused });
+    let entry = audit::Entry::by(principal, &context.request_id, "export.create", "export", Some(&export.id)).with_metadata(metadata);
+    audit::record(env, entry, clock::now()).await;
+    respond::json(
+        201,
+        &json!({
+            "exportId": export.id,
+            "format": export.format,
+            "version": export.version,
+            "filename": export.filename,
+            "bytes": export.bytes,
+            "sha256": export.sha256,
+            "downloadUrl": format!("/api/exports/{}/download", export.id),
+        }),
+    )
+}
+
+pub async fn download(env: &Env, principal: &Principal, export_id: &str, context: &RequestContext) -> Result<Response, AppError> {
+    let export = export_rows::get(env, &principal.user_id, export_id).await?;
+    let bucket = env.bucket(BUCKET).or_internal("r2.binding")?;
+    let object = bucket.get(&export.r2_key).execute().await.or_internal("r2.get")?.ok_or_else(|| AppError::not_found("Export"))?;
+    let body = object.body().ok_or_else(|| AppError::not_found("Export"))?;
+    let bytes = body.bytes().await.or_internal("r2.read")?;
+    let entry = audit::Entry::by(principal, &context.request_id, "export.download", "export", Some(&export.id));
+    audit::record(env, entry, clock::now()).await;
+    let headers = Headers::new();
+    let _ = headers.set("content-type", &export.content_type);
+    let _ = headers.set("content-disposition", &content_disposition(&export.filename));
+    let _ = headers.set("cache-control", "private, no-store");
+    let _ = headers.set("x-content-sha256", &export.sha256);
+    Ok(ResponseBuilder::new().with_status(200).with_headers(headers).fixed(bytes))
+}
