@@ -1,6 +1,6 @@
 //! The route table: path and method to handler, with 404 and 405 (and `Allow`) as JSON.
 
-use crate::handlers::{admin, auth, blueprints, exports, generation, health, stream};
+use crate::handlers::{admin, auth, blueprints, dashboard, exports, generation, health, stream};
 use domain::auth::tokens::matches_machine_token;
 use domain::AppError;
 use edge::{config, session, RequestContext};
@@ -31,6 +31,8 @@ pub enum Route {
     Version(String, String),
     CreateExport(String),
     DownloadExport(String),
+    Dashboard(String),
+    Compare(String),
 }
 
 enum Access {
@@ -59,7 +61,9 @@ impl Route {
             | Route::Versions(_)
             | Route::Version(_, _)
             | Route::CreateExport(_)
-            | Route::DownloadExport(_) => Access::Session,
+            | Route::DownloadExport(_)
+            | Route::Dashboard(_)
+            | Route::Compare(_) => Access::Session,
             // The viewer token in the query string authorises it (checked by the handler).
             Route::GenerationEvents(_) => Access::Public,
             Route::AdminDiagnostics | Route::AdminQueueProbe | Route::AdminJobRuns => Access::Admin,
@@ -94,6 +98,8 @@ pub fn resolve(method: &Method, path: &str) -> Result<Route, AppError> {
         ["generate-dynamic-questions"] => only(POST, Method::Post, Route::GenerateDynamicQuestions),
         ["generate-blueprint"] => only(POST, Method::Post, Route::GenerateBlueprint),
         ["generate-blueprint", id, "events"] => only(GET, Method::Get, Route::GenerationEvents(id.to_string())),
+        ["blueprints", id, "dashboard"] => only(GET, Method::Get, Route::Dashboard(id.to_string())),
+        ["blueprints", id, "compare"] => only(GET, Method::Get, Route::Compare(id.to_string())),
         ["blueprints", id, "exports"] => only(POST, Method::Post, Route::CreateExport(id.to_string())),
         ["exports", id, "download"] => only(GET, Method::Get, Route::DownloadExport(id.to_string())),
         ["blueprints", id, "versions"] => only(GET, Method::Get, Route::Versions(id.to_string())),
@@ -148,6 +154,8 @@ pub async fn dispatch(route: Route, req: Request, env: &Env, context: &RequestCo
         (Route::GenerationEvents(id), _) => stream::events(req, env, &id, context).await,
         (Route::Versions(id), Some(principal)) => stream::versions(env, &principal, &id).await,
         (Route::Version(id, version), Some(principal)) => stream::version(env, &principal, &id, &version).await,
+        (Route::Dashboard(id), Some(principal)) => dashboard::dashboard(env, &principal, &id).await,
+        (Route::Compare(id), Some(principal)) => dashboard::compare(req, env, &principal, &id).await,
         (Route::CreateExport(id), Some(principal)) => exports::create(req, env, &principal, &id, context).await,
         (Route::DownloadExport(id), Some(principal)) => exports::download(env, &principal, &id, context).await,
         (Route::GenerateQuestions, Some(principal)) => generation::generate_questions(req, env, &principal).await,

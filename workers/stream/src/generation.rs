@@ -270,7 +270,7 @@ impl BlueprintGeneration {
         })
         .await;
         match generated {
-            Ok(generated) => self.save(run, generated.value, generated.provider, &generated.model, generated.ms, &generated.attempts).await,
+            Ok(generated) => self.save(run, &answers, generated.value, generated.provider, &generated.model, generated.ms, &generated.attempts).await,
             Err(attempts) => {
                 let fallback = course::fallback_blueprint(&answers);
                 let markdown = course::render_markdown(&fallback);
@@ -282,18 +282,20 @@ impl BlueprintGeneration {
         }
     }
 
-    async fn save(&self, run: &Run, blueprint: Blueprint, provider: &str, model: &str, ms: i64, attempts: &[llm::Attempt]) -> std::result::Result<(), domain::AppError> {
+    #[allow(clippy::too_many_arguments)]
+    async fn save(&self, run: &Run, answers: &static_answers::StaticAnswers, blueprint: Blueprint, provider: &str, model: &str, ms: i64, attempts: &[llm::Attempt]) -> std::result::Result<(), domain::AppError> {
         let markdown = course::render_markdown(&blueprint);
+        let quality = serde_json::to_value(domain::quality::review(&blueprint, Some(answers))).map_err(|_| domain::AppError::internal())?;
         let json = serde_json::to_value(&blueprint).map_err(|_| domain::AppError::internal())?;
         let timings = json!({ "totalMs": clock::now().millis() - run.started_at, "modelMs": ms, "attempts": attempts.iter().map(|a| json!({ "provider": a.provider, "model": a.model, "ms": a.ms, "error": a.error })).collect::<Vec<_>>() });
         let version = blueprints::complete_generation(
             &self.env,
             &run.user_id,
             &run.blueprint_id,
-            &Completion { blueprint_json: &json, markdown: &markdown, version_id: &random::uuid_v4(), provider, model, timings: &timings, quality: &json!({}) },
+            &Completion { blueprint_json: &json, markdown: &markdown, version_id: &random::uuid_v4(), provider, model, timings: &timings, quality: &quality },
         )
         .await?;
-        self.emit("complete", &json!({ "blueprint": json, "markdown": markdown, "savedBlueprintId": run.blueprint_id, "version": version }));
+        self.emit("complete", &json!({ "blueprint": json, "markdown": markdown, "savedBlueprintId": run.blueprint_id, "version": version, "quality": quality }));
         Ok(())
     }
 

@@ -333,6 +333,29 @@ impl VersionRow {
     }
 }
 
+/// Every version's document, oldest first (what the dashboard computes its KPIs from).
+#[derive(Debug, Deserialize)]
+pub struct VersionDocument {
+    pub version: i64,
+    pub created_at: String,
+    pub blueprint_json: String,
+    pub static_answers: String,
+    pub quality: String,
+}
+
+pub async fn version_documents(env: &Env, owner: &str, id: &BlueprintId) -> Result<Vec<VersionDocument>, AppError> {
+    let db = database(env)?;
+    all(
+        statement(
+            &db,
+            "SELECT version, created_at, blueprint_json, static_answers, quality FROM blueprint_versions WHERE blueprint_id = ?1 AND user_id = ?2 ORDER BY version",
+            &[text(id.as_str()), text(owner)],
+        )?,
+        "blueprints.version_documents",
+    )
+    .await
+}
+
 pub async fn version(env: &Env, owner: &str, id: &BlueprintId, version: i64) -> Result<VersionRow, AppError> {
     let db = database(env)?;
     first(

@@ -1,6 +1,7 @@
 pub mod answers;
 pub mod auth;
 pub mod blueprints;
+pub mod dashboard;
 pub mod exports;
 pub mod generation;
 pub mod security;
@@ -45,6 +46,7 @@ pub fn all() -> Vec<(&'static str, fn(&Stack))> {
     tests.extend(generation::tests());
     tests.extend(stream::tests());
     tests.extend(exports::tests());
+    tests.extend(dashboard::tests());
     tests.extend(wiring::tests());
     tests
 }

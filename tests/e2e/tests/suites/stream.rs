@@ -36,7 +36,7 @@ pub fn blueprint_document(title: &str, modules: usize) -> Value {
     json!({
         "title": title,
         "overview": "A four-week blended onboarding course for frontline sales reps.",
-        "learningObjectives": ["Explain the pricing model", "Handle the five most common objections"],
+        "learningObjectives": ["Explain the pricing model", "Apply pricing tiers to customer cases"],
         "modules": modules,
         "timeline": "Four weeks, two sessions a week",
         "resources": ["Pricing playbook"]

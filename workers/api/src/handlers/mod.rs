@@ -4,5 +4,6 @@ pub mod auth;
 pub mod health;
 pub mod stream;
 pub mod blueprints;
+pub mod dashboard;
 pub mod exports;
 pub mod generation;
