@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs what building and running the workers needs, at pinned versions, only when missing:
-# the wasm32 target, worker-build, wasm-bindgen-cli (the version Cargo.lock resolves) and the
-# npm packages (wrangler) from package-lock.json. Safe to run again: it then does nothing.
+# Installs what building, running and testing the workers needs, at pinned versions, only when
+# missing: the wasm32 target, worker-build, wasm-bindgen-cli (the version Cargo.lock resolves),
+# the npm packages (wrangler) from package-lock.json, and the document tools the tests use.
+# Safe to run again: it then does nothing.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -29,6 +30,16 @@ if [ "$(version_of wasm-bindgen)" != "$WASM_BINDGEN_VERSION" ]; then
   say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes, once)"
   # Not --locked: its lockfile pins a crate version the registry mirror does not serve.
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+
+# Document checks in the tests: pdftotext (poppler-utils) reads exported PDFs back, xmllint
+# (libxml2-utils) checks the SCORM manifest. Debian packages; needs root (or sudo).
+if ! command -v pdftotext >/dev/null || ! command -v xmllint >/dev/null; then
+  say "installing poppler-utils and libxml2-utils (apt)"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq poppler-utils libxml2-utils >/dev/null
 fi
 
 # npm ci only when node_modules is missing or older than the lockfile.
