@@ -52,50 +52,7 @@ pub fn chain_config(env: &Env) -> ChainConfig {
 
 /// Tries each tier until one answers something `parse` accepts.
 pub async fn generate<T>(env: &Env, prompt: &Prompt, parse: impl Fn(&str) -> Result<T, String>) -> Result<Generated<T>, Vec<Attempt>> {
-    let config = chain_config(env);
-    let started = clock::now();
-    let mut attempts = Vec::new();
-    let up = ollama_up(&config).await;
-    let mut ollama_down = !up;
-    for tier in tiers(&config, up) {
-        // Found down by an earlier tier of this chain: its other model is on the same server.
-        if tier.kind == ProviderKind::Ollama && ollama_down {
-            continue;
-        }
-        for attempt in 1..=config.attempts {
-            if attempt > 1 {
-                Delay::from(Duration::from_millis(backoff_ms(attempt - 1))).await;
-            }
-            let tried = clock::now();
-            let outcome = send(&config, &tier, prompt).await;
-            let ms = clock::now().millis() - tried.millis();
-            let (raw, result) = match outcome {
-                Ok(text) => {
-                    let parsed = parse(&text).map_err(ProviderError::Unusable);
-                    (Some(text), parsed)
-                }
-                Err(error) => (None, Err(error)),
-            };
-            match result {
-                Ok(value) => {
-                    attempts.push(Attempt { provider: tier.kind.source().to_string(), model: tier.model.clone(), ms, error: None, raw });
-                    return Ok(Generated { value, provider: tier.kind.source(), model: tier.model, ms: clock::now().millis() - started.millis(), attempts });
-                }
-                Err(error) => {
-                    log_line("warn", "llm.attempt_failed", &json!({ "provider": tier.kind.source(), "model": tier.model, "error": error.describe(), "ms": ms }));
-                    attempts.push(Attempt { provider: tier.kind.source().to_string(), model: tier.model.clone(), ms, error: Some(error.describe()), raw });
-                    if tier.kind == ProviderKind::Ollama && error.server_down() && attempt == config.attempts {
-                        remember_ollama(false);
-                        ollama_down = true;
-                    }
-                    if !error.retry_same_tier() {
-                        break;
-                    }
-                }
-            }
-        }
-    }
-    Err(attempts)
+    walk_chain(env, prompt, parse, &mut OneAnswer).await
 }
 
 /// What a streaming generation reports as it goes.
@@ -113,14 +70,47 @@ pub async fn generate_streaming<T>(
     env: &Env,
     prompt: &Prompt,
     parse: impl Fn(&str) -> Result<T, String>,
-    mut on_event: impl FnMut(StreamEvent<'_>),
+    on_event: impl FnMut(StreamEvent<'_>),
 ) -> Result<Generated<T>, Vec<Attempt>> {
+    walk_chain(env, prompt, parse, &mut Streamed { on_event }).await
+}
+
+/// How one attempt talks to the provider: one answer, or a stream.
+trait Exchange {
+    /// Fills `text` with what the model produced (also on failure, as far as it got).
+    async fn attempt(&mut self, config: &ChainConfig, tier: &Tier, prompt: &Prompt, text: &mut String) -> Result<(), ProviderError>;
+}
+
+struct OneAnswer;
+
+impl Exchange for OneAnswer {
+    async fn attempt(&mut self, config: &ChainConfig, tier: &Tier, prompt: &Prompt, text: &mut String) -> Result<(), ProviderError> {
+        *text = send(config, tier, prompt).await?;
+        Ok(())
+    }
+}
+
+struct Streamed<F> {
+    on_event: F,
+}
+
+impl<F: FnMut(StreamEvent<'_>)> Exchange for Streamed<F> {
+    async fn attempt(&mut self, config: &ChainConfig, tier: &Tier, prompt: &Prompt, text: &mut String) -> Result<(), ProviderError> {
+        (self.on_event)(StreamEvent::Attempt { provider: tier.kind.source(), model: &tier.model });
+        stream_attempt(config, tier, prompt, text, &mut self.on_event).await
+    }
+}
+
+/// The chain itself: tiers in order (skipping a local server found down), transient errors
+/// retried after a backoff, every attempt recorded.
+async fn walk_chain<T>(env: &Env, prompt: &Prompt, parse: impl Fn(&str) -> Result<T, String>, exchange: &mut impl Exchange) -> Result<Generated<T>, Vec<Attempt>> {
     let config = chain_config(env);
     let started = clock::now();
     let mut attempts = Vec::new();
     let up = ollama_up(&config).await;
     let mut ollama_down = !up;
     for tier in tiers(&config, up) {
+        // Found down by an earlier tier of this chain: its other model is on the same server.
         if tier.kind == ProviderKind::Ollama && ollama_down {
             continue;
         }
@@ -128,21 +118,21 @@ pub async fn generate_streaming<T>(
             if attempt > 1 {
                 Delay::from(Duration::from_millis(backoff_ms(attempt - 1))).await;
             }
-            on_event(StreamEvent::Attempt { provider: tier.kind.source(), model: &tier.model });
             let tried = clock::now();
             let mut text = String::new();
-            let streamed = stream_attempt(&config, &tier, prompt, &mut text, &mut on_event).await;
+            let exchanged = exchange.attempt(&config, &tier, prompt, &mut text).await;
             let ms = clock::now().millis() - tried.millis();
-            let result = streamed.and_then(|()| parse(&text).map_err(ProviderError::Unusable));
-            let raw = (!text.is_empty()).then(|| text.clone());
+            let result = exchanged.and_then(|()| parse(&text).map_err(ProviderError::Unusable));
+            let raw = (!text.is_empty()).then_some(text);
+            let record = |error: Option<String>, raw: Option<String>| Attempt { provider: tier.kind.source().to_string(), model: tier.model.clone(), ms, error, raw };
             match result {
                 Ok(value) => {
-                    attempts.push(Attempt { provider: tier.kind.source().to_string(), model: tier.model.clone(), ms, error: None, raw });
+                    attempts.push(record(None, raw));
                     return Ok(Generated { value, provider: tier.kind.source(), model: tier.model, ms: clock::now().millis() - started.millis(), attempts });
                 }
                 Err(error) => {
-                    log_line("warn", "llm.attempt_failed", &json!({ "provider": tier.kind.source(), "model": tier.model, "error": error.describe(), "ms": ms, "streaming": true }));
-                    attempts.push(Attempt { provider: tier.kind.source().to_string(), model: tier.model.clone(), ms, error: Some(error.describe()), raw });
+                    log_line("warn", "llm.attempt_failed", &json!({ "provider": tier.kind.source(), "model": tier.model, "error": error.describe(), "ms": ms }));
+                    attempts.push(record(Some(error.describe()), raw));
                     if tier.kind == ProviderKind::Ollama && error.server_down() && attempt == config.attempts {
                         remember_ollama(false);
                         ollama_down = true;

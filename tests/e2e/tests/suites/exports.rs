@@ -13,6 +13,9 @@ pub fn tests() -> Vec<(&'static str, fn(&Stack))> {
         ("exports::exports_are_write_once_and_reused", exports_are_write_once_and_reused),
         ("exports::only_the_owner_exports_or_downloads", only_the_owner_exports_or_downloads),
         ("exports::refusals_name_the_problem", refusals_name_the_problem),
+        ("exports::pdf_export_reads_back_every_module_title", pdf_export_reads_back_every_module_title),
+        ("exports::scorm_package_has_a_resolvable_manifest_at_its_root", scorm_package_has_a_resolvable_manifest_at_its_root),
+        ("exports::pdf_and_scorm_builds_are_limited_to_three_per_ten_minutes", pdf_and_scorm_builds_are_limited_to_three_per_ten_minutes),
     ]
 }
 
@@ -85,6 +88,86 @@ fn refusals_name_the_problem(stack: &Stack) {
     assert_eq!(body["details"].as_array().unwrap().len(), 2, "{body}");
     let (mut owner, id, _) = completed(stack, "export-missing-version", "Versioned");
     export(&mut owner, &id, json!({ "format": "markdown", "version": 7 })).expect_error(404);
-    let body = export(&mut owner, &id, json!({ "format": "pdf" })).expect_error(422);
-    assert!(body["error"].as_str().unwrap().contains("PDF"), "{body}");
+}
+
+fn temp_dir(label: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(e2e::unique(label));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn pdf_export_reads_back_every_module_title(stack: &Stack) {
+    let (mut client, id, complete) = completed(stack, "export-pdf", "Éducation financière für Grüße");
+    let reply = export(&mut client, &id, json!({ "format": "pdf" }));
+    assert_eq!(reply.status, 201, "{}", reply.text());
+    let meta = reply.json();
+    assert!(meta["filename"].as_str().unwrap().starts_with("education-financiere-fur-grusse_v1_"), "{meta}");
+    let file = client.get(meta["downloadUrl"].as_str().unwrap());
+    assert_eq!(file.header("content-type"), Some("application/pdf"));
+    assert!(file.body.starts_with(b"%PDF-"));
+    let dir = temp_dir("pdf");
+    let path = dir.join("export.pdf");
+    std::fs::write(&path, &file.body).unwrap();
+    let output = std::process::Command::new("pdftotext").arg("-layout").arg(&path).arg("-").output().expect("pdftotext (poppler-utils) is installed by make test");
+    let text = String::from_utf8_lossy(&output.stdout);
+    for module in complete["blueprint"]["modules"].as_array().unwrap() {
+        assert!(text.contains(module["title"].as_str().unwrap()), "{} missing from the PDF text:\n{text}", module["title"]);
+    }
+    assert!(text.contains("Éducation financière für Grüße"), "accents survive:\n{text}");
+    assert!(text.contains("Page 1 of"), "page numbers:\n{text}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+fn scorm_package_has_a_resolvable_manifest_at_its_root(stack: &Stack) {
+    let (mut client, id, complete) = completed(stack, "export-scorm", "Pricing & <Objections>");
+    let reply = export(&mut client, &id, json!({ "format": "scorm" }));
+    assert_eq!(reply.status, 201, "{}", reply.text());
+    let file = client.get(reply.json()["downloadUrl"].as_str().unwrap());
+    assert_eq!(file.header("content-type"), Some("application/zip"));
+    let dir = temp_dir("scorm");
+    std::fs::write(dir.join("package.zip"), &file.body).unwrap();
+    let unzip = std::process::Command::new("unzip").arg("-q").arg("package.zip").arg("-d").arg("out").current_dir(&dir).status().unwrap();
+    assert!(unzip.success());
+    let manifest_path = dir.join("out/imsmanifest.xml");
+    let manifest = std::fs::read_to_string(&manifest_path).expect("imsmanifest.xml at the zip root");
+    let wellformed = std::process::Command::new("xmllint").arg("--noout").arg(&manifest_path).status().expect("xmllint (libxml2-utils) is installed by make test");
+    assert!(wellformed.success(), "{manifest}");
+    assert!(manifest.contains("Pricing &amp; &lt;Objections&gt;"), "titles are escaped");
+    // Every item points at a resource, every file reference names a file in the package.
+    let attribute = |name: &str| -> Vec<String> {
+        manifest.split(&format!("{name}=\"")).skip(1).filter_map(|rest| rest.split('"').next()).map(str::to_string).collect()
+    };
+    let resources = attribute(" identifier");
+    for reference in attribute("identifierref") {
+        assert!(resources.contains(&reference), "{reference} has no resource");
+    }
+    let hrefs = attribute("href");
+    assert!(!hrefs.is_empty());
+    for href in hrefs {
+        assert!(!href.starts_with('/'), "{href}");
+        assert!(dir.join("out").join(&href).is_file(), "{href} is not in the package");
+    }
+    let modules = complete["blueprint"]["modules"].as_array().unwrap().len();
+    assert_eq!(manifest.matches("adlcp:scormtype=\"sco\"").count(), modules + 1, "an overview SCO and one per module");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+fn pdf_and_scorm_builds_are_limited_to_three_per_ten_minutes(stack: &Stack) {
+    let tag = e2e::unique("export-limit");
+    let (mut client, id) = ready_blueprint(stack, &tag);
+    let body = |regenerate: bool| json!({ "blueprintId": id, "regenerate": regenerate }).to_string().into_bytes();
+    for regenerate in [false, true] {
+        stack.llm.script(&tag, vec![Behaviour::reply(blueprint_document("Limited", 2).to_string())]);
+        let events = client.open_stream("POST", "/api/generate-blueprint", &[("content-type", "application/json")], Some(body(regenerate))).collect_all();
+        assert_eq!(events.last().unwrap().event, "complete");
+    }
+    for (format, version) in [("pdf", 1), ("scorm", 1), ("pdf", 2)] {
+        assert_eq!(export(&mut client, &id, json!({ "format": format, "version": version })).status, 201);
+    }
+    // Reusing a built file and Markdown/JSON are free.
+    assert_eq!(export(&mut client, &id, json!({ "format": "pdf", "version": 1 })).status, 201);
+    assert_eq!(export(&mut client, &id, json!({ "format": "markdown", "version": 2 })).status, 201);
+    let limited = export(&mut client, &id, json!({ "format": "scorm", "version": 2 }));
+    limited.expect_error(429);
+    assert!(limited.header("retry-after").is_some());
 }

@@ -3,10 +3,13 @@
 
 use domain::auth::Principal;
 use domain::blueprints::BlueprintId;
-use domain::exports::{self, content_disposition, filename, object_key, sha256_hex, ExportFormat, MAX_BLUEPRINT_BYTES};
+use domain::course::validate_blueprint;
+use domain::exports::{self, content_disposition, filename, object_key, sha256_hex, ExportFormat, COSTLY_BUILDS, MAX_BLUEPRINT_BYTES};
+use domain::pdf::{self, PageSize};
+use domain::scorm::{self, PackageMeta};
 use domain::{AppError, ErrorKind, Timestamp};
 use edge::db::{audit, blueprints, exports as export_rows};
-use edge::{body, clock, random, respond, OrInternal, RequestContext};
+use edge::{body, clock, random, rate_limit, respond, OrInternal, RequestContext};
 use serde_json::{json, Value};
 use worker::{Env, Headers, HttpMetadata, Response, ResponseBuilder};
 
@@ -29,16 +32,28 @@ pub async fn create(mut req: worker::Request, env: &Env, principal: &Principal, 
     if let Some(existing) = export_rows::find(env, &principal.user_id, id.as_str(), version, request.format.as_str()).await? {
         return answer(env, principal, context, existing, true).await;
     }
+    if request.format.is_costly() {
+        rate_limit::hit(env, &req, &format!("export_build:{}", id.as_str()), &principal.user_id, COSTLY_BUILDS).await?;
+    }
+    let document: Value = serde_json::from_str(&snapshot.blueprint_json).or_internal("export.json")?;
+    let created = Timestamp::parse_iso8601(&snapshot.created_at).unwrap_or_else(clock::now);
     let content = match request.format {
         ExportFormat::Markdown => snapshot.blueprint_markdown.clone().into_bytes(),
         ExportFormat::Json => {
-            let value: Value = serde_json::from_str(&snapshot.blueprint_json).or_internal("export.json")?;
-            let mut pretty = serde_json::to_vec_pretty(&value).or_internal("export.json")?;
+            let mut pretty = serde_json::to_vec_pretty(&document).or_internal("export.json")?;
             pretty.push(b'\n');
             pretty
         }
         ExportFormat::Pdf | ExportFormat::Scorm => {
-            return Err(AppError::new(ErrorKind::Unprocessable, format!("{} export is not available yet; Markdown and JSON are", request.format.as_str().to_uppercase())));
+            // Saved versions were validated when generated; failing now is corruption.
+            let course = validate_blueprint(&document).map_err(|_| AppError::internal())?;
+            if request.format == ExportFormat::Pdf {
+                pdf::render(&course, PageSize::A4, &format!("Version {version} · {}", created.date()))
+            } else {
+                let identifier = format!("bp-{}-v{version}", id.as_str());
+                scorm::package(&course, &PackageMeta { identifier: &identifier, title: &course.title, version })
+                    .map_err(|why| AppError::new(ErrorKind::Unprocessable, format!("This blueprint cannot be packaged: {why}")))?
+            }
         }
     };
     let key = object_key(id.as_str(), version, request.format);
@@ -49,9 +64,8 @@ pub async fn create(mut req: worker::Request, env: &Env, principal: &Principal, 
         let metadata = HttpMetadata { content_type: Some(request.format.content_type().to_string()), ..HttpMetadata::default() };
         bucket.put(&key, content.clone()).http_metadata(metadata).execute().await.or_internal("r2.put")?;
     }
-    let created = Timestamp::parse_iso8601(&snapshot.created_at).unwrap_or_else(clock::now);
     // The course's own title names the file; the blueprint's working title if it has none.
-    let course_title = serde_json::from_str::<Value>(&snapshot.blueprint_json).ok().and_then(|v| v["title"].as_str().map(str::to_string));
+    let course_title = document["title"].as_str().map(str::to_string);
     let title = course_title.unwrap_or_else(|| blueprint.title.clone());
     let row = export_rows::Export {
         id: random::uuid_v4(),
