@@ -779,13 +779,11 @@ fn compact_follow_up(item: &Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::module;
     use crate::questions::QuestionType;
     use crate::static_answers::Constraints;
     use proptest::prelude::*;
 
-    fn module(title: &str, minutes: u32, objectives: &[&str], activities: &[&str], assessments: &[&str]) -> Module {
-        Module { title: title.into(), duration_minutes: minutes, objectives: strings(objectives), activities: strings(activities), assessments: strings(assessments) }
-    }
 
     fn small() -> Blueprint {
         Blueprint {

@@ -90,14 +90,9 @@ pub(crate) fn two_decimals(value: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::{module, strings};
 
-    fn strings(items: &[&str]) -> Vec<String> {
-        items.iter().map(|item| item.to_string()).collect()
-    }
 
-    fn module(title: &str, minutes: u32, objectives: &[&str], activities: &[&str], assessments: &[&str]) -> Module {
-        Module { title: title.into(), duration_minutes: minutes, objectives: strings(objectives), activities: strings(activities), assessments: strings(assessments) }
-    }
 
     /// Three modules, the last without an assessment; the third course objective is taught
     /// only there, so 2 of 3 course objectives are assessed.

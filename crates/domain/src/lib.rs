@@ -25,6 +25,8 @@ pub mod rate_limit;
 pub mod scorm;
 pub mod sse;
 pub mod static_answers;
+#[cfg(test)]
+mod testing;
 pub mod time;
 
 pub use error::{AppError, ErrorKind, FieldError};

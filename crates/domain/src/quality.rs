@@ -651,15 +651,10 @@ fn capitalised(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::{module, strings};
     use crate::static_answers::Constraints;
 
-    fn strings(items: &[&str]) -> Vec<String> {
-        items.iter().map(|item| item.to_string()).collect()
-    }
 
-    fn module(title: &str, minutes: u32, objectives: &[&str], activities: &[&str], assessments: &[&str]) -> Module {
-        Module { title: title.into(), duration_minutes: minutes, objectives: strings(objectives), activities: strings(activities), assessments: strings(assessments) }
-    }
 
     /// A small online course that passes every check: 2 + 4 hours of modules for "6 hours".
     fn good() -> Blueprint {

@@ -11,13 +11,7 @@ use std::process::Command;
 const ADL_NAMESPACE: &str = "http://www.adlnet.org/xsd/adlcp_rootv1p2";
 const IMSCP_NAMESPACE: &str = "http://www.imsproject.org/xsd/imscp_rootv1p1p2";
 
-fn strings(items: &[&str]) -> Vec<String> {
-    items.iter().map(|item| item.to_string()).collect()
-}
-
-fn module(title: &str, minutes: u32, objectives: &[&str], activities: &[&str], assessments: &[&str]) -> Module {
-    Module { title: title.into(), duration_minutes: minutes, objectives: strings(objectives), activities: strings(activities), assessments: strings(assessments) }
-}
+use crate::testing::{module, strings};
 
 fn small() -> Blueprint {
     Blueprint {
