@@ -22,6 +22,7 @@ pub mod providers;
 pub mod quality;
 pub mod questions;
 pub mod rate_limit;
+pub mod readiness;
 pub mod scorm;
 pub mod sse;
 pub mod static_answers;

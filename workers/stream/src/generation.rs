@@ -11,7 +11,7 @@
 
 use domain::course::{self, Blueprint};
 use domain::llm::parse_partial;
-use domain::questions::DynamicQuestion;
+use domain::readiness::{generation_inputs, GenerationInputs};
 use domain::sse::{self, SseEvent};
 use domain::static_answers;
 use edge::context::log_line;
@@ -165,7 +165,7 @@ impl BlueprintGeneration {
             ];
             return Ok(sse_response(futures_util::stream::iter(events.iter().map(sse::encode).collect::<Vec<_>>())));
         }
-        if let Err(missing) = missing_inputs(&blueprint) {
+        if let Err(missing) = readiness(&blueprint) {
             return error_json_details(400, "The blueprint's answers are incomplete", json!(missing));
         }
         if !blueprints::start_generation(&self.env, &command.user_id, blueprint_id).await.map_err(to_worker)? {
@@ -243,7 +243,7 @@ impl BlueprintGeneration {
 
     async fn generate(&self, run: &Run) -> std::result::Result<(), domain::AppError> {
         let blueprint = blueprints::for_generation(&self.env, &run.user_id, &run.blueprint_id).await?.ok_or_else(|| domain::AppError::not_found("Blueprint"))?;
-        let (answers, questions, dynamic_answers) = inputs(&blueprint)?;
+        let GenerationInputs { answers, questions, dynamic_answers } = readiness(&blueprint).map_err(domain::AppError::invalid_fields)?;
         let prompt = course::prompt(&answers, &questions, &dynamic_answers);
         let last_emit = Cell::new(0i64);
         let last_partial = RefCell::new(Value::Null);
@@ -318,33 +318,10 @@ impl Drop for HeartbeatGuard {
     }
 }
 
-type Inputs = (static_answers::StaticAnswers, Vec<DynamicQuestion>, serde_json::Map<String, Value>);
-
-fn inputs(blueprint: &blueprints::Blueprint) -> std::result::Result<Inputs, domain::AppError> {
-    let stored: Value = serde_json::from_str(&blueprint.static_answers).map_err(|_| domain::AppError::internal())?;
-    let answers = static_answers::complete(&stored).map_err(domain::AppError::invalid_fields)?;
-    let questions: Vec<DynamicQuestion> = serde_json::from_str(&blueprint.dynamic_questions).map_err(|_| domain::AppError::internal())?;
-    let dynamic_answers: serde_json::Map<String, Value> = serde_json::from_str(&blueprint.dynamic_answers).map_err(|_| domain::AppError::internal())?;
-    Ok((answers, questions, dynamic_answers))
-}
-
-/// What stops a generation from starting: incomplete static answers, no dynamic questions, or
-/// unanswered required ones (named).
-fn missing_inputs(blueprint: &blueprints::Blueprint) -> std::result::Result<(), Vec<Value>> {
-    let stored: Value = serde_json::from_str(&blueprint.static_answers).unwrap_or_default();
-    let mut missing: Vec<Value> = match static_answers::complete(&stored) {
-        Ok(_) => Vec::new(),
-        Err(errors) => errors.into_iter().map(|e| json!({ "field": format!("static_answers.{}", e.field), "message": e.message })).collect(),
-    };
-    let questions: Vec<DynamicQuestion> = serde_json::from_str(&blueprint.dynamic_questions).unwrap_or_default();
-    let answers: serde_json::Map<String, Value> = serde_json::from_str(&blueprint.dynamic_answers).unwrap_or_default();
-    if questions.is_empty() {
-        missing.push(json!({ "field": "dynamic_questions", "message": "generate the dynamic questions first" }));
-    }
-    for id in domain::answers::missing_required(&questions, &answers) {
-        missing.push(json!({ "field": format!("dynamic_answers.{id}"), "message": "is required" }));
-    }
-    if missing.is_empty() { Ok(()) } else { Err(missing) }
+/// The generation's inputs from the stored columns, or every missing piece, named.
+fn readiness(blueprint: &blueprints::Blueprint) -> std::result::Result<GenerationInputs, Vec<domain::FieldError>> {
+    let parse = |text: &str| serde_json::from_str::<Value>(text).unwrap_or(Value::Null);
+    generation_inputs(&parse(&blueprint.static_answers), &parse(&blueprint.dynamic_questions), &parse(&blueprint.dynamic_answers))
 }
 
 fn sse_response<S>(frames: S) -> Response
