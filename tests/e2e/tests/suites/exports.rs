@@ -130,8 +130,10 @@ fn scorm_package_has_a_resolvable_manifest_at_its_root(stack: &Stack) {
     assert!(unzip.success());
     let manifest_path = dir.join("out/imsmanifest.xml");
     let manifest = std::fs::read_to_string(&manifest_path).expect("imsmanifest.xml at the zip root");
-    let wellformed = std::process::Command::new("xmllint").arg("--noout").arg(&manifest_path).status().expect("xmllint (libxml2-utils) is installed by make test");
-    assert!(wellformed.success(), "{manifest}");
+    // Valid against the SCORM 1.2 / IMS CP 1.1.2 schemas kept in tests/e2e/schemas/scorm12.
+    let schema = e2e::stack::repo_root().join("tests/e2e/schemas/scorm12/scorm12.xsd");
+    let validation = std::process::Command::new("xmllint").arg("--noout").arg("--schema").arg(&schema).arg(&manifest_path).output().expect("xmllint (libxml2-utils) is installed by make test");
+    assert!(validation.status.success(), "{}\n{manifest}", String::from_utf8_lossy(&validation.stderr));
     assert!(manifest.contains("Pricing &amp; &lt;Objections&gt;"), "titles are escaped");
     // Every item points at a resource, every file reference names a file in the package.
     let attribute = |name: &str| -> Vec<String> {
