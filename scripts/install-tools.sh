@@ -32,14 +32,15 @@ if [ "$(version_of wasm-bindgen)" != "$WASM_BINDGEN_VERSION" ]; then
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 fi
 
-# Document checks in the tests: pdftotext (poppler-utils) reads exported PDFs back, xmllint
-# (libxml2-utils) checks the SCORM manifest. Debian packages; needs root (or sudo).
-if ! command -v pdftotext >/dev/null || ! command -v xmllint >/dev/null; then
-  say "installing poppler-utils and libxml2-utils (apt)"
+# What the tests drive or read with: pdftotext (poppler-utils) reads exported PDFs back, xmllint
+# (libxml2-utils) validates SCORM manifests, headless Chromium runs SCORM packages (and, later,
+# the UI). Debian packages; needs root (or sudo).
+if ! command -v pdftotext >/dev/null || ! command -v xmllint >/dev/null || [ ! -x /usr/bin/chromium ]; then
+  say "installing poppler-utils, libxml2-utils and chromium (apt)"
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq poppler-utils libxml2-utils >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq poppler-utils libxml2-utils chromium >/dev/null
 fi
 
 # npm ci only when node_modules is missing or older than the lockfile.

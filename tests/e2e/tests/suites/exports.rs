@@ -151,6 +151,11 @@ fn scorm_package_has_a_resolvable_manifest_at_its_root(stack: &Stack) {
     }
     let modules = complete["blueprint"]["modules"].as_array().unwrap().len();
     assert_eq!(manifest.matches("adlcp:scormtype=\"sco\"").count(), modules + 1, "an overview SCO and one per module");
+    // Each SCO in headless Chromium against a real SCORM 1.2 runtime (scorm-again) standing in
+    // for the LMS: LMSInitialize, lesson_status completed at the end, LMSFinish once.
+    let root = e2e::stack::repo_root();
+    let run = std::process::Command::new("node").arg(root.join("tests/browser/scorm-runtime.mjs")).arg(dir.join("out")).current_dir(&root).output().expect("node");
+    assert!(run.status.success(), "the SCOs did not report to the LMS:\n{}\n{}", String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
     let _ = std::fs::remove_dir_all(dir);
 }
 
