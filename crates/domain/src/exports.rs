@@ -71,13 +71,28 @@ pub struct ExportRequest {
     pub format: ExportFormat,
     /// A completed version; `None` is the latest.
     pub version: Option<i64>,
+    /// PDF only: A4 (default) or US Letter.
+    pub page_size: Option<crate::pdf::PageSize>,
+}
+
+impl ExportRequest {
+    /// What distinguishes two files of one version and format: the PDF page size.
+    pub fn variant(&self) -> &'static str {
+        match (self.format, self.page_size) {
+            (ExportFormat::Pdf, Some(crate::pdf::PageSize::Letter)) => "letter",
+            (ExportFormat::Pdf, _) => "a4",
+            _ => "",
+        }
+    }
 }
 
 pub fn parse_request(body: &[u8]) -> Result<ExportRequest, AppError> {
     #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
     struct Raw {
         format: String,
         version: Option<i64>,
+        page_size: Option<String>,
     }
     let raw: Raw = parse_json(body)?;
     let mut errors = Vec::new();
@@ -85,16 +100,30 @@ pub fn parse_request(body: &[u8]) -> Result<ExportRequest, AppError> {
     if raw.version.is_some_and(|v| v < 1) {
         errors.push(FieldError::new("version", "must be a version number from 1"));
     }
+    let page_size = match (raw.page_size.as_deref(), format) {
+        (None, _) => None,
+        (Some("a4"), Some(ExportFormat::Pdf)) => Some(crate::pdf::PageSize::A4),
+        (Some("letter"), Some(ExportFormat::Pdf)) => Some(crate::pdf::PageSize::Letter),
+        (Some(_), Some(ExportFormat::Pdf)) => {
+            errors.push(FieldError::new("pageSize", "must be a4 or letter"));
+            None
+        }
+        (Some(_), _) => {
+            errors.push(FieldError::new("pageSize", "applies to pdf exports only"));
+            None
+        }
+    };
     match format {
-        Some(format) if errors.is_empty() => Ok(ExportRequest { format, version: raw.version }),
+        Some(format) if errors.is_empty() => Ok(ExportRequest { format, version: raw.version, page_size }),
         _ => Err(AppError::invalid_fields(errors)),
     }
 }
 
 /// The write-once object key of one version in one format: the same inputs always name the
 /// same object, so an export is built once and reused, never overwritten.
-pub fn object_key(blueprint_id: &str, version: i64, format: ExportFormat) -> String {
-    format!("exports/{blueprint_id}/v{version}/{}.{}", format.as_str(), format.extension())
+pub fn object_key(blueprint_id: &str, version: i64, format: ExportFormat, variant: &str) -> String {
+    let name = if variant.is_empty() { format.as_str().to_string() } else { format!("{}-{variant}", format.as_str()) };
+    format!("exports/{blueprint_id}/v{version}/{name}.{}", format.extension())
 }
 
 /// `title_vN_YYYYMMDDTHHMMSSZ.ext`, the title slugged to ASCII letters, digits and dashes
@@ -168,8 +197,11 @@ mod tests {
 
     #[test]
     fn requests_name_bad_fields() {
-        assert_eq!(parse_request(br#"{"format":"markdown"}"#).unwrap(), ExportRequest { format: ExportFormat::Markdown, version: None });
-        assert_eq!(parse_request(br#"{"format":"pdf","version":2}"#).unwrap().version, Some(2));
+        assert_eq!(parse_request(br#"{"format":"markdown"}"#).unwrap(), ExportRequest { format: ExportFormat::Markdown, version: None, page_size: None });
+        let pdf = parse_request(br#"{"format":"pdf","version":2,"pageSize":"letter"}"#).unwrap();
+        assert_eq!((pdf.version, pdf.variant()), (Some(2), "letter"));
+        assert_eq!(parse_request(br#"{"format":"pdf"}"#).unwrap().variant(), "a4");
+        assert_eq!(parse_request(br#"{"format":"json","pageSize":"a4"}"#).unwrap_err().details.unwrap()[0]["field"], "pageSize");
         let error = parse_request(br#"{"format":"docx","version":0}"#).unwrap_err();
         let fields: Vec<_> = error.details.unwrap().as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap().to_string()).collect();
         assert_eq!(fields, ["format", "version"]);
@@ -187,8 +219,9 @@ mod tests {
 
     #[test]
     fn keys_are_one_per_version_and_format() {
-        assert_eq!(object_key("b1", 3, ExportFormat::Scorm), "exports/b1/v3/scorm.zip");
-        assert_ne!(object_key("b1", 3, ExportFormat::Pdf), object_key("b1", 4, ExportFormat::Pdf));
+        assert_eq!(object_key("b1", 3, ExportFormat::Scorm, ""), "exports/b1/v3/scorm.zip");
+        assert_eq!(object_key("b1", 3, ExportFormat::Pdf, "letter"), "exports/b1/v3/pdf-letter.pdf");
+        assert_ne!(object_key("b1", 3, ExportFormat::Pdf, "a4"), object_key("b1", 4, ExportFormat::Pdf, "a4"));
     }
 
     #[test]

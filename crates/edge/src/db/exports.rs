@@ -11,6 +11,7 @@ pub struct Export {
     pub blueprint_id: String,
     pub version: i64,
     pub format: String,
+    pub variant: String,
     pub r2_key: String,
     pub filename: String,
     pub content_type: String,
@@ -18,15 +19,15 @@ pub struct Export {
     pub sha256: String,
 }
 
-const COLUMNS: &str = "id, blueprint_id, version, format, r2_key, filename, content_type, bytes, sha256";
+const COLUMNS: &str = "id, blueprint_id, version, format, variant, r2_key, filename, content_type, bytes, sha256";
 
-pub async fn find(env: &Env, owner: &str, blueprint_id: &str, version: i64, format: &str) -> Result<Option<Export>, AppError> {
+pub async fn find(env: &Env, owner: &str, blueprint_id: &str, version: i64, format: &str, variant: &str) -> Result<Option<Export>, AppError> {
     let db = database(env)?;
     first(
         statement(
             &db,
-            &format!("SELECT {COLUMNS} FROM exports WHERE blueprint_id = ?1 AND user_id = ?2 AND version = ?3 AND format = ?4"),
-            &[text(blueprint_id), text(owner), int(version), text(format)],
+            &format!("SELECT {COLUMNS} FROM exports WHERE blueprint_id = ?1 AND user_id = ?2 AND version = ?3 AND format = ?4 AND variant = ?5"),
+            &[text(blueprint_id), text(owner), int(version), text(format), text(variant)],
         )?,
         "exports.find",
     )
@@ -46,8 +47,8 @@ pub async fn record(env: &Env, owner: &str, export: &Export) -> Result<Export, A
     super::run(
         statement(
             &db,
-            "INSERT INTO exports (id, blueprint_id, user_id, version, format, r2_key, filename, content_type, bytes, sha256) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (blueprint_id, version, format) DO NOTHING",
+            "INSERT INTO exports (id, blueprint_id, user_id, version, format, variant, r2_key, filename, content_type, bytes, sha256) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?11, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (blueprint_id, version, format, variant) DO NOTHING",
             &[
                 text(&export.id),
                 text(&export.blueprint_id),
@@ -59,10 +60,11 @@ pub async fn record(env: &Env, owner: &str, export: &Export) -> Result<Export, A
                 text(&export.content_type),
                 int(export.bytes),
                 text(&export.sha256),
+                text(&export.variant),
             ],
         )?,
         "exports.record",
     )
     .await?;
-    find(env, owner, &export.blueprint_id, export.version, &export.format).await?.ok_or_else(AppError::internal)
+    find(env, owner, &export.blueprint_id, export.version, &export.format, &export.variant).await?.ok_or_else(AppError::internal)
 }

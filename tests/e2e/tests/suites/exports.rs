@@ -115,6 +115,16 @@ fn pdf_export_reads_back_every_module_title(stack: &Stack) {
     }
     assert!(text.contains("Éducation financière für Grüße"), "accents survive:\n{text}");
     assert!(text.contains("Page 1 of"), "page numbers:\n{text}");
+    let page_size = |path: &std::path::Path| {
+        let info = std::process::Command::new("pdfinfo").arg(path).output().expect("pdfinfo (poppler-utils)");
+        String::from_utf8_lossy(&info.stdout).lines().find(|l| l.starts_with("Page size:")).unwrap_or_default().to_string()
+    };
+    assert!(page_size(&path).contains("(A4)"), "{}", page_size(&path));
+    let letter = export(&mut client, &id, json!({ "format": "pdf", "pageSize": "letter" })).json();
+    assert_ne!(letter["exportId"], meta["exportId"], "a Letter PDF is its own file");
+    let letter_path = dir.join("letter.pdf");
+    std::fs::write(&letter_path, client.get(letter["downloadUrl"].as_str().unwrap()).body).unwrap();
+    assert!(page_size(&letter_path).contains("612 x 792"), "{}", page_size(&letter_path));
     let _ = std::fs::remove_dir_all(dir);
 }
 

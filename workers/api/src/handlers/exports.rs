@@ -29,7 +29,7 @@ pub async fn create(mut req: worker::Request, env: &Env, principal: &Principal, 
     if snapshot.blueprint_json.len() > MAX_BLUEPRINT_BYTES {
         return Err(AppError::payload_too_large(MAX_BLUEPRINT_BYTES));
     }
-    if let Some(existing) = export_rows::find(env, &principal.user_id, id.as_str(), version, request.format.as_str()).await? {
+    if let Some(existing) = export_rows::find(env, &principal.user_id, id.as_str(), version, request.format.as_str(), request.variant()).await? {
         return answer(env, principal, context, existing, true).await;
     }
     if request.format.is_costly() {
@@ -48,7 +48,7 @@ pub async fn create(mut req: worker::Request, env: &Env, principal: &Principal, 
             // Saved versions were validated when generated; failing now is corruption.
             let course = validate_blueprint(&document).map_err(|_| AppError::internal())?;
             if request.format == ExportFormat::Pdf {
-                pdf::render(&course, PageSize::A4, &format!("Version {version} · {}", created.date()))
+                pdf::render(&course, request.page_size.unwrap_or(PageSize::A4), &format!("Version {version} · {}", created.date()))
             } else {
                 let identifier = format!("bp-{}-v{version}", id.as_str());
                 scorm::package(&course, &PackageMeta { identifier: &identifier, title: &course.title, version })
@@ -56,7 +56,7 @@ pub async fn create(mut req: worker::Request, env: &Env, principal: &Principal, 
             }
         }
     };
-    let key = object_key(id.as_str(), version, request.format);
+    let key = object_key(id.as_str(), version, request.format, request.variant());
     let bucket = env.bucket(BUCKET).or_internal("r2.binding")?;
     // Write-once: an object already under this key (same version, same deterministic bytes) is
     // never overwritten.
@@ -72,6 +72,7 @@ pub async fn create(mut req: worker::Request, env: &Env, principal: &Principal, 
         blueprint_id: id.as_str().to_string(),
         version,
         format: request.format.as_str().to_string(),
+        variant: request.variant().to_string(),
         r2_key: key,
         filename: filename(&title, version, created, request.format),
         content_type: request.format.content_type().to_string(),
