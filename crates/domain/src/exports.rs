@@ -13,6 +13,15 @@ pub const COSTLY_BUILDS: crate::rate_limit::RateRule = crate::rate_limit::RateRu
 /// Seed 002 hardening: a blueprint whose JSON is larger than this is refused before any work.
 pub const MAX_BLUEPRINT_BYTES: usize = 5 * 1024 * 1024;
 
+/// Refuses (413) a blueprint document too large to export, before any work is done.
+pub fn check_size(blueprint_json_bytes: usize) -> Result<(), AppError> {
+    if blueprint_json_bytes > MAX_BLUEPRINT_BYTES {
+        Err(AppError::payload_too_large(MAX_BLUEPRINT_BYTES))
+    } else {
+        Ok(())
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportFormat {
     Markdown,
@@ -228,6 +237,14 @@ mod tests {
     fn content_disposition_quotes_and_encodes() {
         assert_eq!(content_disposition("a_v1.md"), "attachment; filename=\"a_v1.md\"; filename*=UTF-8''a_v1.md");
         assert!(content_disposition("x\"y.md").contains("filename=\"x_y.md\""));
+    }
+
+    #[test]
+    fn oversized_blueprints_are_413() {
+        assert!(check_size(MAX_BLUEPRINT_BYTES).is_ok());
+        let error = check_size(MAX_BLUEPRINT_BYTES + 1).unwrap_err();
+        assert_eq!(error.status(), 413);
+        assert_eq!(error.details.unwrap()["limitBytes"], MAX_BLUEPRINT_BYTES);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use domain::auth::Principal;
 use domain::blueprints::BlueprintId;
 use domain::course::validate_blueprint;
-use domain::exports::{self, content_disposition, filename, object_key, sha256_hex, ExportFormat, COSTLY_BUILDS, MAX_BLUEPRINT_BYTES};
+use domain::exports::{self, content_disposition, filename, object_key, sha256_hex, ExportFormat, COSTLY_BUILDS};
 use domain::pdf::{self, PageSize};
 use domain::scorm::{self, PackageMeta};
 use domain::{AppError, ErrorKind, Timestamp};
@@ -26,9 +26,7 @@ pub async fn create(mut req: worker::Request, env: &Env, principal: &Principal, 
         None => return Err(AppError::conflict("This blueprint has no completed version to export yet")),
     };
     let snapshot = blueprints::version(env, &principal.user_id, &id, version).await?;
-    if snapshot.blueprint_json.len() > MAX_BLUEPRINT_BYTES {
-        return Err(AppError::payload_too_large(MAX_BLUEPRINT_BYTES));
-    }
+    exports::check_size(snapshot.blueprint_json.len())?;
     if let Some(existing) = export_rows::find(env, &principal.user_id, id.as_str(), version, request.format.as_str(), request.variant()).await? {
         return answer(env, principal, context, existing, true).await;
     }
