@@ -1,6 +1,6 @@
 # The two commands a newcomer needs: `make dev` and `make test`. Both install what is missing
 # first (pinned versions) and are safe to run again.
-.PHONY: dev test tools build build-web unit e2e clean
+.PHONY: dev test tools build build-web unit e2e bench clean
 
 tools:
 	@bash scripts/install-tools.sh
@@ -22,6 +22,10 @@ unit: tools
 
 e2e: build
 	cargo test -p e2e --test e2e
+
+## Measure (not part of `make test`): writes bench/results.json and docs/BENCHMARKS.md.
+bench: build
+	cargo run -q -p e2e --release --bin bench
 
 clean:
 	rm -rf target workers/*/build web/dist .wrangler
