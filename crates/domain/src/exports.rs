@@ -13,6 +13,16 @@ pub const COSTLY_BUILDS: crate::rate_limit::RateRule = crate::rate_limit::RateRu
 /// Seed 002 hardening: a blueprint whose JSON is larger than this is refused before any work.
 pub const MAX_BLUEPRINT_BYTES: usize = 5 * 1024 * 1024;
 
+/// The version an export is for: the one asked for, else the latest completed (409 when no
+/// version is completed yet).
+pub fn resolve_version(requested: Option<i64>, latest_completed: i64) -> Result<i64, AppError> {
+    match requested {
+        Some(version) => Ok(version),
+        None if latest_completed >= 1 => Ok(latest_completed),
+        None => Err(AppError::conflict("This blueprint has no completed version to export yet")),
+    }
+}
+
 /// Refuses (413) a blueprint document too large to export, before any work is done.
 pub fn check_size(blueprint_json_bytes: usize) -> Result<(), AppError> {
     if blueprint_json_bytes > MAX_BLUEPRINT_BYTES {
@@ -237,6 +247,13 @@ mod tests {
     fn content_disposition_quotes_and_encodes() {
         assert_eq!(content_disposition("a_v1.md"), "attachment; filename=\"a_v1.md\"; filename*=UTF-8''a_v1.md");
         assert!(content_disposition("x\"y.md").contains("filename=\"x_y.md\""));
+    }
+
+    #[test]
+    fn the_latest_completed_version_is_the_default() {
+        assert_eq!(resolve_version(Some(2), 5).unwrap(), 2);
+        assert_eq!(resolve_version(None, 5).unwrap(), 5);
+        assert_eq!(resolve_version(None, 0).unwrap_err().status(), 409);
     }
 
     #[test]

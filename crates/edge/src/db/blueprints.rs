@@ -237,14 +237,8 @@ pub async fn complete_generation(env: &Env, owner: &str, id: &str, done: &Comple
         &[text(done.version_id), text(id), text(owner), text(done.provider), text(done.model), text(&done.timings.to_string()), text(&done.quality.to_string())],
     )?;
     super::batch(&db, vec![save, snapshot], "blueprints.complete_generation").await?;
-    let version: Option<i64> = db
-        .prepare("SELECT version FROM blueprint_versions WHERE id = ?1")
-        .bind(&[text(done.version_id)])
-        .map_err(|_| AppError::internal())?
-        .first(Some("version"))
-        .await
-        .map_err(|_| AppError::internal())?;
-    version.ok_or_else(AppError::internal)
+    let saved: Option<Value> = first(statement(&db, "SELECT version FROM blueprint_versions WHERE id = ?1", &[text(done.version_id)])?, "blueprints.saved_version").await?;
+    saved.and_then(|row| row["version"].as_i64()).ok_or_else(AppError::internal)
 }
 
 pub async fn fail_generation(env: &Env, owner: &str, id: &str) -> Result<(), AppError> {

@@ -20,11 +20,7 @@ pub async fn create(mut req: worker::Request, env: &Env, principal: &Principal, 
     let raw = body::read_limited(&mut req, 4 * 1024).await?;
     let request = exports::parse_request(&raw)?;
     let blueprint = blueprints::get(env, &principal.user_id, &id).await?;
-    let version = match request.version {
-        Some(version) => version,
-        None if blueprint.version >= 1 => blueprint.version,
-        None => return Err(AppError::conflict("This blueprint has no completed version to export yet")),
-    };
+    let version = exports::resolve_version(request.version, blueprint.version)?;
     let snapshot = blueprints::version(env, &principal.user_id, &id, version).await?;
     exports::check_size(snapshot.blueprint_json.len())?;
     if let Some(existing) = export_rows::find(env, &principal.user_id, id.as_str(), version, request.format.as_str(), request.variant()).await? {
