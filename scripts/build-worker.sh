@@ -2,7 +2,7 @@
 # Builds one worker's wasm bundle (workers/<name>/build/), unless it is already newer than
 # every source it depends on. Used by `make build` and by each wrangler.toml's [build].
 set -euo pipefail
-name=${1:?usage: build-worker.sh <api|stream|cron|queue-consumer>}
+name=${1:?usage: build-worker.sh <api|stream|cron|queue-consumer|floor>}
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 out="workers/$name/build/index.js"

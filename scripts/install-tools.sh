@@ -2,13 +2,15 @@
 # Installs what building, running and testing the workers needs, at pinned versions, only when
 # missing: the wasm32 target, worker-build, wasm-bindgen-cli (the version Cargo.lock resolves),
 # the npm packages (wrangler) from package-lock.json, and the document tools the tests use.
-# Safe to run again: it then does nothing.
+# Safe to run again: it then does nothing. `install-tools.sh bench` also installs what only
+# `make bench` uses (twiggy, for the per-crate wasm breakdown); `make test` never needs it.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 export PATH="$HOME/.cargo/bin:$PATH"
 
 WORKER_BUILD_VERSION=0.8.7
+TWIGGY_VERSION=0.8.0
 # wasm-bindgen-cli must match the wasm-bindgen library exactly.
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)
 
@@ -47,4 +49,9 @@ fi
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm packages (wrangler) from package-lock.json"
   npm ci --no-audit --no-fund
+fi
+
+if [ "${1:-}" = "bench" ] && [ "$(version_of twiggy)" != "$TWIGGY_VERSION" ]; then
+  say "installing twiggy $TWIGGY_VERSION for make bench (a minute or two, once)"
+  cargo install twiggy --version "$TWIGGY_VERSION"
 fi

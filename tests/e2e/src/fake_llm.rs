@@ -17,7 +17,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 pub const OLLAMA_MODELS: &[&str] = &["qwen3:30b-a3b", "qwen2:7b"];
 
@@ -67,6 +67,9 @@ struct State {
     active: std::collections::HashMap<String, (usize, usize)>,
     /// While set, Ollama's endpoints refuse connections (the server is "down").
     ollama_down: bool,
+    /// Per script tag: when each streamed piece was flushed to the socket (the bench times the
+    /// relay from these).
+    piece_times: std::collections::HashMap<String, Vec<Instant>>,
 }
 
 #[derive(Clone)]
@@ -117,6 +120,12 @@ impl FakeLlm {
         self.state.lock().unwrap().ollama_down = down;
     }
 
+    /// When each streamed piece (an NDJSON line or SSE event) of requests for `tag` was flushed
+    /// to the socket, in order, across all of that tag's requests.
+    pub fn piece_times(&self, tag: &str) -> Vec<Instant> {
+        self.state.lock().unwrap().piece_times.get(tag).cloned().unwrap_or_default()
+    }
+
     /// Every request received whose body contains `tag`.
     pub fn received(&self, tag: &str) -> Vec<Received> {
         let state = self.state.lock().unwrap();
@@ -134,6 +143,9 @@ impl FakeLlm {
     }
 
     fn serve(&self, stream: TcpStream) {
+        // As real model servers do (Go's net/http sets it): each streamed piece leaves at once
+        // instead of waiting for the previous one's ACK, so piece times are the wire times.
+        let _ = stream.set_nodelay(true);
         let mut reader = BufReader::new(match stream.try_clone() {
             Ok(s) => s,
             Err(_) => return,
@@ -180,8 +192,8 @@ impl FakeLlm {
         let _ = match (method.as_str(), path.as_str()) {
             ("GET", "/api/version") => write_json(&mut writer, 200, &json!({ "version": "0.12.6" })),
             ("GET", "/api/tags") => write_json(&mut writer, 200, &tags()),
-            ("POST", "/api/chat") => self.ollama_chat(&mut writer, &body),
-            ("POST", "/api/v1/chat/completions") => self.openrouter_chat(&mut writer, &received),
+            ("POST", "/api/chat") => self.ollama_chat(&mut writer, &body, tag.as_deref()),
+            ("POST", "/api/v1/chat/completions") => self.openrouter_chat(&mut writer, &received, tag.as_deref()),
             _ => write_json(&mut writer, 404, &json!({ "error": "not found" })),
         };
         if let Some(tag) = tag {
@@ -191,7 +203,18 @@ impl FakeLlm {
         }
     }
 
-    fn ollama_chat(&self, writer: &mut TcpStream, body: &Value) -> std::io::Result<()> {
+    /// A callback that notes when each streamed piece for `tag` went out.
+    fn piece_recorder(&self, tag: Option<&str>) -> impl FnMut() + '_ {
+        let tag = tag.map(str::to_string);
+        move || {
+            if let Some(tag) = &tag {
+                let now = Instant::now();
+                self.state.lock().unwrap().piece_times.entry(tag.clone()).or_default().push(now);
+            }
+        }
+    }
+
+    fn ollama_chat(&self, writer: &mut TcpStream, body: &Value, tag: Option<&str>) -> std::io::Result<()> {
         let model = body["model"].as_str().unwrap_or_default().to_string();
         let streaming = body["stream"].as_bool().unwrap_or(true);
         match self.behaviour_for(&body.to_string()) {
@@ -201,11 +224,11 @@ impl FakeLlm {
             Behaviour::Hang { secs } => hang(secs),
             Behaviour::Reply { content, chunks, delay_ms } if streaming => {
                 let lines = ollama_lines(&model, &content, chunks);
-                write_chunked(writer, "application/x-ndjson", &lines, delay_ms, None)
+                write_chunked(writer, "application/x-ndjson", &lines, delay_ms, None, self.piece_recorder(tag))
             }
             Behaviour::DropMidStream { content, chunks, chunks_before_drop } => {
                 let lines = ollama_lines(&model, &content, chunks);
-                write_chunked(writer, "application/x-ndjson", &lines, 0, Some(chunks_before_drop))
+                write_chunked(writer, "application/x-ndjson", &lines, 0, Some(chunks_before_drop), self.piece_recorder(tag))
             }
             Behaviour::Reply { content, chunks, delay_ms } => {
                 thread::sleep(Duration::from_millis(delay_ms * chunks as u64));
@@ -214,7 +237,7 @@ impl FakeLlm {
         }
     }
 
-    fn openrouter_chat(&self, writer: &mut TcpStream, request: &Received) -> std::io::Result<()> {
+    fn openrouter_chat(&self, writer: &mut TcpStream, request: &Received, tag: Option<&str>) -> std::io::Result<()> {
         let authorised = request.header("authorization").is_some_and(|v| v.starts_with("Bearer ") && v.len() > 7);
         if !authorised {
             return write_json(writer, 401, &json!({ "error": { "message": "No auth credentials found", "code": 401 } }));
@@ -227,10 +250,10 @@ impl FakeLlm {
             Behaviour::Status { code, body } => write_raw(writer, code, "application/json", body.as_bytes()),
             Behaviour::Hang { secs } => hang(secs),
             Behaviour::Reply { content, chunks, delay_ms } if streaming => {
-                write_chunked(writer, "text/event-stream", &openrouter_events(&model, &content, chunks), delay_ms, None)
+                write_chunked(writer, "text/event-stream", &openrouter_events(&model, &content, chunks), delay_ms, None, self.piece_recorder(tag))
             }
             Behaviour::DropMidStream { content, chunks, chunks_before_drop } => {
-                write_chunked(writer, "text/event-stream", &openrouter_events(&model, &content, chunks), 0, Some(chunks_before_drop))
+                write_chunked(writer, "text/event-stream", &openrouter_events(&model, &content, chunks), 0, Some(chunks_before_drop), self.piece_recorder(tag))
             }
             Behaviour::Reply { content, chunks, delay_ms } => {
                 thread::sleep(Duration::from_millis(delay_ms * chunks as u64));
@@ -343,12 +366,12 @@ fn write_split_json(writer: &mut TcpStream, body: &Value, parts: usize) -> std::
     let bytes = body.to_string().into_bytes();
     let size = bytes.len().div_ceil(parts.max(1)).max(1);
     let pieces: Vec<Vec<u8>> = bytes.chunks(size).map(<[u8]>::to_vec).collect();
-    write_chunked(writer, "application/json; charset=utf-8", &pieces, 0, None)
+    write_chunked(writer, "application/json; charset=utf-8", &pieces, 0, None, || ())
 }
 
-/// A chunked response, one HTTP chunk per piece, flushed each time; `drop_after` closes the
-/// socket after that many pieces without the terminating chunk.
-fn write_chunked(writer: &mut TcpStream, content_type: &str, pieces: &[Vec<u8>], delay_ms: u64, drop_after: Option<usize>) -> std::io::Result<()> {
+/// A chunked response, one HTTP chunk per piece, flushed each time (`sent` is called right after
+/// each flush); `drop_after` closes the socket after that many pieces without the terminating chunk.
+fn write_chunked(writer: &mut TcpStream, content_type: &str, pieces: &[Vec<u8>], delay_ms: u64, drop_after: Option<usize>, mut sent: impl FnMut()) -> std::io::Result<()> {
     write!(writer, "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n")?;
     writer.flush()?;
     for (index, piece) in pieces.iter().enumerate() {
@@ -362,6 +385,7 @@ fn write_chunked(writer: &mut TcpStream, content_type: &str, pieces: &[Vec<u8>],
         writer.write_all(piece)?;
         writer.write_all(b"\r\n")?;
         writer.flush()?;
+        sent();
     }
     writer.write_all(b"0\r\n\r\n")?;
     writer.flush()

@@ -28,6 +28,8 @@ pub struct Stack {
     pub llm: FakeLlm,
     root: PathBuf,
     processes: Vec<(String, Child)>,
+    /// Opt-in extra workers (see [`Stack::start_with`]): name and base URL.
+    side_workers: Vec<(String, String)>,
 }
 
 pub fn repo_root() -> PathBuf {
@@ -97,6 +99,15 @@ fn run(root: &Path, program: &str, args: &[&str]) -> Result<(), String> {
 
 impl Stack {
     pub fn start() -> Result<Stack, String> {
+        Stack::start_with(&[])
+    }
+
+    /// The stack plus extra workers that only the bench runs (e.g. `floor`, the static-200
+    /// worker): each `workers/<name>` is built and served by a `wrangler dev` of its own on its
+    /// own port (see [`Stack::side_url`]). Not in the main process because wrangler 4's local dev
+    /// serves only the first config on the port; the others are reachable only through service
+    /// bindings, which would put the api (or another hop) in front of them.
+    pub fn start_with(side_workers: &[&str]) -> Result<Stack, String> {
         let root = repo_root();
         for worker in ["api", "stream", "cron", "queue-consumer"] {
             run(&root, "bash", &["scripts/build-worker.sh", worker])?;
@@ -130,12 +141,48 @@ impl Stack {
             llm,
             root: root.clone(),
             processes: Vec::new(),
+            side_workers: Vec::new(),
         };
         let configs = test_configs(&root, &state_dir, &vars)?;
         let configs: Vec<&str> = configs.iter().flat_map(|c| ["-c", c.as_str()]).collect();
         stack.spawn("main", &wrangler, &configs, port, &[])?;
         stack.wait_ready(&format!("{}/api/health", stack.base_url))?;
+        for name in side_workers {
+            stack.start_side_worker(name, &wrangler)?;
+        }
         Ok(stack)
+    }
+
+    fn start_side_worker(&mut self, name: &str, wrangler: &str) -> Result<(), String> {
+        run(&self.root, "bash", &["scripts/build-worker.sh", name])?;
+        let source = self.root.join("workers").join(name).join("wrangler.toml");
+        let text = fs::read_to_string(&source).map_err(|e| format!("{}: {e}", source.display()))?;
+        let mut config: toml::Table = text.parse().map_err(|e| format!("{}: {e}", source.display()))?;
+        // The same treatment as the main configs: absolute paths, no rebuilds mid-run.
+        let main = config.get("main").and_then(toml::Value::as_str).unwrap_or("build/index.js").to_string();
+        let main = self.root.join("workers").join(name).join(main);
+        config.insert("main".into(), toml::Value::String(main.to_string_lossy().into_owned()));
+        config.remove("build");
+        let copy = self.state_dir.join(format!("wrangler-{name}.toml"));
+        fs::write(&copy, toml::to_string(&config).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+        let port = free_port();
+        let copy = copy.to_string_lossy().into_owned();
+        self.spawn(name, wrangler, &["-c", &copy], port, &[])?;
+        let url = format!("http://127.0.0.1:{port}");
+        self.wait_ready(&format!("{url}/"))?;
+        self.side_workers.push((name.to_string(), url));
+        Ok(())
+    }
+
+    /// The base URL of an extra worker started by [`Stack::start_with`].
+    pub fn side_url(&self, name: &str) -> Option<&str> {
+        self.side_workers.iter().find(|(n, _)| n == name).map(|(_, url)| url.as_str())
+    }
+
+    /// Each `wrangler dev` this stack runs, by label, with its process group id: the group holds
+    /// wrangler and its `workerd` children (the bench reads their memory and CPU from /proc).
+    pub fn process_groups(&self) -> Vec<(String, i32)> {
+        self.processes.iter().map(|(label, child)| (label.clone(), child.id() as i32)).collect()
     }
 
     fn spawn(&mut self, label: &str, wrangler: &str, configs: &[&str], port: u16, vars: &[String]) -> Result<(), String> {
@@ -231,7 +278,7 @@ impl Stack {
         let wrangler = self.root.join("node_modules/.bin/wrangler").to_string_lossy().to_string();
         run(&self.root, &wrangler, &["d1", "migrations", "apply", "DB", "--local", "--persist-to", &state, "-c", "wrangler.toml"])?;
         let port = free_port();
-        let mut cron = Stack { base_url: format!("http://127.0.0.1:{port}"), state_dir: dir.clone(), llm: self.llm.clone(), root: self.root.clone(), processes: Vec::new() };
+        let mut cron = Stack { base_url: format!("http://127.0.0.1:{port}"), state_dir: dir.clone(), llm: self.llm.clone(), root: self.root.clone(), processes: Vec::new(), side_workers: Vec::new() };
         let vars = [format!("CRON_TRIGGER_TOKEN:{SCHEDULER_TOKEN}")];
         cron.spawn("cron", &wrangler, &["-c", "workers/cron/wrangler.toml", "--test-scheduled"], port, &vars)?;
         let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).timeout_global(Some(Duration::from_secs(30))).build().into();

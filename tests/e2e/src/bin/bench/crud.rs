@@ -1,0 +1,273 @@
+//! The wizard's CRUD traffic under load, the same requests against the floor worker, and the
+//! sequential probes that split one request's cost (routing, JWT, D1).
+
+use crate::http::Session;
+use crate::procs::{self, Errors, Process};
+use crate::stats::{latency_row, ms_since, object, round2};
+use crate::Sizes;
+use e2e::fake_llm::Behaviour;
+use e2e::stack::Stack;
+use serde_json::{json, Value};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const SECTION: &str = "crud";
+
+/// A signed-in user whose blueprint has complete static answers and dynamic questions, so every
+/// request of the mix is a real, accepted autosave or read.
+pub struct User {
+    pub session: Session,
+    pub blueprint_id: String,
+}
+
+/// Static answers that make a blueprint ready for questions; `context` carries the fake
+/// model's script tag.
+pub fn static_answers(context: &str) -> Value {
+    json!({
+        "audience": "Frontline sales reps", "goals": ["Explain pricing", "Handle objections"],
+        "constraints": { "time": "4 weeks", "modality": "blended" }, "context": context
+    })
+}
+
+/// Signs up a user and prepares a blueprint up to its dynamic answers (the fake model answers
+/// the questions for `tag`, which must be scripted).
+pub fn ready_user(stack: &Stack, label: &str, tag: &str) -> Result<User, String> {
+    let base = stack.base_url.as_str();
+    let session = Session::sign_up(base, label)?;
+    let created = session.post(base, "/api/blueprints", &json!({ "title": format!("Bench {label}") }))?.expect(201, "create blueprint")?;
+    let id = created["id"].as_str().ok_or("a created blueprint without an id")?.to_string();
+    session.patch(base, &format!("/api/blueprints/{id}/static-answers"), &static_answers(&format!("B2B SaaS ({tag}, {label})")))?.expect(200, "static answers")?;
+    session.post(base, "/api/generate-dynamic-questions", &json!({ "blueprintId": id }))?.expect(200, "dynamic questions")?;
+    session.patch(base, &format!("/api/blueprints/{id}/dynamic-answers"), &json!({ "answers": { "dq_001": "Salesforce" } }))?.expect(200, "dynamic answers")?;
+    Ok(User { session, blueprint_id: id })
+}
+
+pub fn script_questions(stack: &Stack, tag: &str) {
+    let questions = json!({ "questions": [{ "section": "Context", "type": "short_text", "label": "Which CRM do reps use?" }] });
+    stack.llm.script(tag, vec![Behaviour::reply(questions.to_string())]);
+}
+
+/// `count` ready users, prepared by a few threads (sign-up's Argon2 dominates; more threads
+/// than cores would only queue in workerd).
+pub fn ready_users(stack: &Stack, count: usize, label: &str, tag: &str) -> Result<Vec<User>, String> {
+    script_questions(stack, tag);
+    let results = Arc::new(Mutex::new(Vec::new()));
+    let next = Arc::new(Mutex::new(0usize));
+    std::thread::scope(|scope| {
+        for _ in 0..4.min(count.max(1)) {
+            let (results, next) = (Arc::clone(&results), Arc::clone(&next));
+            scope.spawn(move || loop {
+                let index = {
+                    let mut next = next.lock().unwrap_or_else(|p| p.into_inner());
+                    if *next >= count {
+                        return;
+                    }
+                    *next += 1;
+                    *next - 1
+                };
+                let user = ready_user(stack, &format!("{label}-{index}"), tag);
+                results.lock().unwrap_or_else(|p| p.into_inner()).push((index, user));
+            });
+        }
+    });
+    let mut results = std::mem::take(&mut *results.lock().unwrap_or_else(|p| p.into_inner()));
+    results.sort_by_key(|(index, _)| *index);
+    results.into_iter().map(|(_, user)| user).collect()
+}
+
+/// The kinds of request in the wizard's mix, in the order each user cycles through them.
+pub const MIX: [&str; 5] = ["PATCH static-answers (audience)", "PATCH static-answers (constraints)", "PATCH dynamic-answers", "GET /api/blueprint/:id", "GET /api/blueprints?limit=20"];
+
+/// Step `step` of the mix for blueprint `id`: method, path, body.
+fn mix_request(step: usize, id: &str) -> (&'static str, String, Option<Vec<u8>>) {
+    let body = |value: Value| Some(value.to_string().into_bytes());
+    match step % MIX.len() {
+        0 => ("PATCH", format!("/api/blueprints/{id}/static-answers"), body(json!({ "audience": format!("Frontline sales reps, cohort {step}") }))),
+        1 => ("PATCH", format!("/api/blueprints/{id}/static-answers"), body(json!({ "constraints": { "time": format!("{} weeks", step % 9 + 1), "modality": "blended" } }))),
+        2 => ("PATCH", format!("/api/blueprints/{id}/dynamic-answers"), body(json!({ "answers": { "dq_001": format!("Salesforce, org {step}") } }))),
+        3 => ("GET", format!("/api/blueprint/{id}"), None),
+        _ => ("GET", "/api/blueprints?limit=20".to_string(), None),
+    }
+}
+
+/// What one load run measured: latency per request kind, errors, wall time, CPU per request.
+pub struct LoadRun {
+    pub by_kind: Vec<Vec<f64>>,
+    pub errors: Errors,
+    pub elapsed: Duration,
+    pub cpu_ms_per_request: Value,
+    pub cpu_percent_of_a_core: Value,
+}
+
+impl LoadRun {
+    pub fn all(&self) -> Vec<f64> {
+        self.by_kind.iter().flatten().copied().collect()
+    }
+}
+
+/// How each simulated user paces its requests.
+#[derive(Clone, Copy)]
+pub enum Pacing {
+    /// The next request as soon as the previous answers (saturates the stack: a capacity test).
+    Closed,
+    /// One request every this many ms per user (a person autosaving), or at once if late.
+    Every(u64),
+}
+
+/// Every user runs the mix against `base` for `seconds`, each on its own connection.
+/// `request` picks what step `n` of a user sends.
+fn run_load(users: &[(Session, String)], base: &str, seconds: u64, pacing: Pacing, processes: &[Process], kinds: usize, request: fn(usize, &str) -> (&'static str, String, Option<Vec<u8>>)) -> LoadRun {
+    let samples: Arc<Mutex<Vec<Vec<f64>>>> = Arc::new(Mutex::new(vec![Vec::new(); kinds]));
+    let errors = Errors::default();
+    let cpu_before = procs::cpu_snapshot(processes);
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs(seconds);
+    let count = users.len().max(1);
+    std::thread::scope(|scope| {
+        for (index, (session, id)) in users.iter().enumerate() {
+            let (samples, errors, session) = (Arc::clone(&samples), errors.clone(), session.fork());
+            scope.spawn(move || {
+                let mut mine: Vec<Vec<f64>> = vec![Vec::new(); kinds];
+                // Staggered starts, so paced users do not all fire on the same tick.
+                let interval = match pacing {
+                    Pacing::Closed => Duration::ZERO,
+                    Pacing::Every(ms) => Duration::from_millis(ms),
+                };
+                let mut next_at = started + interval.mul_f64(index as f64 / count as f64);
+                let mut step = index; // users start at different points of the mix
+                while Instant::now() < deadline {
+                    if let Some(wait) = next_at.checked_duration_since(Instant::now()) {
+                        std::thread::sleep(wait);
+                    }
+                    next_at += interval;
+                    let (method, path, body) = request(step, id);
+                    let began = Instant::now();
+                    match session.send(base, method, &path, &[], body) {
+                        Ok(reply) if reply.status == 200 => mine[step % kinds].push(ms_since(began)),
+                        Ok(reply) => errors.record(format!("{method} {path}: {} {}", reply.status, String::from_utf8_lossy(&reply.body))),
+                        Err(error) => errors.record(error),
+                    }
+                    step += 1;
+                }
+                let mut all = samples.lock().unwrap_or_else(|p| p.into_inner());
+                for (kind, values) in mine.into_iter().enumerate() {
+                    all[kind].extend(values);
+                }
+            });
+        }
+    });
+    let elapsed = started.elapsed();
+    let by_kind = std::mem::take(&mut *samples.lock().unwrap_or_else(|p| p.into_inner()));
+    let requests = by_kind.iter().map(Vec::len).sum::<usize>() + errors.count();
+    let cpu = procs::cpu_use(&cpu_before, &procs::cpu_snapshot(processes), requests, elapsed);
+    let cpu_ms_per_request = object(cpu.iter().map(|(role, (per_request, _))| (role.clone(), json!(per_request))));
+    let cpu_percent_of_a_core = object(cpu.into_iter().map(|(role, (_, percent))| (role, json!(percent))));
+    LoadRun { by_kind, errors, elapsed, cpu_ms_per_request, cpu_percent_of_a_core }
+}
+
+fn health_request(_step: usize, _id: &str) -> (&'static str, String, Option<Vec<u8>>) {
+    ("GET", "/api/health".to_string(), None)
+}
+
+fn load_row(name: &str, run: &LoadRun, kinds: &[&str], extra: Value) -> Value {
+    let mut extra = extra;
+    if kinds.len() > 1 {
+        extra["by_request"] = object(kinds.iter().zip(&run.by_kind).map(|(kind, samples)| {
+            (kind.to_string(), json!({ "p50_ms": crate::stats::percentile(samples, 50.0), "p95_ms": crate::stats::percentile(samples, 95.0), "requests": samples.len() }))
+        }));
+    }
+    extra["cpu_ms_per_request"] = run.cpu_ms_per_request.clone();
+    extra["cpu_percent_of_a_core"] = run.cpu_percent_of_a_core.clone();
+    if run.errors.count() > 0 {
+        extra["error_examples"] = json!(run.errors.examples());
+    }
+    latency_row(SECTION, name, &run.all(), run.errors.count(), Some(run.elapsed), extra)
+}
+
+pub struct Targets<'a> {
+    pub api: &'a str,
+    pub floor: &'a str,
+    pub api_processes: Vec<Process>,
+    pub floor_processes: Vec<Process>,
+}
+
+/// The CRUD mix (closed loop, then paced), the same mix against the floor worker, and
+/// `GET /api/health`, each from `sizes.users` users for `sizes.seconds`.
+pub fn under_load(stack: &Stack, sizes: &Sizes, targets: &Targets) -> Result<Vec<Value>, String> {
+    let tag = e2e::unique("bench-crud");
+    let users = ready_users(stack, sizes.users, "bench-crud", &tag)?;
+    let pairs: Vec<(Session, String)> = users.iter().map(|u| (u.session.clone(), u.blueprint_id.clone())).collect();
+    let (n, s) = (sizes.users, sizes.seconds);
+    let mut rows = Vec::new();
+
+    let floor = run_load(&pairs, targets.floor, s, Pacing::Closed, &targets.floor_processes, MIX.len(), mix_request);
+    rows.push(load_row(&format!("floor worker (static 200): the CRUD mix, {n} users, closed loop, {s} s"), &floor, &MIX, json!({})));
+    let health = run_load(&pairs, targets.api, s, Pacing::Closed, &targets.api_processes, 1, health_request);
+    rows.push(load_row(&format!("GET /api/health, {n} clients, closed loop, {s} s"), &health, &["GET /api/health"], json!({})));
+    let crud = run_load(&pairs, targets.api, s, Pacing::Closed, &targets.api_processes, MIX.len(), mix_request);
+    let ratio = |a: f64, b: f64| if b > 0.0 { round2(a / b) } else { 0.0 };
+    let (crud_all, floor_all) = (crud.all(), floor.all());
+    let over_floor = json!({
+        "p50": ratio(crate::stats::percentile(&crud_all, 50.0), crate::stats::percentile(&floor_all, 50.0)),
+        "p95": ratio(crate::stats::percentile(&crud_all, 95.0), crate::stats::percentile(&floor_all, 95.0)),
+        "throughput": ratio(floor_all.len() as f64 / floor.elapsed.as_secs_f64(), crud_all.len() as f64 / crud.elapsed.as_secs_f64()),
+    });
+    rows.push(load_row(&format!("CRUD mix, {n} users, closed loop, {s} s"), &crud, &MIX, json!({ "target_p95_ms": 10, "ratio_over_floor": over_floor })));
+    let every = sizes.paced_interval_ms;
+    let paced = run_load(&pairs, targets.api, s, Pacing::Every(every), &targets.api_processes, MIX.len(), mix_request);
+    rows.push(load_row(&format!("CRUD mix, {n} users, one request every {every} ms each, {s} s"), &paced, &MIX, json!({ "target_p95_ms": 10 })));
+    Ok(rows)
+}
+
+/// One request at a time, each probe in turn (so drift hits all alike): the same session and
+/// blueprint through layers that add one cost each.
+pub fn probes(stack: &Stack, sizes: &Sizes, floor: &str) -> Result<Vec<Value>, String> {
+    let tag = e2e::unique("bench-probe");
+    script_questions(stack, &tag);
+    let user = ready_user(stack, "bench-probe", &tag)?;
+    let api = stack.base_url.as_str();
+    let anonymous = Session::anonymous(api);
+    let id = user.blueprint_id.clone();
+    type Probe<'a> = (&'a str, &'a Session, &'a str, &'a str, String, Option<Value>, u16);
+    let probes: Vec<Probe> = vec![
+        ("floor worker: static 200", &user.session, floor, "GET", format!("/api/blueprint/{id}"), None, 200),
+        ("GET /api/health: routing, security headers, log line (no auth, no D1)", &anonymous, api, "GET", "/api/health".into(), None, 200),
+        ("GET /api/blueprint/not-a-uuid without a session: 401 (no token to verify)", &anonymous, api, "GET", "/api/blueprint/not-a-uuid".into(), None, 401),
+        ("GET /api/blueprint/not-a-uuid with a session: JWT verified, 404 before D1", &user.session, api, "GET", "/api/blueprint/not-a-uuid".into(), None, 404),
+        ("GET /api/blueprint/:id: JWT + one D1 read", &user.session, api, "GET", format!("/api/blueprint/{id}"), None, 200),
+        ("GET /api/blueprints?limit=20: JWT + one D1 list", &user.session, api, "GET", "/api/blueprints?limit=20".into(), None, 200),
+        ("PATCH static-answers: JWT + D1 read-modify-write", &user.session, api, "PATCH", format!("/api/blueprints/{id}/static-answers"), Some(json!({ "audience": "Frontline sales reps" })), 200),
+    ];
+    let mut samples: Vec<Vec<f64>> = vec![Vec::new(); probes.len()];
+    let errors = Errors::default();
+    for _ in 0..sizes.probe_requests {
+        for (index, (name, session, base, method, path, body, expected)) in probes.iter().enumerate() {
+            let began = Instant::now();
+            match session.send(base, method, path, &[], body.as_ref().map(|b| b.to_string().into_bytes())) {
+                Ok(reply) if reply.status == *expected => samples[index].push(ms_since(began)),
+                Ok(reply) => errors.record(format!("{name}: {} {}", reply.status, String::from_utf8_lossy(&reply.body))),
+                Err(error) => errors.record(format!("{name}: {error}")),
+            }
+        }
+    }
+    let p50 = |index: usize| crate::stats::percentile(&samples[index], 50.0);
+    let mut rows: Vec<Value> = probes
+        .iter()
+        .zip(&samples)
+        .map(|((name, ..), samples)| latency_row("profile", &format!("sequential: {name}"), samples, 0, None, json!({})))
+        .collect();
+    rows.push(crate::stats::row(
+        "profile",
+        "sequential costs by difference of medians (ms)",
+        json!({
+            "runtime floor (wrangler proxy + workerd + wasm-bindgen)": p50(0),
+            "api routing, headers, log over the floor": round2(p50(1) - p50(0)),
+            "session check (cookie, JWT HS256 verify, claims)": round2(p50(3) - p50(2)),
+            "one D1 read (local wrangler)": round2(p50(4) - p50(3)),
+            "D1 read-modify-write over a read": round2(p50(6) - p50(4)),
+            "errors": errors.count(),
+            "error_examples": errors.examples(),
+        }),
+    ));
+    Ok(rows)
+}

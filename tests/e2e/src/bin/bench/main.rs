@@ -1,0 +1,217 @@
+//! `make bench`: measures the running stack, never asserts a timing. Starts the real stack
+//! through the e2e harness (fresh state, fake LLM) plus the floor worker (a static 200 in the
+//! same runtime), then measures:
+//! 1. each worker's wasm, raw and gzipped, and the crates that take the space (twiggy);
+//! 2. login cost (Argon2id as configured);
+//! 3. the wizard's CRUD mix from N signed-in users: against the floor worker, `GET /api/health`,
+//!    the api (closed loop and paced), with CPU per request by process;
+//! 4. sequential probes that split one request's cost (routing, JWT, D1 read, D1 write);
+//! 5. `generate-questions` cache hits and de-duplication;
+//! 6. the stream: token → client latency through the stack vs. directly from the model, then
+//!    many generations at once with every event accounted for and workerd's peak memory;
+//! 7. growth: the list, the dashboard and exports as data grows.
+//!
+//! Writes bench/results.json and docs/BENCHMARKS.md (keeping its hand-written part).
+//! BENCH_USERS (default 50) and BENCH_SECONDS (default 20) size the load. BENCH_SMOKE=1 runs
+//! every part with tiny sizes, writes under target/bench-smoke/ instead, and fails if anything
+//! errs or loses an event (never on a timing): `make test` runs it so the bench cannot rot.
+
+mod crud;
+mod growth;
+mod http;
+mod login_cache;
+mod procs;
+mod report;
+mod stats;
+mod streaming;
+mod wasm;
+
+use e2e::stack::{repo_root, Stack};
+use serde_json::{json, Value};
+use std::process::ExitCode;
+
+/// How big each part runs.
+pub struct Sizes {
+    pub smoke: bool,
+    pub users: usize,
+    pub seconds: u64,
+    /// The paced CRUD run: each user sends one request this often (an autosaving person).
+    pub paced_interval_ms: u64,
+    pub probe_requests: usize,
+    pub login_samples: usize,
+    pub dedup_requests: usize,
+    pub cache_requests: usize,
+    pub relay_runs: usize,
+    pub relay_chunks: usize,
+    /// Longer than the stream's 250 ms progress throttle, so every piece can cause an event at
+    /// once and each event is timed against the piece that caused it.
+    pub relay_delay_ms: u64,
+    pub concurrent_streams: usize,
+    pub concurrent_chunks: usize,
+    pub concurrent_delay_ms: u64,
+    pub blueprint_counts: Vec<usize>,
+    pub version_counts: Vec<usize>,
+    pub module_counts: Vec<usize>,
+    pub growth_samples: usize,
+    pub export_copies: usize,
+}
+
+fn env_number<T: std::str::FromStr>(name: &str) -> Option<T> {
+    std::env::var(name).ok().and_then(|v| v.parse().ok())
+}
+
+impl Sizes {
+    fn from_env() -> Sizes {
+        let smoke = std::env::var("BENCH_SMOKE").is_ok_and(|v| !v.is_empty() && v != "0");
+        let sizes = if smoke {
+            Sizes {
+                smoke,
+                users: 2,
+                seconds: 2,
+                paced_interval_ms: 200,
+                probe_requests: 5,
+                login_samples: 2,
+                dedup_requests: 3,
+                cache_requests: 3,
+                relay_runs: 1,
+                relay_chunks: 4,
+                relay_delay_ms: 300,
+                concurrent_streams: 3,
+                concurrent_chunks: 4,
+                concurrent_delay_ms: 50,
+                blueprint_counts: vec![10],
+                version_counts: vec![1, 3],
+                module_counts: vec![5],
+                growth_samples: 3,
+                export_copies: 1,
+            }
+        } else {
+            Sizes {
+                smoke,
+                users: 50,
+                seconds: 20,
+                paced_interval_ms: 1000,
+                probe_requests: 200,
+                login_samples: 20,
+                dedup_requests: 10,
+                cache_requests: 80,
+                relay_runs: 3,
+                relay_chunks: 16,
+                relay_delay_ms: 300,
+                concurrent_streams: 100,
+                concurrent_chunks: 10,
+                concurrent_delay_ms: 200,
+                blueprint_counts: vec![10, 1000, 10_000],
+                version_counts: vec![1, 20, 100],
+                module_counts: vec![5, 50, 200],
+                growth_samples: 30,
+                export_copies: 3,
+            }
+        };
+        Sizes { users: env_number("BENCH_USERS").unwrap_or(sizes.users), seconds: env_number("BENCH_SECONDS").unwrap_or(sizes.seconds), ..sizes }
+    }
+
+    fn command(&self) -> String {
+        if self.smoke { "BENCH_SMOKE=1 make bench-smoke".to_string() } else { format!("BENCH_USERS={} BENCH_SECONDS={} make bench", self.users, self.seconds) }
+    }
+}
+
+/// A section's rows, or one row saying why it failed (the other sections still run).
+fn section(name: &str, outcome: Result<Vec<Value>, String>) -> Vec<Value> {
+    match outcome {
+        Ok(rows) => rows,
+        Err(error) => {
+            eprintln!("bench: {name} failed: {error}");
+            vec![json!({ "section": name, "name": format!("{name}: failed"), "error": error })]
+        }
+    }
+}
+
+fn measure(stack: &Stack, sizes: &Sizes) -> Vec<Value> {
+    let floor_url = stack.side_url("floor").unwrap_or_default().to_string();
+    let port = |url: &str| url.rsplit(':').next().and_then(|p| p.trim_end_matches('/').parse::<u16>().ok());
+    let groups = stack.process_groups();
+    let group = |label: &str, url: &str| groups.iter().find(|(l, _)| l == label).map(|(_, g)| procs::members(*g, port(url))).unwrap_or_default();
+    let targets = crud::Targets { api: &stack.base_url, floor: &floor_url, api_processes: group("main", &stack.base_url), floor_processes: group("floor", &floor_url) };
+    eprintln!("bench: processes: {:?}", targets.api_processes);
+
+    let mut rows = wasm::sizes_and_breakdown();
+    rows.extend(section("login", login_cache::login_cost(stack, sizes)));
+    rows.extend(section("crud", crud::under_load(stack, sizes, &targets)));
+    rows.extend(section("profile", crud::probes(stack, sizes, &floor_url)));
+    rows.extend(section("cache", login_cache::cache_and_dedup(stack, sizes)));
+    rows.extend(section("stream", streaming::relay(stack, sizes)));
+    rows.extend(section("stream", streaming::concurrent(stack, sizes, &targets.api_processes)));
+    // Last: seeding writes to the database from a second process while nothing else runs.
+    rows.extend(section("growth", growth::list(stack, sizes)));
+    rows.extend(section("growth", growth::dashboard(stack, sizes)));
+    rows.extend(section("growth", growth::exports(stack, sizes)));
+    rows
+}
+
+/// The smoke's only assertions: everything completed, nothing erred, no event was lost.
+fn smoke_problems(rows: &[Value]) -> Vec<String> {
+    let counted = ["errors", "failed", "dropped", "duplicated", "out_of_order", "without_id"];
+    let mut problems = Vec::new();
+    for row in rows {
+        let name = row["name"].as_str().unwrap_or_default();
+        if let Some(error) = row.get("error") {
+            problems.push(format!("{name}: {error}"));
+        }
+        for field in counted {
+            if row[field].as_u64().is_some_and(|n| n > 0) {
+                problems.push(format!("{name}: {field} = {} {}", row[field], row.get("error_examples").or(row.get("failure_examples")).map(Value::to_string).unwrap_or_default()));
+            }
+        }
+        if let (Some(streams), Some(completed)) = (row["streams"].as_u64(), row["completed"].as_u64()) {
+            if completed != streams {
+                problems.push(format!("{name}: {completed} of {streams} streams completed"));
+            }
+        }
+        if row["model_calls"].as_u64().is_some_and(|calls| calls != 1) {
+            problems.push(format!("{name}: {} model calls for identical requests", row["model_calls"]));
+        }
+    }
+    problems
+}
+
+fn main() -> ExitCode {
+    let sizes = Sizes::from_env();
+    let started = std::time::Instant::now();
+    let stack = match Stack::start_with(&["floor"]) {
+        Ok(stack) => stack,
+        Err(error) => {
+            eprintln!("bench: could not start the stack: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let rows = measure(&stack, &sizes);
+    drop(stack);
+    let context = report::Context::now(sizes.command());
+    let root = repo_root();
+    let (results, markdown) = if sizes.smoke {
+        (root.join("target/bench-smoke/results.json"), root.join("target/bench-smoke/BENCHMARKS.md"))
+    } else {
+        (root.join("bench/results.json"), root.join("docs/BENCHMARKS.md"))
+    };
+    if let Err(error) = report::write_results(&results, &context, &rows) {
+        eprintln!("bench: {error}");
+        return ExitCode::FAILURE;
+    }
+    // The hand-written analysis lives in docs/BENCHMARKS.md; the smoke's copy carries it too.
+    let existing = std::fs::read_to_string(root.join("docs/BENCHMARKS.md")).ok();
+    if let Err(error) = std::fs::write(&markdown, report::markdown(&context, &rows, existing)) {
+        eprintln!("bench: {}: {error}", markdown.display());
+        return ExitCode::FAILURE;
+    }
+    eprintln!("bench: wrote {} and {} in {:.0} s", results.display(), markdown.display(), started.elapsed().as_secs_f64());
+    if sizes.smoke {
+        let problems = smoke_problems(&rows);
+        if !problems.is_empty() {
+            eprintln!("bench smoke: FAILED\n{}", problems.join("\n"));
+            return ExitCode::FAILURE;
+        }
+        eprintln!("bench smoke: every part completed, 0 errors, 0 lost events");
+    }
+    ExitCode::SUCCESS
+}
