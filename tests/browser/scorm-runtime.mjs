@@ -10,7 +10,7 @@ import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 
 const packageDir = path.resolve(process.argv[2] ?? '');
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -55,11 +55,7 @@ const base = `http://127.0.0.1:${server.address().port}`;
 const manifest = fs.readFileSync(path.join(packageDir, 'imsmanifest.xml'), 'utf8');
 const scos = [...manifest.matchAll(/<resource\b[^>]*\bhref="([^"]+)"/g)].map((match) => match[1]);
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 
 const failures = [];
 try {

@@ -6,6 +6,7 @@ pub mod exports;
 pub mod generation;
 pub mod security;
 pub mod stream;
+pub mod ui;
 pub mod wiring;
 
 use e2e::client::Client;
@@ -48,5 +49,6 @@ pub fn all() -> Vec<(&'static str, fn(&Stack))> {
     tests.extend(exports::tests());
     tests.extend(dashboard::tests());
     tests.extend(wiring::tests());
+    tests.extend(ui::tests());
     tests
 }

@@ -1,0 +1,471 @@
+// The web UI in headless Chromium against the real stack (wrangler dev + the fake LLM). One
+// scenario per run; the Rust e2e suite `ui` scripts the fake model and runs each.
+//
+// usage: node tests/browser/ui.mjs <scenario> <base-url> <tag>
+// Every step must leave the page without CSP violations or uncaught errors. On failure the
+// screenshots of every step so far (and of the failure) go to target/browser-artifacts/<scenario>/.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launchChromium } from './chromium.mjs';
+
+const [scenario, base, tag] = process.argv.slice(2);
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const artifacts = path.join(root, 'target/browser-artifacts', scenario ?? 'unknown');
+const PASSWORD = 'correct horse battery';
+
+const browser = await launchChromium();
+const shots = [];
+const problems = [];
+let page;
+
+async function newPage(viewport = { width: 1280, height: 900 }) {
+  const context = await browser.newContext({ baseURL: base, acceptDownloads: true, viewport });
+  await context.addInitScript(() => {
+    window.__csp = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`));
+  });
+  const created = await context.newPage();
+  created.setDefaultTimeout(20000);
+  created.on('pageerror', (error) => problems.push(`uncaught error: ${error.message}`));
+  created.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) problems.push(`CSP: ${message.text()}`);
+  });
+  return created;
+}
+
+/** One user-visible step: run it, then require a clean page and keep a screenshot. */
+async function step(name, work) {
+  await work();
+  const violations = await page.evaluate(() => window.__csp ?? []);
+  assert.deepEqual([...problems, ...violations], [], `after "${name}"`);
+  shots.push([name, await page.screenshot({ fullPage: true })]);
+  console.log(`ok: ${name}`);
+}
+
+const heading = () => page.locator('h1');
+async function expectHeading(text) {
+  await page.locator('h1', { hasText: text }).waitFor();
+}
+async function expectFocusedHeading(text) {
+  await page.waitForFunction((t) => document.activeElement?.tagName === 'H1' && document.activeElement.textContent.includes(t), text);
+}
+async function expectSaved() {
+  await page.locator('.save-indicator', { hasText: /^Saved$/ }).waitFor();
+}
+
+async function signUpInUi(email) {
+  await page.goto('/signup');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expectHeading('My blueprints');
+}
+
+/** Signs up through the API with the page's cookie jar (for scenarios that start later in the journey). */
+async function signUpQuietly(email) {
+  const reply = await page.request.post('/api/auth/signup', { data: { email, password: PASSWORD }, headers: { origin: base } });
+  assert.equal(reply.status(), 201, await reply.text());
+}
+
+async function apiCall(method, url, data) {
+  const reply = await page.request.fetch(url, { method, data, headers: { origin: base } });
+  assert.ok(reply.ok(), `${method} ${url}: ${reply.status()} ${await reply.text()}`);
+  return reply.status() === 204 ? null : reply.json();
+}
+
+async function readyBlueprint() {
+  const created = await apiCall('POST', '/api/blueprints', { title: `Ready ${tag}` });
+  await apiCall('PATCH', `/api/blueprints/${created.id}/static-answers`, {
+    audience: `Support agents moving to sales (${tag})`, goals: ['Run a discovery call'], constraints: { time: '3 hours', modality: 'online' },
+    context: 'A software company growing its sales team', languages: ['en-US'],
+  });
+  const questions = await apiCall('POST', '/api/generate-dynamic-questions', { blueprintId: created.id });
+  const answers = {};
+  for (const q of questions.dynamicQuestions.filter((q) => q.required)) answers[q.id] = answerFor(q);
+  await apiCall('PATCH', `/api/blueprints/${created.id}/dynamic-answers`, { answers });
+  return created.id;
+}
+
+function answerFor(question) {
+  switch (question.type) {
+    case 'select': return question.options[0];
+    case 'multi_select': return [question.options[0]];
+    case 'scale': return question.min ?? 1;
+    case 'date': return '2027-01-15';
+    default: return 'An answer';
+  }
+}
+
+async function downloadVia(buttonName) {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: buttonName }).click()]);
+  const file = await download.path();
+  return { name: download.suggestedFilename(), bytes: fs.readFileSync(file) };
+}
+
+/** Watches the generation page until it settles; returns every module count seen while it streamed. */
+async function watchGeneration(finalText) {
+  const seen = [];
+  const deadline = Date.now() + 30000;
+  for (;;) {
+    const state = (await page.locator('#generation-state').textContent()) ?? '';
+    if (state.startsWith('Generating')) seen.push(await page.locator('.module-card').count());
+    if (state.includes(finalText)) return seen;
+    if (state.includes('failed') || state.includes('lost')) throw new Error(`generation ended with "${state}"`);
+    if (Date.now() > deadline) throw new Error(`generation did not reach "${finalText}" (last: "${state}")`);
+    await page.waitForTimeout(50);
+  }
+}
+
+const scenarios = {
+  async golden() {
+    page = await newPage();
+    const email = `${tag}@example.test`;
+    await step('a signed-out visitor is sent to sign-in', async () => {
+      await page.goto('/');
+      await page.waitForURL(/\/signin\?next=%2F$/);
+      await expectHeading('Sign in');
+    });
+    await step('sign up', async () => {
+      await page.getByRole('link', { name: 'Create an account' }).click();
+      await expectHeading('Create your account');
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Password').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Create account' }).click();
+      await expectHeading('My blueprints');
+      await page.getByText('No blueprints yet').waitFor();
+    });
+    await step('create a blueprint', async () => {
+      await page.getByLabel('Working title of a new course').fill(`Négociation ${tag}`);
+      await page.getByRole('button', { name: 'Create blueprint' }).click();
+      await page.waitForURL(/\/setup\?step=1$/);
+      await expectFocusedHeading('Who is this course for?');
+    });
+    await step('static wizard: audience', async () => {
+      await page.getByLabel('Audience').fill(`Account managers new to B2B negotiation (${tag})`);
+      await expectSaved();
+      await page.getByRole('button', { name: 'Next' }).click();
+      await expectFocusedHeading('What should learners be able to do afterwards?');
+    });
+    await step('static wizard: goals', async () => {
+      await page.getByRole('textbox', { name: 'Goal 1' }).fill('Prepare a negotiation plan');
+      await page.getByRole('button', { name: 'Add a goal' }).click();
+      await page.getByRole('textbox', { name: 'Goal 2' }).fill('Handle price objections');
+      await expectSaved();
+      await page.getByRole('button', { name: 'Next' }).click();
+      await expectFocusedHeading('What are the constraints?');
+    });
+    await step('static wizard: constraints', async () => {
+      await page.getByLabel('Time available').fill('6 hours');
+      await page.getByLabel('Modality (optional)').selectOption('online');
+      await expectSaved();
+      await page.getByRole('button', { name: 'Next' }).click();
+      await expectFocusedHeading('What is the context?');
+    });
+    await step('static wizard: context', async () => {
+      await page.getByLabel('Context').fill('A software company whose deals stall at the pricing stage.');
+      await page.getByRole('button', { name: 'Next' }).click();
+      await expectFocusedHeading('Which languages');
+    });
+    await step('static wizard: languages', async () => {
+      await page.getByLabel('Languages').fill('en-US, fr');
+      await page.getByRole('button', { name: 'Continue to tailored questions' }).click();
+      await expectFocusedHeading('Tailored questions');
+    });
+    await step('generate tailored questions', async () => {
+      await page.getByRole('button', { name: 'Generate tailored questions' }).click();
+      await page.getByText('Questions from the course model (Ollama).').waitFor();
+      await page.getByText('Required questions answered: 0 of 5').waitFor();
+    });
+    await step('answer every type of question', async () => {
+      await page.getByLabel('Which CRM do your reps use?').fill('Salesforce');
+      await page.getByLabel('Describe a negotiation that went wrong').fill('The client asked for a discount and we gave it at once.');
+      await page.getByLabel('How experienced are the learners?').selectOption('Intermediate');
+      await page.getByRole('checkbox', { name: 'Video' }).check();
+      await page.getByRole('checkbox', { name: 'Live workshop' }).check();
+      await page.getByRole('radio', { name: '4' }).check();
+      await page.getByLabel('When does the course start?').fill('2027-03-01');
+      await page.getByText('Required questions answered: 5 of 5').waitFor();
+      await expectSaved();
+    });
+    await step('the blueprint streams in live', async () => {
+      await page.getByRole('button', { name: 'Generate blueprint' }).click();
+      await expectFocusedHeading('Generate the blueprint');
+      const seen = await watchGeneration('Saved as version 1');
+      assert.ok(seen.some((count) => count >= 1), `module cards appeared while streaming: ${seen}`);
+      assert.ok(seen.some((count) => count < 3), `the modules arrived progressively: ${seen}`);
+      await page.locator('[role=status]', { hasText: 'Blueprint saved as version 1.' }).waitFor();
+      assert.equal(await page.locator('.module-card').count(), 3);
+    });
+    await step('dashboard', async () => {
+      await page.getByRole('link', { name: 'Open dashboard' }).click();
+      await expectFocusedHeading('Negotiation essentials');
+      const modules = page.locator('.kpi', { hasText: 'Modules' }).first().locator('.kpi-value');
+      assert.equal(await modules.textContent(), '3');
+      assert.equal(await page.locator('.kpi', { hasText: 'Total duration' }).locator('.kpi-value').textContent(), '3 h');
+      await page.getByText('Duration per module').waitFor();
+      assert.equal(await page.locator('figure.chart').first().locator('.bar-row').count(), 3);
+      await page.getByRole('heading', { name: /Quality review/ }).waitFor();
+      await page.getByRole('meter', { name: 'Modules with an assessment' }).waitFor();
+      await page.getByRole('link', { name: 'Version 1' }).waitFor();
+    });
+    await step('each export downloads with its proper name', async () => {
+      const markdown = await downloadVia('Download Markdown');
+      assert.match(markdown.name, /_v1_\d{8}T\d{6}Z\.md$/);
+      assert.ok(markdown.bytes.toString('utf8').includes('Opening the negotiation'), 'the markdown holds the modules');
+      const json = await downloadVia('Download JSON');
+      assert.match(json.name, /_v1_\d{8}T\d{6}Z\.json$/);
+      assert.equal(JSON.parse(json.bytes.toString('utf8')).title, 'Negotiation essentials');
+      const pdf = await downloadVia('Download PDF');
+      assert.match(pdf.name, /_v1_\d{8}T\d{6}Z\.pdf$/);
+      assert.equal(pdf.bytes.subarray(0, 5).toString('latin1'), '%PDF-');
+      const scorm = await downloadVia('Download SCORM 1.2 package');
+      assert.match(scorm.name, /_v1_\d{8}T\d{6}Z\.zip$/);
+      assert.equal(scorm.bytes.subarray(0, 2).toString('latin1'), 'PK');
+      assert.ok(scorm.bytes.includes('imsmanifest.xml'), 'the package has its manifest');
+      await page.getByText(/SCORM 1\.2 package ready: .*\.zip/).waitFor();
+    });
+    await step('regenerate a second version', async () => {
+      await page.getByRole('button', { name: 'Regenerate (new version)' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Regenerate' }).click();
+      await watchGeneration('Saved as version 2');
+      await page.getByRole('link', { name: 'Open dashboard' }).click();
+      await page.getByText(/^Version 2 · generated/).waitFor();
+    });
+    await step('compare two versions side by side', async () => {
+      await page.getByRole('button', { name: 'Compare' }).click();
+      await expectFocusedHeading('Version 1 and version 2');
+      await page.getByRole('row', { name: /Modules 3 4 \+1/ }).waitFor();
+      await page.getByRole('listitem').filter({ hasText: 'Closing the deal' }).first().waitFor();
+      assert.equal(await page.locator('.side-by-side .blueprint').count(), 2);
+    });
+    await step('open a version read-only', async () => {
+      await page.goto(page.url().replace(/\/compare\?.*$/, '/dashboard'));
+      await page.getByRole('link', { name: 'Version 1', exact: true }).click();
+      await expectFocusedHeading('Version 1: Negotiation essentials');
+      await page.getByText('This is a saved snapshot. It cannot be edited').waitFor();
+      assert.equal(await page.locator('textarea, input:not([type=hidden])').count(), 0, 'nothing to edit on a snapshot');
+    });
+  },
+
+  async validation() {
+    page = await newPage();
+    const email = `${tag}@example.test`;
+    await step('sign-up errors appear next to their fields', async () => {
+      await page.goto('/signup');
+      await page.getByLabel('Email').fill('not-an-email');
+      await page.getByLabel('Password').fill('short');
+      await page.getByRole('button', { name: 'Create account' }).click();
+      await page.locator('#auth-email-error', { hasText: 'Enter an email address' }).waitFor();
+      await page.locator('#auth-password-error', { hasText: 'Use 8 to 128 characters' }).waitFor();
+      assert.equal(await page.getByLabel('Password').getAttribute('aria-invalid'), 'true');
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'auth-email', 'focus goes to the first bad field');
+    });
+    await step('an email already in use', async () => {
+      await signUpInUi(email);
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await expectHeading('Sign in');
+      await page.goto('/signup');
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Password').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Create account' }).click();
+      await page.locator('#auth-email-error', { hasText: 'already exists' }).waitFor();
+    });
+    await step('a wrong password', async () => {
+      await page.goto('/signin');
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Password').fill('wrong password!');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('alert').filter({ hasText: 'Invalid email or password.' }).waitFor();
+      await page.getByLabel('Password').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await expectHeading('My blueprints');
+    });
+    await step('the wizard explains a bad answer inline and holds Next', async () => {
+      await page.getByRole('button', { name: 'Create blueprint' }).click();
+      await expectFocusedHeading('Who is this course for?');
+      const audience = page.getByLabel('Audience');
+      await audience.fill('a');
+      await audience.blur();
+      await page.locator('#audience-error', { hasText: 'Enter at least 2 characters' }).waitFor();
+      assert.equal(await audience.getAttribute('aria-invalid'), 'true');
+      assert.match(await audience.getAttribute('aria-describedby'), /audience-error/);
+      assert.equal(await page.getByRole('button', { name: 'Next' }).isDisabled(), true);
+      await page.locator('.save-indicator', { hasText: 'Not saved — fix the highlighted fields' }).waitFor();
+      await audience.fill('Engineers who became team leads');
+      await expectSaved();
+      assert.equal(await page.locator('#audience-error').textContent(), '');
+      assert.equal(await page.getByRole('button', { name: 'Next' }).isEnabled(), true);
+    });
+    await step('a bad language tag', async () => {
+      await page.goto(page.url().replace(/step=\d$/, 'step=5'));
+      await expectFocusedHeading('Which languages');
+      await page.getByLabel('Languages').fill('en-US, english!!');
+      await page.locator('#languages-error', { hasText: '"english!!" is not a language tag' }).waitFor();
+      assert.equal(await page.getByRole('button', { name: 'Continue to tailored questions' }).isDisabled(), true);
+    });
+  },
+
+  async autosave() {
+    // A phone-sized screen: nothing may need sideways scrolling.
+    page = await newPage({ width: 360, height: 740 });
+    await step('sign up on a small screen', async () => {
+      await signUpInUi(`${tag}@example.test`);
+      await page.getByRole('button', { name: 'Create blueprint' }).click();
+      await expectFocusedHeading('Who is this course for?');
+    });
+    await step('answers save as they are typed', async () => {
+      await page.getByLabel('Audience').fill('Nurses starting on a surgical ward');
+      await expectSaved();
+      await page.getByRole('button', { name: 'Next' }).click();
+      await page.getByRole('textbox', { name: 'Goal 1' }).fill('Prepare a patient for surgery');
+      await expectSaved();
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.equal(overflow, 0, 'no horizontal scrolling at 360 px');
+    });
+    await step('a reload keeps every answer and the step', async () => {
+      await page.reload();
+      await expectHeading('What should learners be able to do afterwards?');
+      assert.equal(await page.getByRole('textbox', { name: 'Goal 1' }).inputValue(), 'Prepare a patient for surgery');
+      await page.getByRole('button', { name: 'Back' }).click();
+      assert.equal(await page.getByLabel('Audience').inputValue(), 'Nurses starting on a surgical ward');
+    });
+    await step('reopening the blueprint resumes at the first unfinished step', async () => {
+      await page.getByRole('link', { name: 'My blueprints' }).click();
+      await page.getByRole('link', { name: 'Untitled blueprint' }).click();
+      await expectFocusedHeading('What are the constraints?');
+    });
+    await step('a failed save says so and a retry loses nothing', async () => {
+      await page.context().setOffline(true);
+      await page.getByLabel('Time available').fill('Two mornings');
+      await page.locator('.save-indicator', { hasText: 'Not saved' }).waitFor();
+      await page.context().setOffline(false);
+      await page.locator('.save-indicator').getByRole('button', { name: 'Retry' }).click();
+      await expectSaved();
+      await page.reload();
+      assert.equal(await page.getByLabel('Time available').inputValue(), 'Two mornings');
+    });
+    await step('the high-contrast theme', async () => {
+      await page.getByRole('button', { name: 'High contrast' }).click();
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'contrast');
+      assert.equal(await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor), 'rgb(0, 0, 0)');
+      await page.reload();
+      assert.equal(await page.getByRole('button', { name: 'High contrast' }).getAttribute('aria-pressed'), 'true');
+    });
+  },
+
+  async rejoin() {
+    page = await newPage();
+    let id;
+    await step('a blueprint ready to generate', async () => {
+      await signUpQuietly(`${tag}@example.test`);
+      id = await readyBlueprint();
+      await page.goto(`/blueprints/${id}/questions`);
+      await page.getByRole('button', { name: 'Generate blueprint' }).click();
+      await page.locator('#generation-state', { hasText: 'Generating' }).waitFor();
+      await page.locator('.module-card').first().waitFor();
+    });
+    await step('a reload mid-generation re-joins it', async () => {
+      await page.reload();
+      await expectFocusedHeading('Generate the blueprint');
+      const seen = await watchGeneration('Saved as version 1');
+      assert.ok(seen.length > 0, 'the page showed the running generation after the reload');
+      assert.equal(await page.locator('.module-card').count(), 3);
+    });
+    await step('the dashboard has exactly one version', async () => {
+      await page.getByRole('link', { name: 'Open dashboard' }).click();
+      await page.getByRole('link', { name: 'Version 1' }).waitFor();
+      assert.equal(await page.locator('table tbody tr').count(), 1);
+    });
+  },
+
+  async keyboard() {
+    page = await newPage();
+    let id;
+    await step('open a new blueprint', async () => {
+      await signUpQuietly(`${tag}@example.test`);
+      id = (await apiCall('POST', '/api/blueprints', { title: `Keyboard ${tag}` })).id;
+      await page.goto(`/blueprints/${id}/setup`);
+      await expectFocusedHeading('Who is this course for?');
+    });
+    const tabTo = async (matches, what) => {
+      for (let i = 0; i < 25; i += 1) {
+        await page.keyboard.press('Tab');
+        const focused = await page.evaluate(() => {
+          const el = document.activeElement;
+          const style = el ? getComputedStyle(el) : null;
+          return { id: el?.id ?? '', text: el?.textContent?.trim() ?? '', outline: style?.outlineStyle ?? 'none', width: style?.outlineWidth ?? '0px' };
+        });
+        if (matches(focused)) {
+          assert.ok(focused.outline !== 'none' && focused.width !== '0px', `${what} shows where the focus is`);
+          return;
+        }
+      }
+      throw new Error(`Tab never reached ${what}`);
+    };
+    const next = async (label = 'Next') => {
+      await tabTo((f) => f.text === label, `the ${label} button`);
+      await page.keyboard.press('Enter');
+    };
+    await step('audience by keyboard', async () => {
+      await tabTo((f) => f.id === 'audience', 'the audience field');
+      await page.keyboard.type('Volunteers who run a food bank');
+      await next();
+      await expectFocusedHeading('What should learners be able to do afterwards?');
+    });
+    await step('goals by keyboard', async () => {
+      await tabTo((f) => f.id === 'goal-0', 'the first goal');
+      await page.keyboard.type('Plan a weekly distribution');
+      await page.keyboard.press('Enter');
+      await expectFocusedHeading('What are the constraints?');
+    });
+    await step('constraints by keyboard', async () => {
+      await tabTo((f) => f.id === 'constraints-time', 'the time field');
+      await page.keyboard.type('Two evenings');
+      await tabTo((f) => f.id === 'constraints-modality', 'the modality list');
+      await page.keyboard.press('ArrowDown');
+      await next();
+      await expectFocusedHeading('What is the context?');
+    });
+    await step('context by keyboard', async () => {
+      await tabTo((f) => f.id === 'context', 'the context field');
+      await page.keyboard.type('A community food bank with new volunteers every month.');
+      await next();
+      await expectFocusedHeading('Which languages');
+    });
+    await step('languages by keyboard, then on to the questions', async () => {
+      await tabTo((f) => f.id === 'languages', 'the languages field');
+      await page.keyboard.type('en-GB');
+      await page.keyboard.press('Enter');
+      await expectFocusedHeading('Tailored questions');
+      const saved = await apiCall('GET', `/api/blueprints/${id}`);
+      assert.deepEqual(saved.static_answers, {
+        audience: 'Volunteers who run a food bank', goals: ['Plan a weekly distribution'],
+        constraints: { time: 'Two evenings', modality: 'online' },
+        context: 'A community food bank with new volunteers every month.', languages: ['en-GB'],
+      });
+    });
+  },
+};
+
+let failed = null;
+try {
+  const run = scenarios[scenario];
+  if (!run) throw new Error(`unknown scenario ${scenario}; one of ${Object.keys(scenarios).join(', ')}`);
+  await run();
+} catch (error) {
+  failed = error;
+  try {
+    if (page) shots.push(['failure', await page.screenshot({ fullPage: true })]);
+  } catch {}
+} finally {
+  await browser.close();
+}
+if (failed) {
+  fs.rmSync(artifacts, { recursive: true, force: true });
+  fs.mkdirSync(artifacts, { recursive: true });
+  shots.forEach(([name, png], index) => fs.writeFileSync(path.join(artifacts, `${String(index + 1).padStart(2, '0')}-${name.replace(/[^a-z0-9]+/gi, '-')}.png`), png));
+  console.error(`${scenario} failed: ${failed.stack ?? failed}\nscreenshots: ${artifacts}`);
+  process.exit(1);
+}

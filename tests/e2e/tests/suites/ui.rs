@@ -1,0 +1,107 @@
+//! The web UI in a real browser: each scenario is a headless Chromium run of
+//! `tests/browser/ui.mjs` against this stack, with the fake model scripted here.
+
+use e2e::fake_llm::Behaviour;
+use e2e::stack::Stack;
+use serde_json::{json, Value};
+
+pub fn tests() -> Vec<(&'static str, fn(&Stack))> {
+    vec![
+        ("ui::golden_path_from_sign_up_to_every_export", golden_path_from_sign_up_to_every_export),
+        ("ui::validation_errors_are_shown_inline", validation_errors_are_shown_inline),
+        ("ui::autosave_survives_a_reload_and_a_failed_save", autosave_survives_a_reload_and_a_failed_save),
+        ("ui::a_reload_mid_generation_rejoins_it", a_reload_mid_generation_rejoins_it),
+        ("ui::the_static_wizard_by_keyboard_alone", the_static_wizard_by_keyboard_alone),
+    ]
+}
+
+fn questions() -> Value {
+    json!({ "questions": [
+        { "section": "Context", "type": "short_text", "label": "Which CRM do your reps use?", "required": true },
+        { "section": "Context", "type": "long_text", "label": "Describe a negotiation that went wrong", "required": true },
+        { "section": "Learners", "type": "select", "label": "How experienced are the learners?", "options": ["Beginner", "Intermediate", "Advanced"], "required": true },
+        { "section": "Learners", "type": "multi_select", "label": "Which formats work for your team?", "options": ["Video", "Live workshop", "Reading"], "required": true },
+        { "section": "Learners", "type": "scale", "label": "How confident are learners today?", "min": 1, "max": 5, "required": true },
+        { "section": "Logistics", "type": "date", "label": "When does the course start?", "required": false }
+    ]})
+}
+
+fn course(titles: &[&str]) -> Value {
+    let modules: Vec<Value> = titles
+        .iter()
+        .map(|title| json!({
+            "title": title,
+            "durationMinutes": 60,
+            "objectives": [format!("Apply the {} techniques in a role-play", title.to_lowercase())],
+            "activities": ["Role-play with a peer"],
+            "assessments": ["Observed role-play with a rubric"]
+        }))
+        .collect();
+    json!({
+        "title": "Negotiation essentials",
+        "overview": "Six hours online for account managers who negotiate B2B deals.",
+        "learningObjectives": ["Prepare a negotiation plan", "Handle price objections"],
+        "modules": modules,
+        "timeline": "Three sessions of two hours",
+        "resources": ["Negotiation checklist"]
+    })
+}
+
+const FIRST: &[&str] = &["Opening the negotiation", "Handling price objections", "Trading concessions"];
+
+/// The model streams slowly enough for the page to show the blueprint forming.
+fn streamed(document: Value, chunks: usize, delay_ms: u64) -> Behaviour {
+    Behaviour::Reply { content: document.to_string(), chunks, delay_ms }
+}
+
+fn run(stack: &Stack, scenario: &str, tag: &str) {
+    let root = e2e::stack::repo_root();
+    let output = std::process::Command::new("node")
+        .arg(root.join("tests/browser/ui.mjs"))
+        .args([scenario, &stack.base_url, tag])
+        .current_dir(&root)
+        .output()
+        .expect("node runs");
+    assert!(
+        output.status.success(),
+        "browser scenario {scenario} failed:\n{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+fn blueprint_streams(stack: &Stack, tag: &str) -> usize {
+    stack.llm.received(tag).iter().filter(|r| r.path == "/api/chat" && r.body["stream"] == true).count()
+}
+
+fn golden_path_from_sign_up_to_every_export(stack: &Stack) {
+    let tag = e2e::unique("ui-golden");
+    let mut second = FIRST.to_vec();
+    second.push("Closing the deal");
+    stack.llm.script(&tag, vec![
+        Behaviour::reply(questions().to_string()),
+        streamed(course(FIRST), 30, 100),
+        streamed(course(&second), 8, 20),
+    ]);
+    run(stack, "golden", &tag);
+    assert_eq!(blueprint_streams(stack, &tag), 2, "one model stream per version");
+}
+
+fn validation_errors_are_shown_inline(stack: &Stack) {
+    run(stack, "validation", &e2e::unique("ui-validation"));
+}
+
+fn autosave_survives_a_reload_and_a_failed_save(stack: &Stack) {
+    run(stack, "autosave", &e2e::unique("ui-autosave"));
+}
+
+fn a_reload_mid_generation_rejoins_it(stack: &Stack) {
+    let tag = e2e::unique("ui-rejoin");
+    stack.llm.script(&tag, vec![Behaviour::reply(questions().to_string()), streamed(course(FIRST), 60, 100)]);
+    run(stack, "rejoin", &tag);
+    assert_eq!(blueprint_streams(stack, &tag), 1, "the reload joined the running generation instead of starting another");
+}
+
+fn the_static_wizard_by_keyboard_alone(stack: &Stack) {
+    run(stack, "keyboard", &e2e::unique("ui-keyboard"));
+}

@@ -1,0 +1,37 @@
+// One saved version, read-only: the blueprint as it was, its quality review and its exports.
+import { useEffect, useState } from "preact/hooks";
+import { api, ApiError, errorText } from "../lib/api";
+import { formatDate } from "../lib/format";
+import type { VersionSnapshot } from "../lib/types";
+import { BlueprintView } from "../components/BlueprintView";
+import { ExportPanel } from "../components/ExportPanel";
+import { Notice, Spinner } from "../components/forms";
+import { PageHeading } from "../components/Layout";
+import { QualityPanel } from "../components/Quality";
+
+export function VersionPage({ id, version }: { id: string; version: number }) {
+  const [snapshot, setSnapshot] = useState<VersionSnapshot | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    setSnapshot(null);
+    api.get<VersionSnapshot>(`/api/blueprints/${id}/versions/${version}`).then(setSnapshot, (failure) =>
+      setError(failure instanceof ApiError && failure.status === 404 ? "This version does not exist." : errorText(failure)),
+    );
+  }, [id, version]);
+  const back = <p><a href={`/blueprints/${id}/dashboard`}>← Back to the dashboard</a></p>;
+  if (error) return <div>{back}<PageHeading focusKey="version-missing">Version {version}</PageHeading><Notice kind="error">{error}</Notice></div>;
+  if (!snapshot) return <div>{back}<Spinner label="Loading the version…" /></div>;
+  return (
+    <div>
+      {back}
+      <p class="eyebrow">Read-only · created {formatDate(snapshot.created_at)}{snapshot.model ? ` · ${[snapshot.provider, snapshot.model].filter(Boolean).join(" · ")}` : ""}</p>
+      <PageHeading focusKey={`version-${version}`}>Version {version}: {snapshot.blueprint_json.title}</PageHeading>
+      <Notice kind="info">This is a saved snapshot. It cannot be edited; regenerate from the dashboard to make a new version.</Notice>
+      {snapshot.quality ? <QualityPanel quality={snapshot.quality} /> : null}
+      <ExportPanel blueprintId={id} version={version} />
+      <section class="panel" aria-label={`Blueprint, version ${version}`}>
+        <BlueprintView blueprint={snapshot.blueprint_json} />
+      </section>
+    </div>
+  );
+}
