@@ -25,10 +25,21 @@ async function newPage(viewport = { width: 1280, height: 900 }) {
   await context.addInitScript(() => {
     window.__csp = [];
     document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`));
+    // Layout shift not caused by the person's own input (what "the page jumped" means).
+    window.__shift = 0;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__shift += entry.value;
+    }).observe({ type: 'layout-shift', buffered: true });
   });
+  return openTab(context);
+}
+
+/** A tab in `context` whose uncaught errors and CSP reports fail the scenario. */
+async function openTab(context) {
   const created = await context.newPage();
   created.setDefaultTimeout(20000);
   created.on('pageerror', (error) => problems.push(`uncaught error: ${error.message}`));
+  if (process.env.UI_DEBUG) created.on('response', (r) => r.url().includes('/api/') && console.log(`tab ${context.pages().indexOf(created)}: ${r.request().method()} ${r.url().replace(base, '')} → ${r.status()}`));
   created.on('console', (message) => {
     if (/Content Security Policy/i.test(message.text())) problems.push(`CSP: ${message.text()}`);
   });
@@ -192,7 +203,11 @@ const scenarios = {
     await step('the blueprint streams in live', async () => {
       await page.getByRole('button', { name: 'Generate blueprint' }).click();
       await expectFocusedHeading('Generate the blueprint');
+      await page.evaluate(() => { window.__shift = 0; });
       const seen = await watchGeneration('Saved as version 1');
+      const shift = await page.evaluate(() => window.__shift);
+      console.log(`measure: cumulative layout shift while the blueprint streamed in: ${shift.toFixed(4)}`);
+      assert.ok(shift < 0.1, `the page did not jump while the blueprint streamed in (cumulative layout shift ${shift})`);
       assert.ok(seen.some((count) => count >= 1), `module cards appeared while streaming: ${seen}`);
       assert.ok(seen.some((count) => count < 3), `the modules arrived progressively: ${seen}`);
       await page.locator('[role=status]', { hasText: 'Blueprint saved as version 1.' }).waitFor();
@@ -380,6 +395,66 @@ const scenarios = {
     });
   },
 
+  async session() {
+    page = await newPage();
+    const email = `${tag}@example.test`;
+    let second;
+    await step('signed in, in two tabs', async () => {
+      await signUpInUi(email);
+      second = await openTab(page.context());
+      await second.goto('/');
+      await second.locator('h1', { hasText: 'My blueprints' }).waitFor();
+    });
+    await step('both tabs renew an expired session at once and stay signed in', async () => {
+      // The access token expires: both tabs find out at the same moment. Only one may present
+      // the refresh token; a second presentation would count as reuse and revoke the session.
+      await page.context().clearCookies({ name: 'bp_access' });
+      await Promise.all([page.reload(), second.reload()]);
+      await page.locator('h1', { hasText: 'My blueprints' }).waitFor();
+      await second.locator('h1', { hasText: 'My blueprints' }).waitFor();
+      await page.getByRole('button', { name: 'Create blueprint' }).click();
+      await expectFocusedHeading('Who is this course for?');
+      const refresh = await page.request.post('/api/auth/refresh', { headers: { origin: base } });
+      assert.equal(refresh.status(), 200, 'the session family was not revoked');
+    });
+    await step('an expired session renews itself mid-task', async () => {
+      await page.context().clearCookies({ name: 'bp_access' });
+      await page.getByLabel('Audience').fill('Teachers new to online classes');
+      await expectSaved();
+    });
+    await step('signing out in one tab signs out the other', async () => {
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await expectHeading('Sign in');
+      await second.waitForURL(/\/signin/);
+      await page.goto('/');
+      await page.waitForURL(/\/signin\?next=%2F$/);
+    });
+  },
+
+  async retry() {
+    page = await newPage();
+    let id;
+    await step('a generation that fails shows why and offers a retry', async () => {
+      await signUpQuietly(`${tag}@example.test`);
+      id = await readyBlueprint();
+      await page.goto(`/blueprints/${id}/generate`);
+      await page.getByRole('button', { name: 'Generate blueprint' }).click();
+      await page.locator('#generation-state', { hasText: 'Generation failed' }).waitFor({ timeout: 30000 });
+      await page.getByRole('alert').first().waitFor();
+      await page.getByText('Below is a fallback draft built from your answers. It was not saved.').waitFor();
+      await page.locator('[role=status]', { hasText: 'Generation failed' }).waitFor();
+      const saved = await apiCall('GET', `/api/blueprints/${id}`);
+      assert.equal(saved.status, 'error');
+      assert.equal(saved.version, 0, 'nothing was saved as a version');
+    });
+    await step('the retry succeeds', async () => {
+      await page.getByRole('button', { name: 'Retry generation' }).click();
+      await watchGeneration('Saved as version 1');
+      await page.getByRole('link', { name: 'Open dashboard' }).click();
+      await page.getByRole('link', { name: 'Version 1' }).waitFor();
+    });
+  },
+
   async keyboard() {
     page = await newPage();
     let id;
@@ -462,10 +537,13 @@ try {
 } finally {
   await browser.close();
 }
-if (failed) {
+// UI_SCREENSHOTS=1 keeps them on success too (to look at the pages).
+if (failed || process.env.UI_SCREENSHOTS) {
   fs.rmSync(artifacts, { recursive: true, force: true });
   fs.mkdirSync(artifacts, { recursive: true });
   shots.forEach(([name, png], index) => fs.writeFileSync(path.join(artifacts, `${String(index + 1).padStart(2, '0')}-${name.replace(/[^a-z0-9]+/gi, '-')}.png`), png));
-  console.error(`${scenario} failed: ${failed.stack ?? failed}\nscreenshots: ${artifacts}`);
-  process.exit(1);
+  if (failed) {
+    console.error(`${scenario} failed: ${failed.stack ?? failed}\nscreenshots: ${artifacts}`);
+    process.exit(1);
+  }
 }

@@ -8,7 +8,6 @@ export type User = { id: string; email: string; role: string };
 export type AuthAnswer = { user: User; accessToken: string; expiresIn: number };
 
 const EXPIRES_AT = "bp.session.expiresAt";
-const REFRESHED_AT = "bp.session.refreshedAt";
 const SIGNED_OUT = "bp.session.signedOut";
 const EARLY_MS = 60_000;
 
@@ -54,24 +53,24 @@ function schedule() {
 
 /** Refreshes the session once for every caller in this tab, serialised across tabs. */
 export function refreshSession(): Promise<boolean> {
-  inFlight ??= withTabLock(refreshUnlessAnotherTabDid).finally(() => {
+  const expiryWhenAsked = localStorage.getItem(EXPIRES_AT);
+  inFlight ??= withTabLock(() => refreshUnlessAnotherTabDid(expiryWhenAsked)).finally(() => {
     inFlight = null;
   });
   return inFlight;
 }
 
-async function refreshUnlessAnotherTabDid(): Promise<boolean> {
-  // Another tab refreshed while we waited for the lock: the new cookies are already ours.
-  if (Date.now() - Number(localStorage.getItem(REFRESHED_AT)) < 30_000) {
+async function refreshUnlessAnotherTabDid(expiryWhenAsked: string | null): Promise<boolean> {
+  // Another tab renewed the session while we waited for the lock (the shared expiry moved): the
+  // new cookies are already ours, and presenting the old refresh token again would revoke them.
+  if (localStorage.getItem(EXPIRES_AT) !== expiryWhenAsked) {
     schedule();
     return true;
   }
   try {
     const response = await fetch("/api/auth/refresh", { method: "POST", credentials: "same-origin" });
     if (!response.ok) return false;
-    const answer = (await response.json()) as AuthAnswer;
-    localStorage.setItem(REFRESHED_AT, String(Date.now()));
-    sessionStarted(answer);
+    sessionStarted((await response.json()) as AuthAnswer);
     return true;
   } catch {
     return false;

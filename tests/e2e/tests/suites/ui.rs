@@ -12,6 +12,8 @@ pub fn tests() -> Vec<(&'static str, fn(&Stack))> {
         ("ui::autosave_survives_a_reload_and_a_failed_save", autosave_survives_a_reload_and_a_failed_save),
         ("ui::a_reload_mid_generation_rejoins_it", a_reload_mid_generation_rejoins_it),
         ("ui::the_static_wizard_by_keyboard_alone", the_static_wizard_by_keyboard_alone),
+        ("ui::two_tabs_renew_one_session_without_revoking_it", two_tabs_renew_one_session_without_revoking_it),
+        ("ui::a_failed_generation_can_be_retried", a_failed_generation_can_be_retried),
     ]
 }
 
@@ -68,10 +70,14 @@ fn run(stack: &Stack, scenario: &str, tag: &str) {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
+    for line in String::from_utf8_lossy(&output.stdout).lines().filter(|l| l.starts_with("measure:")) {
+        println!("{scenario}: {line}");
+    }
 }
 
+/// Streamed model calls for `tag` (blueprint generation), on Ollama or OpenRouter.
 fn blueprint_streams(stack: &Stack, tag: &str) -> usize {
-    stack.llm.received(tag).iter().filter(|r| r.path == "/api/chat" && r.body["stream"] == true).count()
+    stack.llm.received(tag).iter().filter(|r| (r.path == "/api/chat" || r.path.ends_with("/chat/completions")) && r.body["stream"] == true).count()
 }
 
 fn golden_path_from_sign_up_to_every_export(stack: &Stack) {
@@ -104,4 +110,24 @@ fn a_reload_mid_generation_rejoins_it(stack: &Stack) {
 
 fn the_static_wizard_by_keyboard_alone(stack: &Stack) {
     run(stack, "keyboard", &e2e::unique("ui-keyboard"));
+}
+
+fn two_tabs_renew_one_session_without_revoking_it(stack: &Stack) {
+    run(stack, "session", &e2e::unique("ui-session"));
+}
+
+fn a_failed_generation_can_be_retried(stack: &Stack) {
+    let tag = e2e::unique("ui-retry");
+    // Valid JSON that is no blueprint, from each of the three tiers (Ollama, its smaller model,
+    // OpenRouter); then a good answer for the retry.
+    let unusable = Behaviour::reply(json!({ "title": "no modules" }).to_string());
+    stack.llm.script(&tag, vec![
+        Behaviour::reply(questions().to_string()),
+        unusable.clone(),
+        unusable.clone(),
+        unusable,
+        streamed(course(FIRST), 6, 20),
+    ]);
+    run(stack, "retry", &tag);
+    assert_eq!(blueprint_streams(stack, &tag), 4, "three failed tiers, then one retry");
 }
