@@ -393,6 +393,12 @@ const scenarios = {
       await page.getByRole('link', { name: 'Version 1' }).waitFor();
       assert.equal(await page.locator('table tbody tr').count(), 1);
     });
+    await step('the dashboard on a phone', async () => {
+      await page.setViewportSize({ width: 360, height: 740 });
+      await page.getByRole('heading', { name: /Quality review/ }).waitFor();
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.equal(overflow, 0, 'no horizontal scrolling at 360 px');
+    });
   },
 
   async session() {
@@ -422,12 +428,34 @@ const scenarios = {
       await page.getByLabel('Audience').fill('Teachers new to online classes');
       await expectSaved();
     });
+    let setupUrl;
     await step('signing out in one tab signs out the other', async () => {
+      setupUrl = new URL(page.url()).pathname + new URL(page.url()).search;
       await page.getByRole('button', { name: 'Sign out' }).click();
       await expectHeading('Sign in');
       await second.waitForURL(/\/signin/);
-      await page.goto('/');
-      await page.waitForURL(/\/signin\?next=%2F$/);
+    });
+    await step('signing in again returns to the page asked for', async () => {
+      await page.goto(setupUrl);
+      await page.waitForURL((url) => url.pathname === '/signin' && url.searchParams.get('next') === setupUrl);
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Password').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await expectFocusedHeading('Who is this course for?');
+      assert.equal(await page.getByLabel('Audience').inputValue(), 'Teachers new to online classes');
+    });
+    await step('deleting a blueprint asks first', async () => {
+      await page.getByRole('link', { name: 'My blueprints' }).click();
+      await page.getByRole('button', { name: 'Delete Untitled blueprint' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Delete this blueprint?' });
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await page.getByRole('link', { name: 'Untitled blueprint' }).waitFor();
+      await page.getByRole('button', { name: 'Delete Untitled blueprint' }).click();
+      await dialog.getByRole('button', { name: 'Delete blueprint' }).click();
+      await page.getByText('Deleted “Untitled blueprint”.').waitFor();
+      await page.getByText('No blueprints yet').waitFor();
+      const list = await apiCall('GET', '/api/blueprints');
+      assert.equal(list.blueprints.length, 0, 'gone on the server too');
     });
   },
 
