@@ -197,6 +197,9 @@ impl Stack {
             .args(["--show-interactive-dev-session=false", "--log-level", "log"])
             .current_dir(&self.root)
             .env("WRANGLER_SEND_METRICS", "false")
+            // A dev registry of its own: wrangler reloads (replaces its workerd, stalling requests)
+            // whenever any other `wrangler dev` on the machine registers in a shared one.
+            .env("WRANGLER_REGISTRY_PATH", self.state_dir.join(format!("registry-{label}")))
             .env("CI", "true")
             .stdin(Stdio::null())
             .stdout(log.try_clone().map_err(|e| e.to_string())?)

@@ -2,7 +2,7 @@
 //! sequential probes that split one request's cost (routing, JWT, D1).
 
 use crate::http::Session;
-use crate::procs::{self, Errors, Process};
+use crate::procs::{self, Errors, Group};
 use crate::stats::{latency_row, ms_since, object, round2};
 use crate::Sizes;
 use e2e::fake_llm::Behaviour;
@@ -116,7 +116,9 @@ pub enum Pacing {
 
 /// Every user runs the mix against `base` for `seconds`, each on its own connection.
 /// `request` picks what step `n` of a user sends.
-fn run_load(users: &[(Session, String)], base: &str, seconds: u64, pacing: Pacing, processes: &[Process], kinds: usize, request: fn(usize, &str) -> (&'static str, String, Option<Vec<u8>>)) -> LoadRun {
+fn run_load(users: &[(Session, String)], base: &str, seconds: u64, pacing: Pacing, group: Group, kinds: usize, request: fn(usize, &str) -> (&'static str, String, Option<Vec<u8>>)) -> LoadRun {
+    let processes = group.members();
+    let processes = processes.as_slice();
     let samples: Arc<Mutex<Vec<Vec<f64>>>> = Arc::new(Mutex::new(vec![Vec::new(); kinds]));
     let errors = Errors::default();
     let cpu_before = procs::cpu_snapshot(processes);
@@ -187,8 +189,8 @@ fn load_row(name: &str, run: &LoadRun, kinds: &[&str], extra: Value) -> Value {
 pub struct Targets<'a> {
     pub api: &'a str,
     pub floor: &'a str,
-    pub api_processes: Vec<Process>,
-    pub floor_processes: Vec<Process>,
+    pub api_group: Group,
+    pub floor_group: Group,
 }
 
 /// The CRUD mix (closed loop, then paced), the same mix against the floor worker, and
@@ -200,11 +202,11 @@ pub fn under_load(stack: &Stack, sizes: &Sizes, targets: &Targets) -> Result<Vec
     let (n, s) = (sizes.users, sizes.seconds);
     let mut rows = Vec::new();
 
-    let floor = run_load(&pairs, targets.floor, s, Pacing::Closed, &targets.floor_processes, MIX.len(), mix_request);
+    let floor = run_load(&pairs, targets.floor, s, Pacing::Closed, targets.floor_group, MIX.len(), mix_request);
     rows.push(load_row(&format!("floor worker (static 200): the CRUD mix, {n} users, closed loop, {s} s"), &floor, &MIX, json!({})));
-    let health = run_load(&pairs, targets.api, s, Pacing::Closed, &targets.api_processes, 1, health_request);
+    let health = run_load(&pairs, targets.api, s, Pacing::Closed, targets.api_group, 1, health_request);
     rows.push(load_row(&format!("GET /api/health, {n} clients, closed loop, {s} s"), &health, &["GET /api/health"], json!({})));
-    let crud = run_load(&pairs, targets.api, s, Pacing::Closed, &targets.api_processes, MIX.len(), mix_request);
+    let crud = run_load(&pairs, targets.api, s, Pacing::Closed, targets.api_group, MIX.len(), mix_request);
     let ratio = |a: f64, b: f64| if b > 0.0 { round2(a / b) } else { 0.0 };
     let (crud_all, floor_all) = (crud.all(), floor.all());
     let over_floor = json!({
@@ -214,7 +216,7 @@ pub fn under_load(stack: &Stack, sizes: &Sizes, targets: &Targets) -> Result<Vec
     });
     rows.push(load_row(&format!("CRUD mix, {n} users, closed loop, {s} s"), &crud, &MIX, json!({ "target_p95_ms": 10, "ratio_over_floor": over_floor })));
     let every = sizes.paced_interval_ms;
-    let paced = run_load(&pairs, targets.api, s, Pacing::Every(every), &targets.api_processes, MIX.len(), mix_request);
+    let paced = run_load(&pairs, targets.api, s, Pacing::Every(every), targets.api_group, MIX.len(), mix_request);
     rows.push(load_row(&format!("CRUD mix, {n} users, one request every {every} ms each, {s} s"), &paced, &MIX, json!({ "target_p95_ms": 10 })));
     Ok(rows)
 }

@@ -131,9 +131,10 @@ fn measure(stack: &Stack, sizes: &Sizes) -> Vec<Value> {
     let floor_url = stack.side_url("floor").unwrap_or_default().to_string();
     let port = |url: &str| url.rsplit(':').next().and_then(|p| p.trim_end_matches('/').parse::<u16>().ok());
     let groups = stack.process_groups();
-    let group = |label: &str, url: &str| groups.iter().find(|(l, _)| l == label).map(|(_, g)| procs::members(*g, port(url))).unwrap_or_default();
-    let targets = crud::Targets { api: &stack.base_url, floor: &floor_url, api_processes: group("main", &stack.base_url), floor_processes: group("floor", &floor_url) };
-    eprintln!("bench: processes: {:?}", targets.api_processes);
+    // An unknown group (no process group has id -1) has no members: CPU and memory figures then read 0.
+    let group = |label: &str, url: &str| procs::Group { id: groups.iter().find(|(l, _)| l == label).map_or(-1, |(_, id)| *id), port: port(url) };
+    let targets = crud::Targets { api: &stack.base_url, floor: &floor_url, api_group: group("main", &stack.base_url), floor_group: group("floor", &floor_url) };
+    eprintln!("bench: processes: {:?}", targets.api_group.members());
 
     let mut rows = wasm::sizes_and_breakdown();
     rows.extend(section("login", login_cache::login_cost(stack, sizes)));
@@ -141,7 +142,7 @@ fn measure(stack: &Stack, sizes: &Sizes) -> Vec<Value> {
     rows.extend(section("profile", crud::probes(stack, sizes, &floor_url)));
     rows.extend(section("cache", login_cache::cache_and_dedup(stack, sizes)));
     rows.extend(section("stream", streaming::relay(stack, sizes)));
-    rows.extend(section("stream", streaming::concurrent(stack, sizes, &targets.api_processes)));
+    rows.extend(section("stream", streaming::concurrent(stack, sizes, targets.api_group)));
     // Last: seeding writes to the database from a second process while nothing else runs.
     rows.extend(section("growth", growth::list(stack, sizes)));
     rows.extend(section("growth", growth::dashboard(stack, sizes)));
@@ -175,6 +176,27 @@ fn smoke_problems(rows: &[Value]) -> Vec<String> {
     problems
 }
 
+/// wrangler reloads its workers (a new workerd) a moment after its first "Ready", and a reload
+/// stalls requests for most of a second: wait until every reload has finished and the log has
+/// been quiet for a few seconds, so no measurement straddles one.
+fn wait_until_settled(stack: &Stack, label: &str) {
+    let log = stack.state_dir.join(format!("{label}.log"));
+    let started = std::time::Instant::now();
+    let (mut last, mut changed) = ((0, 0), std::time::Instant::now());
+    while started.elapsed() < std::time::Duration::from_secs(30) {
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        let counts = (text.matches("Reloading local server").count(), text.matches("Local server updated and ready").count());
+        if counts != last {
+            (last, changed) = (counts, std::time::Instant::now());
+        }
+        if counts.0 == counts.1 && changed.elapsed() > std::time::Duration::from_secs(4) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    eprintln!("bench: {label} settled after {} reload(s), {:.1} s", last.1, started.elapsed().as_secs_f64());
+}
+
 fn main() -> ExitCode {
     let sizes = Sizes::from_env();
     let started = std::time::Instant::now();
@@ -185,6 +207,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    wait_until_settled(&stack, "main");
     let rows = measure(&stack, &sizes);
     drop(stack);
     let context = report::Context::now(sizes.command());

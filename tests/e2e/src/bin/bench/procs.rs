@@ -75,6 +75,20 @@ fn owns_any_socket(pid: i32, inodes: &[String]) -> bool {
     })
 }
 
+/// One `wrangler dev`: its process group and the port it serves on. Its members are looked up
+/// afresh each time: wrangler may replace its `workerd` (a reload) at any moment.
+#[derive(Debug, Clone, Copy)]
+pub struct Group {
+    pub id: i32,
+    pub port: Option<u16>,
+}
+
+impl Group {
+    pub fn members(&self) -> Vec<Process> {
+        members(self.id, self.port)
+    }
+}
+
 /// The processes of a `wrangler dev` process group, each with its role; `port` is the one the
 /// group serves on (its owner is wrangler's proxy).
 pub fn members(group: i32, port: Option<u16>) -> Vec<Process> {
@@ -139,15 +153,14 @@ pub struct RssSampler {
 }
 
 impl RssSampler {
-    pub fn start(processes: Vec<Process>) -> RssSampler {
+    pub fn start(group: Group) -> RssSampler {
         let stop = Arc::new(AtomicBool::new(false));
         let stopped = Arc::clone(&stop);
         let handle = std::thread::spawn(move || {
-            let workerd: Vec<&Process> = processes.iter().filter(|p| p.role.starts_with("workerd")).collect();
             let (mut peaks, mut peak_sum) = (BTreeMap::new(), 0u64);
             loop {
                 let mut sum = 0;
-                for process in &workerd {
+                for process in group.members().iter().filter(|p| p.role.starts_with("workerd")) {
                     let rss = rss_kib(process.pid).unwrap_or(0);
                     sum += rss;
                     let peak = peaks.entry(process.role.clone()).or_insert(0u64);
@@ -170,9 +183,9 @@ impl RssSampler {
 }
 
 /// The current resident memory of each `workerd` process, by role, and their sum.
-pub fn workerd_rss(processes: &[Process]) -> (BTreeMap<String, u64>, u64) {
+pub fn workerd_rss(group: Group) -> (BTreeMap<String, u64>, u64) {
     let mut by_role = BTreeMap::new();
-    for process in processes.iter().filter(|p| p.role.starts_with("workerd")) {
+    for process in group.members().iter().filter(|p| p.role.starts_with("workerd")) {
         *by_role.entry(process.role.clone()).or_insert(0) += rss_kib(process.pid).unwrap_or(0);
     }
     let sum = by_role.values().sum();

@@ -4,7 +4,7 @@
 
 use crate::crud::{ready_user, ready_users, script_questions};
 use crate::http::{read_ndjson_directly, Session, TimedEvent};
-use crate::procs::{self, Process, RssSampler};
+use crate::procs::{self, Group, RssSampler};
 use crate::stats::{exact_percentile, latency_row, ms, percentile, round2, row};
 use crate::Sizes;
 use e2e::fake_llm::Behaviour;
@@ -150,14 +150,14 @@ fn account(live: &[TimedEvent], log: &[TimedEvent]) -> Accounting {
 }
 
 /// `sizes.concurrent_streams` generations at once, one per blueprint and user.
-pub fn concurrent(stack: &Stack, sizes: &Sizes, processes: &[Process]) -> Result<Vec<Value>, String> {
+pub fn concurrent(stack: &Stack, sizes: &Sizes, group: Group) -> Result<Vec<Value>, String> {
     let n = sizes.concurrent_streams;
     let tag = e2e::unique("bench-many");
     let users = ready_users(stack, n, "bench-many", &tag)?;
     let schedule = format!("{} pieces, {} ms apart", sizes.concurrent_chunks, sizes.concurrent_delay_ms);
     stack.llm.script(&tag, vec![Behaviour::Reply { content: blueprint_document("Many at once", 4).to_string(), chunks: sizes.concurrent_chunks, delay_ms: sizes.concurrent_delay_ms }]);
-    let (_, idle_rss) = procs::workerd_rss(processes);
-    let sampler = RssSampler::start(processes.to_vec());
+    let (_, idle_rss) = procs::workerd_rss(group);
+    let sampler = RssSampler::start(group);
     let barrier = Barrier::new(n);
     let started = Instant::now();
     let outcomes: Vec<Result<(crate::http::TimedStream, Instant), String>> = std::thread::scope(|scope| {
