@@ -60,8 +60,13 @@ fn test_configs(root: &Path, state_dir: &Path, vars: &[String]) -> Result<Vec<St
             }
             if let Some(toml::Value::Table(assets)) = config.get_mut("assets") {
                 if let Some(directory) = assets.get("directory") {
-                    let directory = absolute(directory);
-                    assets.insert("directory".into(), directory);
+                    // A snapshot of the built UI: wrangler reloads its workers (stalling requests
+                    // for most of a second) whenever the assets directory changes, and every
+                    // `scripts/build-web.sh` (another test run's, a developer's) rewrites web/dist.
+                    let snapshot = state_dir.join("assets");
+                    let source = dir.join(directory.as_str().unwrap_or_default());
+                    copy_dir(&source, &snapshot).map_err(|e| format!("copying {}: {e}", source.display()))?;
+                    assets.insert("directory".into(), toml::Value::String(snapshot.to_string_lossy().into_owned()));
                 }
             }
             if let Some(toml::Value::Array(databases)) = config.get_mut("d1_databases") {
@@ -86,6 +91,20 @@ fn test_configs(root: &Path, state_dir: &Path, vars: &[String]) -> Result<Vec<St
             Ok(out.to_string_lossy().into_owned())
         })
         .collect()
+}
+
+fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+    fs::create_dir_all(to)?;
+    for entry in fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            fs::copy(entry.path(), target)?;
+        }
+    }
+    Ok(())
 }
 
 fn run(root: &Path, program: &str, args: &[&str]) -> Result<(), String> {
@@ -197,9 +216,6 @@ impl Stack {
             .args(["--show-interactive-dev-session=false", "--log-level", "log"])
             .current_dir(&self.root)
             .env("WRANGLER_SEND_METRICS", "false")
-            // A dev registry of its own: wrangler reloads (replaces its workerd, stalling requests)
-            // whenever any other `wrangler dev` on the machine registers in a shared one.
-            .env("WRANGLER_REGISTRY_PATH", self.state_dir.join(format!("registry-{label}")))
             .env("CI", "true")
             .stdin(Stdio::null())
             .stdout(log.try_clone().map_err(|e| e.to_string())?)
