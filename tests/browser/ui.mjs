@@ -355,8 +355,10 @@ const scenarios = {
       await page.context().setOffline(true);
       await page.getByLabel('Time available').fill('Two mornings');
       await page.locator('.save-indicator', { hasText: 'Not saved' }).waitFor();
-      await page.context().setOffline(false);
       await page.locator('.save-indicator').getByRole('button', { name: 'Retry' }).click();
+      await page.locator('.save-indicator', { hasText: 'Not saved' }).waitFor();
+      await page.context().setOffline(false);
+      // Back online, the page sends what waits by itself; the Retry button does the same.
       await expectSaved();
       await page.reload();
       assert.equal(await page.getByLabel('Time available').inputValue(), 'Two mornings');

@@ -73,11 +73,20 @@ pub struct AppError {
     pub retry_after: Option<u64>,
     /// Methods sent as `Allow` (405).
     pub allow: Option<&'static [&'static str]>,
+    /// What went wrong underneath, for the log line of the request that failed; never sent.
+    pub cause: Option<String>,
 }
 
 impl AppError {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Self { kind, message: message.into(), details: None, retry_after: None, allow: None }
+        Self { kind, message: message.into(), details: None, retry_after: None, allow: None, cause: None }
+    }
+
+    /// Records the underlying failure (`what` failed, and why) for the log; the caller still
+    /// sees only `message`.
+    pub fn caused_by(mut self, what: &str, cause: impl fmt::Display) -> Self {
+        self.cause = Some(format!("{what}: {cause}"));
+        self
     }
 
     pub fn with_details(mut self, details: impl Into<Value>) -> Self {
@@ -182,6 +191,13 @@ mod tests {
         assert_eq!(body["requestId"], "req-1");
         assert_eq!(body["error"], "Invalid input: email: must be an email address");
         assert_eq!(body["details"][0]["field"], "email");
+    }
+
+    #[test]
+    fn the_cause_is_for_the_log_only() {
+        let error = AppError::internal().caused_by("d1.insert", "disk I/O error at /var/secret");
+        assert_eq!(error.cause.as_deref(), Some("d1.insert: disk I/O error at /var/secret"));
+        assert!(!error.body("r").to_string().contains("secret"));
     }
 
     #[test]

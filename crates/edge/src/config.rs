@@ -37,6 +37,5 @@ pub fn kdf_params(env: &Env) -> KdfParams {
 }
 
 fn misconfigured(reason: &str) -> AppError {
-    crate::context::log_line("error", "config.invalid", &serde_json::json!({ "reason": reason }));
-    AppError::unavailable("Service is not configured")
+    AppError::unavailable("Service is not configured").caused_by("config.invalid", reason)
 }

@@ -4,13 +4,6 @@
 use crate::clock;
 use domain::Timestamp;
 use serde_json::{json, Value};
-use std::cell::RefCell;
-
-thread_local! {
-    // A worker isolate runs one request at a time per async task chain; the id of the request
-    // being served is kept so that deep helpers can log it without threading it everywhere.
-    static CURRENT_REQUEST_ID: RefCell<String> = const { RefCell::new(String::new()) };
-}
 
 #[derive(Debug, Clone)]
 pub struct RequestContext {
@@ -25,8 +18,12 @@ impl RequestContext {
         let request_id = inherited
             .filter(|id| is_request_id(id))
             .unwrap_or_else(crate::random::uuid_v4);
-        CURRENT_REQUEST_ID.with(|current| current.borrow_mut().clone_from(&request_id));
         RequestContext { request_id, started: clock::now() }
+    }
+
+    /// One log line of this request.
+    pub fn log(&self, level: &str, event: &str, fields: &Value) {
+        log_event(&self.request_id, level, event, fields);
     }
 
     pub fn elapsed_ms(&self) -> i64 {
@@ -39,9 +36,10 @@ pub fn is_request_id(candidate: &str) -> bool {
     candidate.len() == 36 && candidate.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')
 }
 
-/// One JSON log line: `{"level","event","requestId",...fields}`.
-pub fn log_line(level: &str, event: &str, fields: &Value) {
-    let request_id = CURRENT_REQUEST_ID.with(|current| current.borrow().clone());
+/// One JSON log line: `{"level","event","requestId",...fields}`. The id is passed in, never
+/// remembered: an isolate interleaves many requests (a Durable Object serves many callers), so
+/// "the current request" is not a thing a helper can know.
+pub fn log_event(request_id: &str, level: &str, event: &str, fields: &Value) {
     let mut line = json!({ "level": level, "event": event, "requestId": request_id });
     if let (Some(line), Some(fields)) = (line.as_object_mut(), fields.as_object()) {
         for (key, value) in fields {

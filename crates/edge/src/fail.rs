@@ -1,18 +1,15 @@
-//! Infrastructure failures (D1, R2, bindings) become a logged 500 whose cause the caller never
-//! sees; the request id ties the two together.
+//! Infrastructure failures (D1, R2, bindings) become a 500 whose cause the caller never sees;
+//! `respond::error` logs the cause under the request's id.
 
 use domain::AppError;
 
 pub trait OrInternal<T> {
-    /// Maps any error to `AppError::internal()`, logging `what` failed and why.
+    /// Maps any error to `AppError::internal()`, keeping `what` failed and why for the log.
     fn or_internal(self, what: &str) -> Result<T, AppError>;
 }
 
 impl<T, E: std::fmt::Display> OrInternal<T> for Result<T, E> {
     fn or_internal(self, what: &str) -> Result<T, AppError> {
-        self.map_err(|error| {
-            crate::context::log_line("error", what, &serde_json::json!({ "cause": error.to_string() }));
-            AppError::internal()
-        })
+        self.map_err(|error| AppError::internal().caused_by(what, error))
     }
 }

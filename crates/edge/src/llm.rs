@@ -4,7 +4,7 @@
 //! fallback is the caller's: this answers which attempts were made when every tier failed.
 
 use crate::config::{secret, var_or};
-use crate::context::log_line;
+use crate::context::log_event;
 use crate::clock;
 use domain::providers::{backoff_ms, chat_request, response_text, tiers, ChainConfig, Prompt, ProviderError, ProviderKind, StreamDecoder, StreamPiece, Tier};
 use domain::Timestamp;
@@ -50,9 +50,10 @@ pub fn chain_config(env: &Env) -> ChainConfig {
     }
 }
 
-/// Tries each tier until one answers something `parse` accepts.
-pub async fn generate<T>(env: &Env, prompt: &Prompt, parse: impl Fn(&str) -> Result<T, String>) -> Result<Generated<T>, Vec<Attempt>> {
-    walk_chain(env, prompt, parse, &mut OneAnswer).await
+/// Tries each tier until one answers something `parse` accepts. `request_id` names the request
+/// the attempts are logged under.
+pub async fn generate<T>(env: &Env, request_id: &str, prompt: &Prompt, parse: impl Fn(&str) -> Result<T, String>) -> Result<Generated<T>, Vec<Attempt>> {
+    walk_chain(env, request_id, prompt, parse, &mut OneAnswer).await
 }
 
 /// What a streaming generation reports as it goes.
@@ -68,11 +69,12 @@ pub enum StreamEvent<'a> {
 /// tokens is not cut off; one that stalls is).
 pub async fn generate_streaming<T>(
     env: &Env,
+    request_id: &str,
     prompt: &Prompt,
     parse: impl Fn(&str) -> Result<T, String>,
     on_event: impl FnMut(StreamEvent<'_>),
 ) -> Result<Generated<T>, Vec<Attempt>> {
-    walk_chain(env, prompt, parse, &mut Streamed { on_event }).await
+    walk_chain(env, request_id, prompt, parse, &mut Streamed { on_event }).await
 }
 
 /// How one attempt talks to the provider: one answer, or a stream.
@@ -103,7 +105,7 @@ impl<F: FnMut(StreamEvent<'_>)> Exchange for Streamed<F> {
 
 /// The chain itself: tiers in order (skipping a local server found down), transient errors
 /// retried after a backoff, every attempt recorded.
-async fn walk_chain<T>(env: &Env, prompt: &Prompt, parse: impl Fn(&str) -> Result<T, String>, exchange: &mut impl Exchange) -> Result<Generated<T>, Vec<Attempt>> {
+async fn walk_chain<T>(env: &Env, request_id: &str, prompt: &Prompt, parse: impl Fn(&str) -> Result<T, String>, exchange: &mut impl Exchange) -> Result<Generated<T>, Vec<Attempt>> {
     let config = chain_config(env);
     let started = clock::now();
     let mut attempts = Vec::new();
@@ -131,7 +133,7 @@ async fn walk_chain<T>(env: &Env, prompt: &Prompt, parse: impl Fn(&str) -> Resul
                     return Ok(Generated { value, provider: tier.kind.source(), model: tier.model, ms: clock::now().millis() - started.millis(), attempts });
                 }
                 Err(error) => {
-                    log_line("warn", "llm.attempt_failed", &json!({ "provider": tier.kind.source(), "model": tier.model, "error": error.describe(), "ms": ms }));
+                    log_event(request_id, "warn", "llm.attempt_failed", &json!({ "provider": tier.kind.source(), "model": tier.model, "error": error.describe(), "ms": ms }));
                     attempts.push(record(Some(error.describe()), raw));
                     if tier.kind == ProviderKind::Ollama && error.server_down() && attempt == config.attempts {
                         remember_ollama(false);

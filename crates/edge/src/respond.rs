@@ -19,8 +19,13 @@ pub fn json<T: Serialize>(status: u16, body: &T) -> Result<Response, AppError> {
 }
 
 /// The single place an `AppError` becomes a response: `{error, details?, requestId}` with
-/// its status, and `Retry-After` / `Allow` where they apply.
+/// its status, and `Retry-After` / `Allow` where they apply. An error with a cause (a failure
+/// underneath) is logged here, under the request's id.
 pub fn error(error: &AppError, request_id: &str) -> Response {
+    if let Some(cause) = &error.cause {
+        let level = if error.status() >= 500 { "error" } else { "warn" };
+        crate::context::log_event(request_id, level, "request.failed", &serde_json::json!({ "status": error.status(), "cause": cause }));
+    }
     let headers = json_headers();
     if let Some(seconds) = error.retry_after {
         let _ = headers.set("retry-after", &seconds.to_string());

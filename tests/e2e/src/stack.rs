@@ -258,6 +258,19 @@ impl Stack {
         Err(format!("{url} not ready after 120 s:\n{}", self.log_tail("main")))
     }
 
+    /// The workers' JSON log lines (as wrangler prints them) that contain `needle`, parsed.
+    pub fn log_events_containing(&self, needle: &str) -> Vec<serde_json::Value> {
+        let text = fs::read_to_string(self.state_dir.join("main.log")).unwrap_or_default();
+        text.lines()
+            .filter(|line| line.contains(needle))
+            .filter_map(|line| {
+                // wrangler prefixes the worker's name or a level and may wrap it in colour codes.
+                let (start, end) = (line.find('{')?, line.rfind('}')?);
+                serde_json::from_str(line.get(start..=end)?).ok()
+            })
+            .collect()
+    }
+
     /// The last lines of a process's log (for failure messages).
     pub fn log_tail(&self, label: &str) -> String {
         let mut text = String::new();

@@ -40,7 +40,7 @@ export function SaveIndicator({ state, failure, onRetry }: { state: SaveState; f
   return (
     <div class={`save-indicator save-indicator--${state}`} role="status" aria-live="polite">
       <span>{text}</span>
-      {state === "failed" && failure && !failure.includes("fix the highlighted") ? (
+      {state === "failed" && failure?.startsWith("Not saved.") ? (
         <button type="button" class="link-button" onClick={onRetry}>Retry</button>
       ) : null}
     </div>

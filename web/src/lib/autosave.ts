@@ -29,12 +29,22 @@ function isObject(value: unknown): value is Patch {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+const RETRY_DELAYS_MS = [2_000, 5_000, 15_000];
+
+function automaticRetryDelay(error: unknown, attempt: number): number | null {
+  if (attempt >= RETRY_DELAYS_MS.length) return null;
+  if (error instanceof ApiError && error.status === 429 && error.retryAfterSeconds) return error.retryAfterSeconds * 1000;
+  if (error instanceof ApiError && (error.status === 0 || error.status === 429 || error.status >= 500)) return RETRY_DELAYS_MS[attempt];
+  return null;
+}
+
 export function useAutosave<R>(options: Options<R>) {
   const [state, setState] = useState<SaveState>("idle");
   const [failure, setFailure] = useState<string | null>(null);
   const pending = useRef<Patch | null>(null);
   const inFlight = useRef<Promise<boolean> | null>(null);
   const timer = useRef<number | undefined>(undefined);
+  const retries = useRef(0);
   const latest = useRef(options);
   latest.current = options;
 
@@ -43,6 +53,7 @@ export function useAutosave<R>(options: Options<R>) {
     try {
       const answer = await latest.current.send(patch, false);
       latest.current.onSaved?.(answer);
+      retries.current = 0;
       setFailure(null);
       setState(pending.current ? "saving" : "saved");
       return true;
@@ -53,9 +64,17 @@ export function useAutosave<R>(options: Options<R>) {
         latest.current.onRejected?.(error);
         setFailure("Not saved — fix the highlighted fields");
       } else {
-        // Kept for the retry; newer edits win over the failed ones.
+        // Kept for the retry; newer edits win over the failed ones. A blip (network, 5xx, 429)
+        // is retried by itself a few times, later each time; the Retry button is always there.
         pending.current = pending.current ? mergePatch(patch, pending.current) : patch;
-        setFailure(`Not saved. ${error instanceof ApiError ? error.describe() : "Try again."}`);
+        const reason = error instanceof ApiError ? error.describe() : "Try again.";
+        const wait = automaticRetryDelay(error, retries.current);
+        if (wait !== null) {
+          retries.current += 1;
+          window.clearTimeout(timer.current);
+          timer.current = window.setTimeout(() => void flush(), wait);
+        }
+        setFailure(`Not saved. ${reason}${wait !== null ? " Retrying shortly…" : ""}`);
       }
       setState("failed");
       return false;
@@ -96,11 +115,17 @@ export function useAutosave<R>(options: Options<R>) {
       pending.current = null;
       void latest.current.send(patch, true).catch(() => undefined);
     };
+    // Back online: send what waits at once.
+    const online = () => {
+      if (pending.current) void flush();
+    };
     window.addEventListener("beforeunload", warn);
     window.addEventListener("pagehide", leave);
+    window.addEventListener("online", online);
     return () => {
       window.removeEventListener("beforeunload", warn);
       window.removeEventListener("pagehide", leave);
+      window.removeEventListener("online", online);
       // Leaving the page within the app saves what is still waiting.
       if (pending.current) void flush();
     };

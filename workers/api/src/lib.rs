@@ -9,7 +9,6 @@ mod routes;
 use domain::http::{is_local_host, OriginPolicy, RequestFacts};
 use domain::AppError;
 use edge::config::var_or;
-use edge::context::log_line;
 use edge::{respond, session, RequestContext};
 use serde_json::json;
 use worker::{event, Context, Env, Method, Request, Response, Result};
@@ -47,7 +46,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         }
     }
     let response = respond::finish(response, &context.request_id, local);
-    log_line(
+    context.log(
         "info",
         "request",
         &json!({ "method": method.to_string(), "path": path, "status": response.status_code(), "ms": context.elapsed_ms() }),

@@ -29,6 +29,9 @@ const CACHE_TTL_MS: i64 = 15 * 60 * 1000;
 pub struct QuestionsRequest {
     pub user_id: String,
     pub answers: StaticAnswers,
+    /// The api request asking, so that this object's log lines name it.
+    #[serde(default)]
+    pub request_id: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -84,7 +87,8 @@ impl DurableObject for LlmHub {
         let shared = match existing {
             Some(shared) => shared,
             None => {
-                let shared = self.generate(request.answers).boxed_local().shared();
+                // A shared generation logs under the request that started it.
+                let shared = self.generate(request.answers, request.request_id).boxed_local().shared();
                 self.in_flight.borrow_mut().insert(key.clone(), shared.clone());
                 shared
             }
@@ -123,7 +127,7 @@ impl DurableObject for LlmHub {
 }
 
 impl LlmHub {
-    fn generate(&self, answers: StaticAnswers) -> impl std::future::Future<Output = QuestionsAnswer> + 'static {
+    fn generate(&self, answers: StaticAnswers, request_id: String) -> impl std::future::Future<Output = QuestionsAnswer> + 'static {
         let (env, running, calls) = (self.env.clone(), Rc::clone(&self.running), Rc::clone(&self.model_calls));
         async move {
             // The gate: wait for a free slot (the object is single-threaded, so the check and
@@ -134,7 +138,7 @@ impl LlmHub {
             running.set(running.get() + 1);
             calls.set(calls.get() + 1);
             let prompt = prompts::dynamic_questions(&answers);
-            let outcome = llm::generate(&env, &prompt, prompts::read_questions).await;
+            let outcome = llm::generate(&env, &request_id, &prompt, prompts::read_questions).await;
             running.set(running.get() - 1);
             match outcome {
                 Ok(generated) => QuestionsAnswer {

@@ -158,7 +158,7 @@ pub async fn dispatch(route: Route, req: Request, env: &Env, context: &RequestCo
         (Route::Compare(id), Some(principal)) => dashboard::compare(req, env, &principal, &id).await,
         (Route::CreateExport(id), Some(principal)) => exports::create(req, env, &principal, &id, context).await,
         (Route::DownloadExport(id), Some(principal)) => exports::download(env, &principal, &id, context).await,
-        (Route::GenerateQuestions, Some(principal)) => generation::generate_questions(req, env, &principal).await,
+        (Route::GenerateQuestions, Some(principal)) => generation::generate_questions(req, env, &principal, context).await,
         (Route::GenerateDynamicQuestions, Some(principal)) => generation::generate_dynamic_questions(req, env, &principal, context).await,
         (Route::PatchDynamicAnswers(id), Some(principal)) => blueprints::patch_dynamic_answers(req, env, &principal, &id).await,
         (Route::PatchStaticAnswers(id), Some(principal)) => blueprints::patch_static_answers(req, env, &principal, &id).await,

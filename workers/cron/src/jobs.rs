@@ -2,7 +2,7 @@
 
 use domain::jobs::{Job, LockCommand, LockReply, EXPIRED_SESSION_GRACE_SECS, STALE_GENERATION_SECS};
 use domain::{AppError, Timestamp};
-use edge::context::log_line;
+use edge::context::RequestContext;
 use edge::db::{audit, blueprints, job_runs, refresh_tokens};
 use edge::{clock, durable, random};
 use serde::Serialize;
@@ -24,12 +24,12 @@ pub struct Outcome {
 }
 
 /// `trigger` is `cron` (Cloudflare's scheduler) or `manual` (an admin or the local scheduler).
-pub async fn run(env: &Env, job: Job, scheduled_at: Timestamp, trigger: &str) -> Outcome {
+pub async fn run(env: &Env, context: &RequestContext, job: Job, scheduled_at: Timestamp, trigger: &str) -> Outcome {
     let run_key = job.run_key(scheduled_at);
-    match run_locked(env, job, &run_key, scheduled_at, trigger).await {
+    match run_locked(env, context, job, &run_key, scheduled_at, trigger).await {
         Ok((status, reason)) => Outcome { job: job.name(), run_key, status, reason },
         Err(error) => {
-            log_line("error", "cron.job_not_recorded", &json!({ "job": job.name(), "error": error.message }));
+            context.log("error", "cron.job_not_recorded", &json!({ "job": job.name(), "error": error.message, "cause": error.cause }));
             Outcome { job: job.name(), run_key, status: "error", reason: Some(error.message) }
         }
     }
@@ -37,16 +37,16 @@ pub async fn run(env: &Env, job: Job, scheduled_at: Timestamp, trigger: &str) ->
 
 type Status = (&'static str, Option<String>);
 
-async fn run_locked(env: &Env, job: Job, run_key: &str, scheduled_at: Timestamp, trigger: &str) -> Result<Status, AppError> {
+async fn run_locked(env: &Env, context: &RequestContext, job: Job, run_key: &str, scheduled_at: Timestamp, trigger: &str) -> Result<Status, AppError> {
     let owner = random::uuid_v4();
     let lock: LockReply = durable::call(env, LOCKS, job.name(), &LockCommand::Acquire { owner: owner.clone(), ttl_secs: job.lock_ttl_secs() }).await?;
     if !lock.granted {
         return skip(env, job, run_key, trigger, "locked by another run").await;
     }
-    let status = claim_and_execute(env, job, run_key, scheduled_at, &owner, trigger).await;
+    let status = claim_and_execute(env, context, job, run_key, scheduled_at, &owner, trigger).await;
     let released: Result<LockReply, AppError> = durable::call(env, LOCKS, job.name(), &LockCommand::Release { owner }).await;
     if released.is_err() {
-        log_line("warn", "cron.lock_release_failed", &json!({ "job": job.name() }));
+        context.log("warn", "cron.lock_release_failed", &json!({ "job": job.name() }));
     }
     status
 }
@@ -56,7 +56,7 @@ async fn skip(env: &Env, job: Job, run_key: &str, trigger: &str, reason: &str) -
     Ok(("skipped", Some(reason.to_string())))
 }
 
-async fn claim_and_execute(env: &Env, job: Job, run_key: &str, scheduled_at: Timestamp, run_id: &str, trigger: &str) -> Result<Status, AppError> {
+async fn claim_and_execute(env: &Env, context: &RequestContext, job: Job, run_key: &str, scheduled_at: Timestamp, run_id: &str, trigger: &str) -> Result<Status, AppError> {
     let started_at = clock::now();
     let claimed = job_runs::start(env, &job_runs::Start { id: run_id, job_name: job.name(), run_key, trigger, started_at }).await?;
     if !claimed {
@@ -79,13 +79,14 @@ async fn claim_and_execute(env: &Env, job: Job, run_key: &str, scheduled_at: Tim
             entity_type: "job",
             entity_id: Some(job.name()),
             tenant_id: None,
-            request_id: None,
+            request_id: Some(&context.request_id),
             metadata: json!({ "runId": run_id, "runKey": run_key, "trigger": trigger, "succeeded": succeeded, "durationMs": duration }),
         },
         finished_at,
     )
     .await;
-    log_line("info", "cron.job_finished", &json!({ "job": job.name(), "runKey": run_key, "succeeded": succeeded, "ms": duration }));
+    let cause = result.as_ref().err().and_then(|e| e.cause.as_deref());
+    context.log("info", "cron.job_finished", &json!({ "job": job.name(), "runKey": run_key, "succeeded": succeeded, "ms": duration, "cause": cause }));
     Ok(if succeeded { ("succeeded", None) } else { ("failed", error) })
 }
 

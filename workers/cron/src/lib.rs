@@ -11,7 +11,6 @@ mod lock;
 
 use domain::jobs::{jobs_for_cron, RunRequest};
 use domain::{AppError, Timestamp};
-use edge::context::log_line;
 use edge::{body, clock, respond, RequestContext};
 use serde_json::json;
 use worker::{event, Context, Env, Method, Request, Response, ScheduleContext, ScheduledEvent};
@@ -25,37 +24,37 @@ fn start() {
 
 #[event(scheduled)]
 async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
-    RequestContext::new(None);
-    run_schedule(&env, &event.cron(), Timestamp::from_millis(event.schedule() as i64), "cron").await;
+    let context = RequestContext::new(None);
+    run_schedule(&env, &context, &event.cron(), Timestamp::from_millis(event.schedule() as i64), "cron").await;
 }
 
 #[event(fetch)]
 async fn fetch(mut req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
     let context = RequestContext::new(req.headers().get("x-request-id").ok().flatten());
     let outcome = match (req.method(), req.path().as_str()) {
-        (Method::Post, "/internal/run") => run_on_demand(&mut req, &env).await,
+        (Method::Post, "/internal/run") => run_on_demand(&mut req, &env, &context).await,
         (_, "/internal/run") => Err(AppError::method_not_allowed(&["POST"])),
         _ => Err(AppError::new(domain::ErrorKind::NotFound, "No such endpoint")),
     };
     Ok(outcome.unwrap_or_else(|error| respond::error(&error, &context.request_id)))
 }
 
-async fn run_on_demand(req: &mut Request, env: &Env) -> Result<Response, AppError> {
+async fn run_on_demand(req: &mut Request, env: &Env, context: &RequestContext) -> Result<Response, AppError> {
     let raw = body::read_limited(req, 4 * 1024).await?;
     let request = RunRequest::parse(&raw)?;
     let scheduled_at = request.scheduled_time.unwrap_or_else(clock::now);
-    let outcomes = run_schedule(env, &request.cron, scheduled_at, "manual").await;
+    let outcomes = run_schedule(env, context, &request.cron, scheduled_at, "manual").await;
     respond::json(200, &json!({ "cron": request.cron, "scheduledTime": scheduled_at.to_iso8601(), "jobs": outcomes }))
 }
 
-async fn run_schedule(env: &Env, cron: &str, scheduled_at: Timestamp, trigger: &str) -> Vec<jobs::Outcome> {
+async fn run_schedule(env: &Env, context: &RequestContext, cron: &str, scheduled_at: Timestamp, trigger: &str) -> Vec<jobs::Outcome> {
     let jobs = jobs_for_cron(cron);
     if jobs.is_empty() {
-        log_line("warn", "cron.unknown_schedule", &json!({ "cron": cron }));
+        context.log("warn", "cron.unknown_schedule", &json!({ "cron": cron }));
     }
     let mut outcomes = Vec::with_capacity(jobs.len());
     for job in jobs {
-        outcomes.push(jobs::run(env, *job, scheduled_at, trigger).await);
+        outcomes.push(jobs::run(env, context, *job, scheduled_at, trigger).await);
     }
     outcomes
 }

@@ -4,7 +4,7 @@
 use domain::messages::QueueMessage;
 use domain::AppError;
 use edge::clock;
-use edge::context::log_line;
+use edge::context::RequestContext;
 use edge::db::job_runs;
 use serde_json::{json, Value};
 use worker::{event, Context, Env, MessageBatch, MessageExt, Result};
@@ -18,11 +18,12 @@ fn start() {
 
 #[event(queue)]
 async fn consume(batch: MessageBatch<Value>, env: Env, _ctx: Context) -> Result<()> {
+    let context = RequestContext::new(None);
     for message in batch.messages()? {
         let outcome = match QueueMessage::parse(message.body().clone()) {
             Ok(QueueMessage::Probe { probe_id }) => record_probe(&env, &probe_id, message.id()).await,
             Err(reason) => {
-                log_line("warn", "queue.unparseable", &json!({ "messageId": message.id(), "reason": reason }));
+                context.log("warn", "queue.unparseable", &json!({ "messageId": message.id(), "reason": reason }));
                 Ok(())
             }
         };

@@ -14,7 +14,7 @@ use domain::llm::parse_partial;
 use domain::readiness::{generation_inputs, GenerationInputs};
 use domain::sse::{self, SseEvent};
 use domain::static_answers;
-use edge::context::log_line;
+use edge::context::{is_request_id, log_event};
 use edge::db::blueprints::{self, Completion};
 use edge::llm::{self, StreamEvent};
 use edge::{clock, random};
@@ -53,6 +53,10 @@ struct Run {
     events_after: i64,
     #[serde(default)]
     idempotency_key: Option<String>,
+    /// The request that started the run: the run's log lines (written after that request may
+    /// be gone) carry its id.
+    #[serde(default)]
+    request_id: String,
 }
 
 const IDEMPOTENCY_WINDOW_MS: i64 = 10 * 60 * 1000;
@@ -89,10 +93,11 @@ impl DurableObject for BlueprintGeneration {
         match (req.method(), path.as_str()) {
             (Method::Post, "/start") => {
                 let blueprint_id = req.headers().get("x-blueprint-id")?.unwrap_or_default();
+                let request_id = req.headers().get("x-request-id")?.filter(|id| is_request_id(id)).unwrap_or_default();
                 let Ok(command) = req.json::<StartCommand>().await else {
                     return Response::error("invalid start command", 400);
                 };
-                self.start(&blueprint_id, command).await
+                self.start(&blueprint_id, command, request_id).await
             }
             (Method::Get, "/events") => {
                 let last = sse::parse_last_event_id(req.headers().get("last-event-id")?.as_deref());
@@ -123,7 +128,7 @@ impl DurableObject for BlueprintGeneration {
         self.running.set(false);
         drop(heartbeat);
         if let Err(error) = &outcome {
-            log_line("error", "stream.generation_failed", &json!({ "blueprintId": run.blueprint_id, "error": error.to_string() }));
+            log_event(&run.request_id, "error", "stream.generation_failed", &json!({ "blueprintId": run.blueprint_id, "error": error.to_string(), "cause": error.cause }));
             let _ = blueprints::fail_generation(&self.env, &run.user_id, &run.blueprint_id).await;
             self.emit("error", &json!({ "message": "Generation failed", "details": "An internal error stopped the generation; try again." }));
         }
@@ -135,7 +140,7 @@ impl DurableObject for BlueprintGeneration {
 }
 
 impl BlueprintGeneration {
-    async fn start(&self, blueprint_id: &str, command: StartCommand) -> Result<Response> {
+    async fn start(&self, blueprint_id: &str, command: StartCommand, request_id: String) -> Result<Response> {
         let existing = self.state.storage().get::<Run>(RUN).await?;
         let now = clock::now().millis();
         if let Some(run) = existing.as_ref() {
@@ -172,7 +177,7 @@ impl BlueprintGeneration {
             return error_json(404, "Blueprint not found");
         }
         let events_after = self.last_event_id();
-        let run = Run { blueprint_id: blueprint_id.to_string(), user_id: command.user_id, finished: false, started_at: now, events_after, idempotency_key: command.idempotency_key };
+        let run = Run { blueprint_id: blueprint_id.to_string(), user_id: command.user_id, finished: false, started_at: now, events_after, idempotency_key: command.idempotency_key, request_id };
         self.state.storage().put(RUN, &run).await?;
         self.state.storage().set_alarm(Duration::from_millis(0)).await?;
         self.subscribe(events_after, true)
@@ -248,7 +253,7 @@ impl BlueprintGeneration {
         let last_emit = Cell::new(0i64);
         let last_partial = RefCell::new(Value::Null);
         let attempts_started = Cell::new(0u32);
-        let generated = llm::generate_streaming(&self.env, &prompt, course::read_blueprint, |event| match event {
+        let generated = llm::generate_streaming(&self.env, &run.request_id, &prompt, course::read_blueprint, |event| match event {
             StreamEvent::Attempt { provider, model } => {
                 attempts_started.set(attempts_started.get() + 1);
                 if attempts_started.get() > 1 {

@@ -5,7 +5,6 @@
 mod generation;
 
 use domain::AppError;
-use edge::context::log_line;
 use edge::{respond, OrInternal, RequestContext};
 use serde_json::json;
 use worker::{event, Context, Env, Headers, Method, Request, RequestInit, Response, Result};
@@ -28,7 +27,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         Ok(response) => response,
         Err(error) => respond::error(&error, &context.request_id),
     };
-    log_line("info", "stream.request", &json!({ "path": path, "status": response.status_code(), "ms": context.elapsed_ms() }));
+    context.log("info", "stream.request", &json!({ "path": path, "status": response.status_code(), "ms": context.elapsed_ms() }));
     Ok(response)
 }
 

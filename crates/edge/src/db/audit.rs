@@ -1,7 +1,7 @@
 //! The append-only audit trail. Writing it never blocks or fails the audited action.
 
 use super::{database, opt_text, run, statement, text};
-use crate::context::log_line;
+use crate::context::log_event;
 use domain::auth::Principal;
 use domain::Timestamp;
 use worker::Env;
@@ -65,7 +65,7 @@ pub async fn record(env: &Env, entry: Entry<'_>, at: Timestamp) {
         .await
     }
     .await;
-    if outcome.is_err() {
-        log_line("warn", "audit.dropped", &serde_json::json!({ "action": entry.action }));
+    if let Err(error) = outcome {
+        log_event(entry.request_id.unwrap_or_default(), "warn", "audit.dropped", &serde_json::json!({ "action": entry.action, "cause": error.cause }));
     }
 }

@@ -15,6 +15,7 @@ pub fn tests() -> Vec<(&'static str, fn(&Stack))> {
         ("generation::a_reasoning_models_thinking_field_is_read", a_reasoning_models_thinking_field_is_read),
         ("generation::an_unrepairable_answer_falls_to_the_smaller_model", an_unrepairable_answer_falls_to_the_smaller_model),
         ("generation::a_missing_primary_model_falls_to_the_smaller_model", a_missing_primary_model_falls_to_the_smaller_model),
+        ("generation::a_failed_attempt_is_logged_under_the_request_that_made_it", a_failed_attempt_is_logged_under_the_request_that_made_it),
         ("generation::hangs_time_out_and_openrouter_answers", hangs_time_out_and_openrouter_answers),
         ("generation::when_every_provider_fails_the_curated_fallback_answers", when_every_provider_fails_the_curated_fallback_answers),
         ("generation::a_cached_answer_makes_no_model_call", a_cached_answer_makes_no_model_call),
@@ -154,6 +155,26 @@ fn a_missing_primary_model_falls_to_the_smaller_model(stack: &Stack) {
     assert_eq!(body["source"], "ollama");
     let models: Vec<String> = stack.llm.received(&tag).iter().filter(|c| c.path == "/api/chat").map(|c| c.body["model"].as_str().unwrap().to_string()).collect();
     assert_eq!(models, ["qwen3:30b-a3b", "qwen2:7b"]);
+}
+
+fn a_failed_attempt_is_logged_under_the_request_that_made_it(stack: &Stack) {
+    let tag = e2e::unique("gen-log");
+    stack.llm.script(&tag, vec![Behaviour::ModelNotFound, Behaviour::reply(questions_json().to_string())]);
+    let mut client = signed_in(stack, "gen-log");
+    let reply = client.post("/api/generate-questions", &input(&tag));
+    let request_id = reply.header("x-request-id").expect("request id").to_string();
+    ok(reply);
+    // The attempt runs inside the LlmHub object, which serves every user's requests at once:
+    // its log line must still name this request, not whichever request the isolate saw last.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let lines = stack.log_events_containing(&request_id);
+        if lines.iter().any(|l| l["event"] == "llm.attempt_failed" && l["model"] == "qwen3:30b-a3b" && l["requestId"] == request_id.as_str()) {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "no llm.attempt_failed line under {request_id}: {lines:?}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
 }
 
 fn hangs_time_out_and_openrouter_answers(stack: &Stack) {

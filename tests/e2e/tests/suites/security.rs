@@ -165,9 +165,14 @@ fn the_web_ui_is_served_from_the_same_origin(stack: &Stack) {
     let page = client.get("/");
     assert_eq!(page.status, 200);
     assert!(page.header("content-type").unwrap().starts_with("text/html"));
-    assert!(page.text().contains("<h1>"));
+    let shell = r#"<script type="module" src="/app.js"></script>"#;
+    assert!(page.text().contains(shell), "the app shell loads its bundle from this origin: {}", page.text());
+    assert_security_headers(&page);
     // Client-side routes get the app shell, not a 404.
     let deep = client.get("/blueprints/some-id/dashboard");
     assert_eq!(deep.status, 200);
-    assert!(deep.text().contains("<h1>"));
+    assert!(deep.text().contains(shell));
+    let bundle = client.get("/app.js");
+    assert_eq!(bundle.status, 200);
+    assert!(bundle.header("content-type").unwrap().contains("javascript"));
 }

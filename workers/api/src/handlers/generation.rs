@@ -17,11 +17,11 @@ use worker::{Env, Request, Response};
 
 const BODY_LIMIT: usize = 16 * 1024;
 
-pub async fn generate_questions(mut req: Request, env: &Env, principal: &Principal) -> Result<Response, AppError> {
+pub async fn generate_questions(mut req: Request, env: &Env, principal: &Principal, context: &RequestContext) -> Result<Response, AppError> {
     rate_limit::hit(env, &req, "generate_questions", &principal.user_id, GENERATE_QUESTIONS).await?;
     let raw = body::read_limited(&mut req, BODY_LIMIT).await?;
     let answers = parse_generation_input(&raw)?;
-    let answer = ask_hub(env, principal, answers).await?;
+    let answer = ask_hub(env, principal, context, answers).await?;
     respond::json(200, &json!({ "dynamicQuestions": answer.questions, "cached": answer.cached, "source": answer.source, "warning": answer.warning }))
 }
 
@@ -46,7 +46,7 @@ pub async fn generate_dynamic_questions(mut req: Request, env: &Env, principal: 
         error.message = format!("Static answers are incomplete: {}", error.message.trim_start_matches("Invalid input: "));
         error
     })?;
-    let answer = ask_hub(env, principal, answers).await?;
+    let answer = ask_hub(env, principal, context, answers).await?;
     let questions = serde_json::to_value(&answer.questions).or_internal("questions.encode")?;
     let raw_record = json!({ "source": answer.source, "model": answer.model, "cached": answer.cached, "ms": answer.ms, "at": clock::now().to_iso8601(), "attempts": answer.attempts });
     if !blueprints::save_dynamic_questions(env, &principal.user_id, &id, &questions, &raw_record).await? {
@@ -58,6 +58,7 @@ pub async fn generate_dynamic_questions(mut req: Request, env: &Env, principal: 
     respond::json(200, &json!({ "blueprintId": id.as_str(), "dynamicQuestions": questions, "source": answer.source, "cached": answer.cached, "warning": answer.warning }))
 }
 
-async fn ask_hub(env: &Env, principal: &Principal, answers: StaticAnswers) -> Result<QuestionsAnswer, AppError> {
-    durable::call(env, BINDING, INSTANCE, &QuestionsRequest { user_id: principal.user_id.clone(), answers }).await
+async fn ask_hub(env: &Env, principal: &Principal, context: &RequestContext, answers: StaticAnswers) -> Result<QuestionsAnswer, AppError> {
+    let request = QuestionsRequest { user_id: principal.user_id.clone(), answers, request_id: context.request_id.clone() };
+    durable::call(env, BINDING, INSTANCE, &request).await
 }

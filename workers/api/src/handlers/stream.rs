@@ -109,7 +109,7 @@ async fn relay(mut response: Response, context: &RequestContext) -> Result<Respo
         404 => ErrorKind::NotFound,
         409 => ErrorKind::Conflict,
         _ => {
-            edge::context::log_line("error", "stream.refused", &json!({ "status": status, "requestId": context.request_id }));
+            context.log("error", "stream.refused", &json!({ "status": status }));
             ErrorKind::Internal
         }
     };
