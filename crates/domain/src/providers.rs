@@ -86,6 +86,34 @@ pub struct Prompt {
 pub const TEMPERATURE: f64 = 0.2;
 pub const SEED: u64 = 42;
 
+/// The longest answer we read from a model. A course blueprint is a few tens of KB; a model
+/// that runs on past this is looping, and what it wrote could not be stored (D1 rows are capped
+/// at 2 MB, and a blueprint is stored with its Markdown and a versioned copy).
+pub const MAX_ANSWER_BYTES: usize = 256 * 1024;
+
+/// How much of each attempt's raw text is kept for diagnosis (`dynamic_questions_raw`).
+pub const MAX_RAW_KEPT_BYTES: usize = 16 * 1024;
+
+/// The error for an answer that passed [`MAX_ANSWER_BYTES`].
+pub fn answer_too_long() -> ProviderError {
+    ProviderError::Unusable(format!("the answer passed {} KB without ending", MAX_ANSWER_BYTES / 1024))
+}
+
+/// `text` cut to [`MAX_RAW_KEPT_BYTES`] (at a character boundary), saying how much was left out.
+pub fn kept_for_diagnosis(mut text: String) -> String {
+    if text.len() <= MAX_RAW_KEPT_BYTES {
+        return text;
+    }
+    let mut end = MAX_RAW_KEPT_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let dropped = text.len() - end;
+    text.truncate(end);
+    text.push_str(&format!("…[{dropped} more bytes not kept]"));
+    text
+}
+
 /// `(url, body)` of a non-streaming chat request for `tier`.
 pub fn chat_request(config: &ChainConfig, tier: &Tier, prompt: &Prompt, stream: bool) -> (String, Value) {
     let user = if tier.compact { &prompt.compact_user } else { &prompt.user };
@@ -346,6 +374,17 @@ impl StreamDecoder {
 #[cfg(test)]
 mod stream_tests {
     use super::*;
+
+    #[test]
+    fn long_raw_text_is_cut_at_a_character_boundary() {
+        assert_eq!(kept_for_diagnosis("short".into()), "short");
+        let long = "é".repeat(MAX_RAW_KEPT_BYTES); // two bytes each
+        let kept = kept_for_diagnosis(long.clone());
+        assert!(kept.starts_with(&long[..MAX_RAW_KEPT_BYTES]));
+        assert!(kept.ends_with(&format!("…[{} more bytes not kept]", long.len() - MAX_RAW_KEPT_BYTES)));
+        let odd = format!("a{}", "é".repeat(MAX_RAW_KEPT_BYTES));
+        assert!(kept_for_diagnosis(odd).contains("more bytes not kept"), "a cut inside a character moves back");
+    }
 
     fn collect(kind: ProviderKind, wire: &[u8], cut: usize) -> (String, bool) {
         let mut decoder = StreamDecoder::new(kind);

@@ -6,7 +6,7 @@
 use crate::config::{secret, var_or};
 use crate::context::log_event;
 use crate::clock;
-use domain::providers::{backoff_ms, chat_request, response_text, tiers, ChainConfig, Prompt, ProviderError, ProviderKind, StreamDecoder, StreamPiece, Tier};
+use domain::providers::{answer_too_long, backoff_ms, chat_request, kept_for_diagnosis, response_text, tiers, ChainConfig, Prompt, ProviderError, ProviderKind, StreamDecoder, StreamPiece, Tier, MAX_ANSWER_BYTES};
 use domain::Timestamp;
 use futures_util::future::{select, Either};
 use serde::{Deserialize, Serialize};
@@ -125,7 +125,7 @@ async fn walk_chain<T>(env: &Env, request_id: &str, prompt: &Prompt, parse: impl
             let exchanged = exchange.attempt(&config, &tier, prompt, &mut text).await;
             let ms = clock::now().millis() - tried.millis();
             let result = exchanged.and_then(|()| parse(&text).map_err(ProviderError::Unusable));
-            let raw = (!text.is_empty()).then_some(text);
+            let raw = (!text.is_empty()).then(|| kept_for_diagnosis(text));
             let record = |error: Option<String>, raw: Option<String>| Attempt { provider: tier.kind.source().to_string(), model: tier.model.clone(), ms, error, raw };
             match result {
                 Ok(value) => {
@@ -190,6 +190,7 @@ async fn stream_into(config: &ChainConfig, tier: &Tier, prompt: &Prompt, text: &
         let grew = text.len();
         for piece in pieces {
             match piece {
+                StreamPiece::Text(more) if text.len() + more.len() > MAX_ANSWER_BYTES => return Err(answer_too_long()),
                 StreamPiece::Text(more) => text.push_str(&more),
                 StreamPiece::Done => done = true,
                 StreamPiece::Failed(why) => return Err(ProviderError::BadResponse(why)),
@@ -226,7 +227,11 @@ fn provider_headers(config: &ChainConfig, tier: &Tier) -> Headers {
 async fn send(config: &ChainConfig, tier: &Tier, prompt: &Prompt) -> Result<String, ProviderError> {
     let (url, body) = chat_request(config, tier, prompt, false);
     let (status, text) = fetch_text(&url, Method::Post, provider_headers(config, tier), Some(body.to_string()), config.timeout_ms).await?;
-    response_text(tier.kind, status, &text)
+    let answer = response_text(tier.kind, status, &text)?;
+    if answer.len() > MAX_ANSWER_BYTES {
+        return Err(answer_too_long());
+    }
+    Ok(answer)
 }
 
 /// A fetch whose whole exchange (headers and body) must finish within `timeout_ms`.

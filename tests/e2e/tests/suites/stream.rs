@@ -12,6 +12,7 @@ pub fn tests() -> Vec<(&'static str, fn(&Stack))> {
         ("stream::a_completed_blueprint_answers_from_what_is_saved", a_completed_blueprint_answers_from_what_is_saved),
         ("stream::regenerate_makes_version_2_and_keeps_version_1", regenerate_makes_version_2_and_keeps_version_1),
         ("stream::an_invalid_model_answer_sends_error_with_the_fallback", an_invalid_model_answer_sends_error_with_the_fallback),
+        ("stream::a_runaway_answer_is_cut_off_and_the_next_model_answers", a_runaway_answer_is_cut_off_and_the_next_model_answers),
         ("stream::two_concurrent_requests_share_one_generation", two_concurrent_requests_share_one_generation),
         ("stream::a_dropped_client_reconnects_and_gets_exactly_what_it_missed", a_dropped_client_reconnects_and_gets_exactly_what_it_missed),
         ("stream::incomplete_answers_are_400_naming_what_is_missing", incomplete_answers_are_400_naming_what_is_missing),
@@ -151,6 +152,26 @@ fn regenerate_makes_version_2_and_keeps_version_1(stack: &Stack) {
     assert_eq!(client.get(&format!("/api/blueprints/{id}/versions/2")).json()["blueprint_json"]["title"], "Version two");
     client.get(&format!("/api/blueprints/{id}/versions/3")).expect_error(404);
     assert_eq!(client.get(&format!("/api/blueprint/{id}")).json()["version"], 2);
+}
+
+fn a_runaway_answer_is_cut_off_and_the_next_model_answers(stack: &Stack) {
+    let tag = e2e::unique("stream-runaway");
+    let (mut client, id) = ready_blueprint(stack, &tag);
+    // A model that never stops: 600 KB of overview (a blueprint that large could not be stored).
+    let mut runaway = blueprint_document("Runaway", 2);
+    runaway["overview"] = json!("and so on ".repeat(60_000));
+    stack.llm.script(&tag, vec![
+        Behaviour::Reply { content: runaway.to_string(), chunks: 40, delay_ms: 0 },
+        Behaviour::reply(blueprint_document("Sensible", 2).to_string()),
+    ]);
+    let events = start(&mut client, &id, false).collect_all();
+    let last = events.last().unwrap();
+    assert_eq!(last.event, "complete", "{:?}", events.iter().map(|e| &e.event).collect::<Vec<_>>());
+    assert_eq!(last.json()["blueprint"]["title"], "Sensible");
+    assert!(named(&events, "warning").iter().any(|w| w.data.contains("Retrying with")), "the restart is announced");
+    let saved = client.get(&format!("/api/blueprints/{id}")).json();
+    assert_eq!(saved["version"], 1);
+    assert!(saved["blueprint_markdown"].as_str().unwrap().len() < 10_000);
 }
 
 fn an_invalid_model_answer_sends_error_with_the_fallback(stack: &Stack) {
