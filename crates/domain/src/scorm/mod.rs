@@ -1,7 +1,7 @@
 //! SCORM 1.2 export: a blueprint as a content package any SCORM 1.2 LMS imports. The package
 //! is a zip with `imsmanifest.xml` at its root, one SCO for the course overview and one per
 //! module (`overview.html`, `module-01.html`, …), the runtime client `scorm.js` that reports
-//! completion to the LMS, and `style.css`. The same blueprint and meta always give the same
+//! completion to the LMS, `style.css`, and the XML schemas the manifest names. The same blueprint and meta always give the same
 //! bytes, so an export is built once, stored under its version, and re-served unchanged.
 
 mod archive;
@@ -29,14 +29,23 @@ pub const MANIFEST: &str = "imsmanifest.xml";
 /// Longer identifiers are no one's real identifier; some LMS store them in short columns.
 pub const MAX_IDENTIFIER_CHARS: usize = 200;
 
-/// Files every SCO loads, stored once at the root after the pages.
+/// Files every SCO loads (listed in each SCO's resource), stored once at the root after the pages.
 const SHARED_FILES: [(&str, &str); 2] = [("scorm.js", include_str!("scorm.js")), ("style.css", include_str!("style.css"))];
+
+/// The schemas the manifest's `xsi:schemaLocation` names, at the root where an LMS that
+/// validates the upload looks for them; last in the zip.
+const SCHEMAS: [(&str, &str); 4] = [
+    ("imscp_rootv1p1p2.xsd", include_str!("schemas/imscp_rootv1p1p2.xsd")),
+    ("adlcp_rootv1p2.xsd", include_str!("schemas/adlcp_rootv1p2.xsd")),
+    ("imsmd_rootv1p2p1.xsd", include_str!("schemas/imsmd_rootv1p2p1.xsd")),
+    ("ims_xml.xsd", include_str!("schemas/ims_xml.xsd")),
+];
 
 /// The title shown when neither the meta nor the blueprint has one worth showing.
 const UNTITLED: &str = "Untitled course";
 
 /// The zip of the SCORM 1.2 package: `imsmanifest.xml`, `overview.html`, `module-01.html` …,
-/// `scorm.js`, `style.css`, always in that order, stored with fixed timestamps. An error says
+/// `scorm.js`, `style.css`, the four schemas, always in that order, stored with fixed timestamps. An error says
 /// why the meta cannot name a package or why the package would not fit a zip file.
 pub fn package(blueprint: &Blueprint, meta: &PackageMeta) -> Result<Vec<u8>, String> {
     check_meta(meta)?;
@@ -44,7 +53,7 @@ pub fn package(blueprint: &Blueprint, meta: &PackageMeta) -> Result<Vec<u8>, Str
     let scos = scos(blueprint, &course_title);
     let mut entries = vec![Entry { name: MANIFEST.to_string(), bytes: manifest::render(meta, &course_title, &scos).into_bytes() }];
     entries.extend(scos.into_iter().map(|sco| Entry { name: sco.page(), bytes: sco.html.into_bytes() }));
-    entries.extend(SHARED_FILES.iter().map(|(name, content)| Entry { name: name.to_string(), bytes: content.as_bytes().to_vec() }));
+    entries.extend(SHARED_FILES.iter().chain(&SCHEMAS).map(|(name, content)| Entry { name: name.to_string(), bytes: content.as_bytes().to_vec() }));
     archive::stored_zip(&entries)
 }
 

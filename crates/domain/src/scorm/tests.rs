@@ -67,7 +67,10 @@ fn pages(entries: &[(String, String)]) -> Vec<&(String, String)> {
 fn the_manifest_is_first_at_the_root_then_the_pages_then_shared_files() {
     let entries = unzip(&package(&small(), &meta("Sales onboarding")).unwrap());
     let names: Vec<&str> = entries.iter().map(|(name, _)| name.as_str()).collect();
-    assert_eq!(names, ["imsmanifest.xml", "overview.html", "module-01.html", "module-02.html", "scorm.js", "style.css"]);
+    assert_eq!(
+        names,
+        ["imsmanifest.xml", "overview.html", "module-01.html", "module-02.html", "scorm.js", "style.css", "imscp_rootv1p1p2.xsd", "adlcp_rootv1p2.xsd", "imsmd_rootv1p2p1.xsd", "ims_xml.xsd"]
+    );
 }
 
 #[test]
@@ -148,7 +151,14 @@ fn every_reference_resolves_inside_the_zip() {
             assert!(!href.starts_with('/') && !href.contains(':') && !href.contains(".."), "{href}");
             assert!(names.contains(href), "{href} is not in the zip");
         }
-        let referenced: BTreeSet<&str> = hrefs.iter().copied().collect();
+        // The schemas are named by the root's xsi:schemaLocation (namespace, file, namespace, …).
+        let locations = document.root_element().attribute(("http://www.w3.org/2001/XMLSchema-instance", "schemaLocation")).unwrap();
+        let schemas: Vec<&str> = locations.split_whitespace().skip(1).step_by(2).collect();
+        assert_eq!(schemas.len(), 3);
+        for schema in &schemas {
+            assert!(names.contains(schema), "{schema} is not in the zip");
+        }
+        let referenced: BTreeSet<&str> = hrefs.iter().chain(&schemas).copied().chain(["ims_xml.xsd"]).collect();
         let unlisted: Vec<&&str> = names.iter().filter(|name| **name != MANIFEST && !referenced.contains(**name)).collect();
         assert!(unlisted.is_empty(), "files no resource lists: {unlisted:?}");
         for (name, html) in pages(&entries) {

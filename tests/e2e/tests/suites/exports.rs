@@ -140,8 +140,13 @@ fn scorm_package_has_a_resolvable_manifest_at_its_root(stack: &Stack) {
     assert!(unzip.success());
     let manifest_path = dir.join("out/imsmanifest.xml");
     let manifest = std::fs::read_to_string(&manifest_path).expect("imsmanifest.xml at the zip root");
-    // Valid against the SCORM 1.2 / IMS CP 1.1.2 schemas kept in tests/e2e/schemas/scorm12.
-    let schema = e2e::stack::repo_root().join("tests/e2e/schemas/scorm12/scorm12.xsd");
+    // Valid against the SCORM 1.2 / IMS CP 1.1.2 schemas the package itself carries: the entry
+    // point is copied next to the manifest, so its imports resolve to the package's own files.
+    let schema = dir.join("out/validate-scorm12.xsd");
+    std::fs::copy(e2e::stack::repo_root().join("tests/e2e/schemas/scorm12/scorm12.xsd"), &schema).unwrap();
+    for named in ["imscp_rootv1p1p2.xsd", "imsmd_rootv1p2p1.xsd", "adlcp_rootv1p2.xsd", "ims_xml.xsd"] {
+        assert!(dir.join("out").join(named).is_file(), "{named} is in the package");
+    }
     let validation = std::process::Command::new("xmllint").arg("--noout").arg("--schema").arg(&schema).arg(&manifest_path).output().expect("xmllint (libxml2-utils) is installed by make test");
     assert!(validation.status.success(), "{}\n{manifest}", String::from_utf8_lossy(&validation.stderr));
     assert!(manifest.contains("Pricing &amp; &lt;Objections&gt;"), "titles are escaped");
