@@ -1,18 +1,28 @@
 #!/usr/bin/env bash
 # Builds the web UI into web/dist (served by the api worker as static assets): type-checks the
-# TypeScript, bundles and minifies it with esbuild, copies the static files, and prints what a
-# first visit downloads.
+# TypeScript, bundles and minifies it with esbuild, copies the static files and the PDF fonts,
+# and prints what a first visit downloads. It builds into a fresh directory and swaps it in, so
+# a stack serving web/dist never sees it half-written.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bin="$root/node_modules/.bin"
 cd "$root"
 "$bin/tsc" -p web
-rm -rf web/dist
-mkdir -p web/dist
+out=$(mktemp -d "$root/web/.dist-XXXXXX")
+trap 'rm -rf "$out"' EXIT
 "$bin/esbuild" web/src/main.tsx --bundle --minify --format=esm --target=es2022 --jsx=automatic --jsx-import-source=preact \
-  --legal-comments=none --log-level=warning --outfile=web/dist/app.js
-"$bin/esbuild" web/public/app.css --minify --log-level=warning --outfile=web/dist/app.css
-cp web/public/index.html web/public/favicon.svg web/dist/
+  --legal-comments=none --log-level=warning --outfile="$out/app.js"
+"$bin/esbuild" web/public/app.css --minify --log-level=warning --outfile="$out/app.css"
+cp web/public/index.html web/public/favicon.svg "$out/"
+# The fonts PDFs are set in when their text goes beyond Western European (read by the api
+# worker from these assets, never by the browser).
+mkdir -p "$out/fonts"
+cp node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf node_modules/dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf node_modules/dejavu-fonts-ttf/LICENSE "$out/fonts/"
+chmod 755 "$out"
+old="$root/web/.dist-old-$$"
+if [ -d web/dist ]; then mv web/dist "$old"; fi
+mv "$out" web/dist
+rm -rf "$old"
 total=0
 for file in web/dist/index.html web/dist/app.js web/dist/app.css; do
   total=$((total + $(gzip -9 -c "$file" | wc -c)))

@@ -4,7 +4,8 @@
 //! next line would cross the bottom margin. Nothing is ever cut: a word wider than a line is
 //! broken between letters.
 
-use super::winansi::{self, Font};
+use super::faces::{Codes, Faces};
+use super::winansi::Font;
 
 /// How a run of text looks. `leading` is the height one line takes, baseline to baseline.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -38,9 +39,9 @@ impl Frame {
 /// One piece of the document's flow, before it is broken into lines.
 pub(super) enum Block {
     /// Text broken into lines at spaces; `indent` is measured from the left margin.
-    Paragraph { words: Vec<Vec<u8>>, style: Style, indent: f32, space_before: f32, keep_with_next: bool },
+    Paragraph { words: Vec<Codes>, style: Style, indent: f32, space_before: f32, keep_with_next: bool },
     /// A paragraph whose first line starts with `marker` hanging in the indent.
-    Item { marker: Vec<u8>, words: Vec<Vec<u8>>, style: Style, indent: f32, hang: f32, space_before: f32 },
+    Item { marker: Codes, words: Vec<Codes>, style: Style, indent: f32, hang: f32, space_before: f32 },
     /// A thin horizontal line across the text width.
     Rule { space_before: f32, space_after: f32 },
     /// Empty space that is kept even at the top of a page.
@@ -52,8 +53,8 @@ pub(super) enum Block {
 /// Something drawn on a finished page, at an absolute position.
 #[derive(Clone, Debug, PartialEq)]
 pub(super) enum Mark {
-    /// WinAnsi text starting at `x` on the baseline `y`.
-    Text { style: Style, x: f32, y: f32, text: Vec<u8> },
+    /// Text encoded for its style's font, starting at `x` on the baseline `y`.
+    Text { style: Style, x: f32, y: f32, text: Codes },
     Rule { x1: f32, x2: f32, y: f32 },
 }
 
@@ -64,7 +65,7 @@ pub(super) struct Page {
 
 /// One line or other vertical step of the flow, once blocks are broken into lines.
 enum Step {
-    Line { style: Style, runs: Vec<(f32, Vec<u8>)>, space_before: f32, keep_with_next: bool },
+    Line { style: Style, runs: Vec<(f32, Codes)>, space_before: f32, keep_with_next: bool },
     Rule { space_before: f32, space_after: f32 },
     Gap(f32),
     PageBreak,
@@ -75,8 +76,8 @@ enum Step {
 const ASCENT: f32 = 0.75;
 
 /// The flow laid out on pages of `frame`. There is always at least one page.
-pub(super) fn paginate(blocks: &[Block], frame: Frame) -> Vec<Page> {
-    let steps: Vec<Step> = blocks.iter().flat_map(|block| break_block(block, frame.width())).collect();
+pub(super) fn paginate(blocks: &[Block], frame: Frame, faces: &Faces) -> Vec<Page> {
+    let steps: Vec<Step> = blocks.iter().flat_map(|block| break_block(block, frame.width(), faces)).collect();
     let mut cursor = Cursor { frame, pages: vec![Page::default()], used: 0.0 };
     for (index, step) in steps.iter().enumerate() {
         cursor.place(step, kept_height(&steps[index..]));
@@ -123,7 +124,7 @@ impl Cursor {
         }
     }
 
-    fn place_line(&mut self, style: Style, runs: &[(f32, Vec<u8>)], space_before: f32, kept: f32) {
+    fn place_line(&mut self, style: Style, runs: &[(f32, Codes)], space_before: f32, kept: f32) {
         let space = if self.used == 0.0 { 0.0 } else { space_before };
         // A heading and its first line move together, unless even a fresh page could not
         // hold them (a heading of dozens of lines), where only the line itself must fit.
@@ -171,9 +172,9 @@ impl Cursor {
 }
 
 /// A block as the steps it takes on the page; `width` is the text width of the page.
-fn break_block(block: &Block, width: f32) -> Vec<Step> {
+fn break_block(block: &Block, width: f32, faces: &Faces) -> Vec<Step> {
     match block {
-        Block::Paragraph { words, style, indent, space_before, keep_with_next } => wrap(words, style.font, style.size, width - indent)
+        Block::Paragraph { words, style, indent, space_before, keep_with_next } => wrap(words, faces, style.font, style.size, width - indent)
             .into_iter()
             .enumerate()
             .map(|(index, line)| Step::Line {
@@ -185,7 +186,7 @@ fn break_block(block: &Block, width: f32) -> Vec<Step> {
             .collect(),
         Block::Item { marker, words, style, indent, hang, space_before } => {
             let text_x = indent + hang;
-            wrap(words, style.font, style.size, width - text_x)
+            wrap(words, faces, style.font, style.size, width - text_x)
                 .into_iter()
                 .enumerate()
                 .map(|(index, line)| {
@@ -205,15 +206,16 @@ fn break_block(block: &Block, width: f32) -> Vec<Step> {
 
 /// Words set into lines no wider than `width`, greedily: each line takes as many words as fit.
 /// A word wider than a whole line is broken between letters. No words give no lines.
-pub(super) fn wrap(words: &[Vec<u8>], font: Font, size: f32, width: f32) -> Vec<Vec<u8>> {
-    let space = font.text_width(b" ", size);
+pub(super) fn wrap(words: &[Codes], faces: &Faces, font: Font, size: f32, width: f32) -> Vec<Codes> {
+    let space_code = faces.encode(font, " ");
+    let space = faces.width(font, &space_code, size);
     let mut lines = Vec::new();
-    let mut line: Vec<u8> = Vec::new();
+    let mut line: Codes = Vec::new();
     let mut line_width = 0.0;
     for word in words.iter().filter(|word| !word.is_empty()) {
-        let word_width = font.text_width(word, size);
+        let word_width = faces.width(font, word, size);
         if !line.is_empty() && line_width + space + word_width <= width {
-            line.push(b' ');
+            line.extend_from_slice(&space_code);
             line.extend_from_slice(word);
             line_width += space + word_width;
             continue;
@@ -221,10 +223,10 @@ pub(super) fn wrap(words: &[Vec<u8>], font: Font, size: f32, width: f32) -> Vec<
         if !line.is_empty() {
             lines.push(std::mem::take(&mut line));
         }
-        let mut pieces = break_word(word, font, size, width);
+        let mut pieces = break_word(word, faces, font, size, width);
         // The word's last piece starts the next line, so the words after it can join it.
         line = pieces.pop().unwrap_or_default();
-        line_width = font.text_width(&line, size);
+        line_width = faces.width(font, &line, size);
         lines.extend(pieces);
     }
     if !line.is_empty() {
@@ -235,12 +237,12 @@ pub(super) fn wrap(words: &[Vec<u8>], font: Font, size: f32, width: f32) -> Vec<
 
 /// A word cut into pieces that each fit `width`; a word that fits is one piece. Every piece
 /// holds at least one letter, so even a line narrower than a letter makes progress.
-fn break_word(word: &[u8], font: Font, size: f32, width: f32) -> Vec<Vec<u8>> {
+fn break_word(word: &[u16], faces: &Faces, font: Font, size: f32, width: f32) -> Vec<Codes> {
     let mut pieces = Vec::new();
-    let mut piece: Vec<u8> = Vec::new();
+    let mut piece: Codes = Vec::new();
     let mut piece_width = 0.0;
     for &code in word {
-        let code_width = font.text_width(&[code], size);
+        let code_width = faces.width(font, &[code], size);
         if !piece.is_empty() && piece_width + code_width > width {
             pieces.push(std::mem::take(&mut piece));
             piece_width = 0.0;
@@ -255,9 +257,9 @@ fn break_word(word: &[u8], font: Font, size: f32, width: f32) -> Vec<Vec<u8>> {
 }
 
 /// Text as words: whitespace of any kind separates them, except the no-break spaces that hold
-/// "5 €" or "« oui »" together; each word is encoded for the page.
-pub(super) fn words(text: &str) -> Vec<Vec<u8>> {
-    text.split(is_break_space).map(winansi::encode).filter(|word| !word.is_empty()).collect()
+/// "5 €" or "« oui »" together; each word is encoded for `font`.
+pub(super) fn words(faces: &Faces, font: Font, text: &str) -> Vec<Codes> {
+    text.split(is_break_space).map(|word| faces.encode(font, word)).filter(|word| !word.is_empty()).collect()
 }
 
 fn is_break_space(c: char) -> bool {

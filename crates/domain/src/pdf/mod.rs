@@ -2,18 +2,23 @@
 //! learning objectives, every module with its objectives, activities and assessments, the
 //! timeline and the resources, with "Page N of M" at the foot of every page.
 //!
-//! The text is set in the standard Helvetica fonts that every viewer has, so no font is
-//! embedded and the worker ships no font file: Western European text (é è à ü ö ß ñ ç …, € and
-//! typographic quotes and dashes) comes out as written, any other character as `?` (see
-//! `winansi`). Lines are broken by the fonts' real glyph widths and pages wherever the text
-//! reaches the bottom margin. The same blueprint always gives the same bytes: the file holds no
-//! date and no random `/ID`.
+//! Western European text (é è à ü ö ß ñ ç …, € and typographic quotes and dashes) is set in
+//! the standard Helvetica fonts every viewer has, so nothing is embedded and the file stays
+//! small. A blueprint with other characters (Polish, Czech, Turkish, Greek, Cyrillic …) is set
+//! in a TrueType pair the caller supplies, embedded cut down to the glyphs used (see `faces`);
+//! without one, such characters print as `?`. Lines are broken by the fonts' real glyph widths
+//! and pages wherever the text reaches the bottom margin. The same blueprint and fonts always
+//! give the same bytes: the file holds no date and no random `/ID`.
 
+mod faces;
 mod layout;
 mod winansi;
 mod write;
 
+pub use faces::TrueTypePair;
+
 use crate::course::{format_duration, Blueprint, Module};
+use faces::Faces;
 use layout::{Block, Frame, Mark, Page, Style};
 use winansi::Font;
 
@@ -34,21 +39,44 @@ impl PageSize {
     }
 }
 
-/// The blueprint as a PDF document on `page`-sized paper. `generated_label` (such as
-/// "Version 3 · 2026-11-22") is shown on the title page; blank, it is left out.
+/// The blueprint as a PDF document on `page`-sized paper, in the standard faces. 
+/// `generated_label` (such as "Version 3 · 2026-11-22") is shown on the title page; blank, it
+/// is left out.
 pub fn render(blueprint: &Blueprint, page: PageSize, generated_label: &str) -> Vec<u8> {
+    render_with(blueprint, page, generated_label, None)
+}
+
+/// Like [`render`], set in `fonts` when they are given and readable (an unreadable pair falls
+/// back to the standard faces rather than failing the export).
+pub fn render_with(blueprint: &Blueprint, page: PageSize, generated_label: &str, fonts: Option<TrueTypePair>) -> Vec<u8> {
+    let faces = Faces::new(fonts).unwrap_or(Faces::Standard);
     let (width, height) = page.dimensions();
     let (page_width, page_height) = (width as f32, height as f32);
     let frame = Frame { left: SIDE_MARGIN, right: page_width - SIDE_MARGIN, top: page_height - TOP_MARGIN, bottom: BOTTOM_MARGIN };
-    let mut blocks = title_page(blueprint, generated_label, frame);
-    let contents = contents(blueprint);
+    let mut blocks = title_page(blueprint, generated_label, frame, &faces);
+    let contents = contents(blueprint, &faces);
     if !contents.is_empty() {
         blocks.push(Block::PageBreak);
         blocks.extend(contents);
     }
-    let mut pages = layout::paginate(&blocks, frame);
-    number_pages(&mut pages, page_width);
-    write::document(&pages, width, height, &course_title(blueprint))
+    let mut pages = layout::paginate(&blocks, frame, &faces);
+    number_pages(&mut pages, page_width, &faces);
+    write::document(&pages, width, height, &course_title(blueprint), &faces)
+}
+
+/// Whether the blueprint (or the label) has characters the standard faces cannot show, so
+/// that a TrueType pair is worth loading for it.
+pub fn needs_embedded_fonts(blueprint: &Blueprint, generated_label: &str) -> bool {
+    let resources = blueprint.resources.as_deref().unwrap_or_default();
+    let lists = blueprint.learning_objectives.iter().chain(resources).map(String::as_str);
+    let modules = blueprint.modules.iter().flat_map(|module| {
+        std::iter::once(module.title.as_str()).chain([&module.objectives, &module.activities, &module.assessments].into_iter().flatten().map(String::as_str))
+    });
+    let texts = [blueprint.title.as_str(), blueprint.overview.as_str(), blueprint.timeline.as_deref().unwrap_or_default(), generated_label]
+        .into_iter()
+        .chain(lists)
+        .chain(modules);
+    !faces::standard_faces_suffice(texts)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -93,12 +121,12 @@ const UNTITLED: &str = "Course blueprint";
 // Content
 
 /// Title, a rule, the overview and the label, starting a fifth of the way down the page.
-fn title_page(blueprint: &Blueprint, generated_label: &str, frame: Frame) -> Vec<Block> {
+fn title_page(blueprint: &Blueprint, generated_label: &str, frame: Frame, faces: &Faces) -> Vec<Block> {
     let mut blocks = vec![Block::Gap((frame.top - frame.bottom) * TITLE_DROP)];
-    blocks.push(paragraph(&course_title(blueprint), TITLE, 0.0, false));
+    blocks.push(paragraph(&course_title(blueprint), TITLE, 0.0, false, faces));
     blocks.push(Block::Rule { space_before: 10.0, space_after: 18.0 });
-    blocks.extend(text_blocks(&blueprint.overview, OVERVIEW));
-    blocks.extend(Some(layout::words(generated_label)).filter(|words| !words.is_empty()).map(|words| Block::Paragraph {
+    blocks.extend(text_blocks(&blueprint.overview, OVERVIEW, faces));
+    blocks.extend(Some(layout::words(faces, LABEL.font, generated_label)).filter(|words| !words.is_empty()).map(|words| Block::Paragraph {
         words,
         style: LABEL,
         indent: 0.0,
@@ -109,41 +137,41 @@ fn title_page(blueprint: &Blueprint, generated_label: &str, frame: Frame) -> Vec
 }
 
 /// Everything after the title page; empty sections are left out.
-fn contents(blueprint: &Blueprint) -> Vec<Block> {
+fn contents(blueprint: &Blueprint, faces: &Faces) -> Vec<Block> {
     let mut blocks = Vec::new();
-    let objectives = bullet_list(&blueprint.learning_objectives);
+    let objectives = bullet_list(&blueprint.learning_objectives, faces);
     if !objectives.is_empty() {
-        blocks.push(heading("Learning objectives", SECTION, SECTION_GAP));
+        blocks.push(heading("Learning objectives", SECTION, SECTION_GAP, faces));
         blocks.extend(objectives);
     }
     if !blueprint.modules.is_empty() {
-        blocks.push(heading("Modules", SECTION, SECTION_GAP));
-        blocks.push(paragraph(&format!("Total duration: {}", format_duration(blueprint.total_minutes())), BODY, 0.0, false));
+        blocks.push(heading("Modules", SECTION, SECTION_GAP, faces));
+        blocks.push(paragraph(&format!("Total duration: {}", format_duration(blueprint.total_minutes())), BODY, 0.0, false, faces));
         for (index, module) in blueprint.modules.iter().enumerate() {
-            blocks.extend(module_blocks(index + 1, module));
+            blocks.extend(module_blocks(index + 1, module, faces));
         }
     }
-    let timeline = blueprint.timeline.as_deref().map(|text| text_blocks(text, BODY)).unwrap_or_default();
+    let timeline = blueprint.timeline.as_deref().map(|text| text_blocks(text, BODY, faces)).unwrap_or_default();
     if !timeline.is_empty() {
-        blocks.push(heading("Timeline", SECTION, SECTION_GAP));
+        blocks.push(heading("Timeline", SECTION, SECTION_GAP, faces));
         blocks.extend(timeline);
     }
-    let resources = blueprint.resources.as_deref().map(bullet_list).unwrap_or_default();
+    let resources = blueprint.resources.as_deref().map(|items| bullet_list(items, faces)).unwrap_or_default();
     if !resources.is_empty() {
-        blocks.push(heading("Resources", SECTION, SECTION_GAP));
+        blocks.push(heading("Resources", SECTION, SECTION_GAP, faces));
         blocks.extend(resources);
     }
     blocks
 }
 
 /// "1. Title (90 min)" and its labelled lists.
-fn module_blocks(number: usize, module: &Module) -> Vec<Block> {
+fn module_blocks(number: usize, module: &Module, faces: &Faces) -> Vec<Block> {
     let title = Some(one_line(&module.title)).filter(|title| !title.is_empty()).unwrap_or_else(|| format!("Module {number}"));
-    let mut blocks = vec![heading(&format!("{number}. {title} ({} min)", module.duration_minutes), MODULE, MODULE_GAP)];
+    let mut blocks = vec![heading(&format!("{number}. {title} ({} min)", module.duration_minutes), MODULE, MODULE_GAP, faces)];
     for (label, items) in [("Objectives", &module.objectives), ("Activities", &module.activities), ("Assessments", &module.assessments)] {
-        let list = bullet_list(items);
+        let list = bullet_list(items, faces);
         if !list.is_empty() {
-            blocks.push(heading(label, LIST_LABEL, LIST_LABEL_GAP));
+            blocks.push(heading(label, LIST_LABEL, LIST_LABEL_GAP, faces));
             blocks.extend(list);
         }
     }
@@ -163,20 +191,20 @@ fn one_line(text: &str) -> String {
 }
 
 /// A heading stays on the page of the line that follows it.
-fn heading(text: &str, style: Style, space_before: f32) -> Block {
-    paragraph(text, style, space_before, true)
+fn heading(text: &str, style: Style, space_before: f32, faces: &Faces) -> Block {
+    paragraph(text, style, space_before, true, faces)
 }
 
-fn paragraph(text: &str, style: Style, space_before: f32, keep_with_next: bool) -> Block {
-    Block::Paragraph { words: layout::words(text), style, indent: 0.0, space_before, keep_with_next }
+fn paragraph(text: &str, style: Style, space_before: f32, keep_with_next: bool, faces: &Faces) -> Block {
+    Block::Paragraph { words: layout::words(faces, style.font, text), style, indent: 0.0, space_before, keep_with_next }
 }
 
 /// One bulleted item per item with any text.
-fn bullet_list(items: &[String]) -> Vec<Block> {
-    let marker = winansi::encode(BULLET);
+fn bullet_list(items: &[String], faces: &Faces) -> Vec<Block> {
+    let marker = faces.encode(BODY.font, BULLET);
     items
         .iter()
-        .map(|item| layout::words(item))
+        .map(|item| layout::words(faces, BODY.font, item))
         .filter(|words| !words.is_empty())
         .map(|words| Block::Item { marker: marker.clone(), words, style: BODY, indent: 0.0, hang: ITEM_HANG, space_before: ITEM_GAP })
         .collect()
@@ -184,11 +212,11 @@ fn bullet_list(items: &[String]) -> Vec<Block> {
 
 /// Text that may span lines: each of its lines starts a new line on the page, and blank lines
 /// leave a gap.
-fn text_blocks(text: &str, style: Style) -> Vec<Block> {
+fn text_blocks(text: &str, style: Style, faces: &Faces) -> Vec<Block> {
     let mut blocks = Vec::new();
     let mut gap = 0.0;
     for line in text.lines() {
-        let words = layout::words(line);
+        let words = layout::words(faces, style.font, line);
         if words.is_empty() {
             if !blocks.is_empty() {
                 gap = PARAGRAPH_GAP;
@@ -202,11 +230,11 @@ fn text_blocks(text: &str, style: Style) -> Vec<Block> {
 }
 
 /// "Page N of M", centred at the foot of every page.
-fn number_pages(pages: &mut [Page], page_width: f32) {
+fn number_pages(pages: &mut [Page], page_width: f32, faces: &Faces) {
     let count = pages.len();
     for (index, page) in pages.iter_mut().enumerate() {
-        let text = winansi::encode(&format!("Page {} of {count}", index + 1));
-        let x = (page_width - FOOTER.font.text_width(&text, FOOTER.size)) / 2.0;
+        let text = faces.encode(FOOTER.font, &format!("Page {} of {count}", index + 1));
+        let x = (page_width - faces.width(FOOTER.font, &text, FOOTER.size)) / 2.0;
         page.marks.push(Mark::Text { style: FOOTER, x, y: FOOTER_BASELINE, text });
     }
 }
@@ -263,6 +291,11 @@ mod tests {
         let output = output.ok()?;
         assert!(output.status.success(), "pdftotext failed: {}", String::from_utf8_lossy(&output.stderr));
         Some(String::from_utf8(output.stdout).unwrap())
+    }
+
+    /// ASCII text as standard-face codes.
+    fn codes(text: &str) -> Vec<u16> {
+        text.bytes().map(u16::from).collect()
     }
 
     /// M in "Page 1 of M".
@@ -339,24 +372,26 @@ mod tests {
         }
 
         let width = 200.0;
-        let lines = layout::wrap(&layout::words(&format!("short {word} tail")), Font::Regular, 11.0, width);
+        let faces = Faces::Standard;
+        let lines = layout::wrap(&layout::words(&faces, Font::Regular, &format!("short {word} tail")), &faces, Font::Regular, 11.0, width);
         assert!(lines.len() > 2);
-        assert!(lines.iter().all(|line| Font::Regular.text_width(line, 11.0) <= width));
-        assert_eq!(lines.concat(), format!("short{word} tail").into_bytes(), "nothing lost; the word's last piece shares its line");
+        assert!(lines.iter().all(|line| faces.width(Font::Regular, line, 11.0) <= width));
+        assert_eq!(lines.concat(), codes(&format!("short{word} tail")), "nothing lost; the word's last piece shares its line");
     }
 
     #[test]
     fn pdf_lines_fit_the_margins() {
-        let words = layout::words(&"The quick brown fox jumps over the lazy dog, déjà vu, über alles. ".repeat(30));
+        let faces = Faces::Standard;
+        let words = layout::words(&faces, Font::Bold, &"The quick brown fox jumps over the lazy dog, déjà vu, über alles. ".repeat(30));
         let width = 483.0;
-        let lines = layout::wrap(&words, Font::Bold, 13.5, width);
+        let lines = layout::wrap(&words, &faces, Font::Bold, 13.5, width);
         assert!(lines.len() > 5);
         for line in &lines {
-            assert!(Font::Bold.text_width(line, 13.5) <= width);
+            assert!(faces.width(Font::Bold, line, 13.5) <= width);
         }
-        let joined: Vec<u8> = lines.join(&b' ');
-        assert_eq!(joined, words.join(&b' '), "words kept in order, one space between");
-        assert!(layout::wrap(&[], Font::Regular, 11.0, width).is_empty());
+        let space = u16::from(b' ');
+        assert_eq!(lines.join(&space), words.join(&space), "words kept in order, one space between");
+        assert!(layout::wrap(&[], &faces, Font::Regular, 11.0, width).is_empty());
     }
 
     #[test]
@@ -374,23 +409,97 @@ mod tests {
         assert_eq!(winansi::encode("€ – — … • “ ” Œ"), b"\x80 \x96 \x97 \x85 \x95 \x93 \x94 \x8c");
         assert_eq!(winansi::encode("日本 😀 ő"), b"?? ? ?");
         assert_eq!(winansi::encode("a\u{0}b\u{1b}c\u{ad}d"), b"abcd", "control characters and soft hyphens show nothing");
-        assert_eq!(layout::words(" two\u{3000}words\r\n\tand\u{2028}more "), [b"two".to_vec(), b"words".to_vec(), b"and".to_vec(), b"more".to_vec()]);
-        assert_eq!(layout::words("5\u{a0}€ « oui\u{202f}»"), [b"5\xa0\x80".to_vec(), b"\xab".to_vec(), b"oui\xa0\xbb".to_vec()], "no-break spaces hold words together");
+        let words = |text: &str| layout::words(&Faces::Standard, Font::Regular, text);
+        assert_eq!(words(" two\u{3000}words\r\n\tand\u{2028}more "), [codes("two"), codes("words"), codes("and"), codes("more")]);
+        let bytes = |raw: &[u8]| raw.iter().map(|&b| u16::from(b)).collect::<Vec<u16>>();
+        assert_eq!(words("5\u{a0}€ « oui\u{202f}»"), [bytes(b"5\xa0\x80"), bytes(b"\xab"), bytes(b"oui\xa0\xbb")], "no-break spaces hold words together");
+    }
+
+    /// DejaVu Sans and Sans Bold from the npm package the UI build ships them from, or `None`
+    /// before `npm ci` has run.
+    fn dejavu() -> Option<(Vec<u8>, Vec<u8>)> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../node_modules/dejavu-fonts-ttf/ttf");
+        Some((std::fs::read(dir.join("DejaVuSans.ttf")).ok()?, std::fs::read(dir.join("DejaVuSans-Bold.ttf")).ok()?))
+    }
+
+    fn multilingual() -> Blueprint {
+        let mut blueprint = small();
+        blueprint.title = "Zażółć gęślą jaźń — Příliš žluťoučký kůň".into();
+        blueprint.overview = "Курс для новых сотрудников. Ελληνικά για αρχάριους. Türkçe öğreniyoruz.".into();
+        blueprint.modules[0].title = "Świadome negocjacje".into();
+        blueprint.modules[1].objectives = strings(&["Объяснить тарифы клиенту", "日本語 is not in the font"]);
+        blueprint
+    }
+
+    #[test]
+    fn pdf_knows_when_the_standard_faces_are_not_enough() {
+        assert!(!needs_embedded_fonts(&accented(), "Version 3 · 2026-11-22"), "Western European text needs no font");
+        assert!(needs_embedded_fonts(&multilingual(), ""));
+        let mut one_letter = small();
+        one_letter.modules[1].assessments = strings(&["Quiz — część 2"]);
+        assert!(needs_embedded_fonts(&one_letter, ""), "one character deep in a module is enough");
+        assert!(needs_embedded_fonts(&small(), "Wersja 3 · środa"), "the label counts too");
+    }
+
+    #[test]
+    fn pdf_embeds_a_subset_font_for_text_beyond_win_ansi() {
+        let Some((regular, bold)) = dejavu() else {
+            eprintln!("skipped: node_modules/dejavu-fonts-ttf is not installed (npm ci)");
+            return;
+        };
+        let fonts = Some(TrueTypePair { regular: &regular, bold: &bold });
+        let blueprint = multilingual();
+        let pdf = render_with(&blueprint, PageSize::A4, "Wersja 3 · 2026-11-22", fonts);
+        if let Ok(path) = std::env::var("PDF_SAMPLE") {
+            std::fs::write(path, &pdf).unwrap();
+        }
+        assert_eq!(render_with(&blueprint, PageSize::A4, "Wersja 3 · 2026-11-22", fonts), pdf, "deterministic");
+        let raw = String::from_utf8_lossy(&pdf);
+        assert!(raw.contains("/Identity-H") && raw.contains("/FontFile2") && raw.contains("/ToUnicode"));
+        assert!(raw.contains("+DejaVuSans-Bold"), "a tagged subset of the bold face");
+        assert!(pdf.len() < regular.len() / 4, "only the glyphs used are embedded: {} bytes", pdf.len());
+        let Some(text) = pdftotext(&pdf, "multilingual") else {
+            return;
+        };
+        for expected in [
+            "Zażółć gęślą jaźń — Příliš",
+            "žluťoučký kůň",
+            "Курс для новых сотрудников.",
+            "Ελληνικά για αρχάριους.",
+            "Türkçe öğreniyoruz.",
+            "1. Świadome negocjacje (90 min)",
+            "Объяснить тарифы клиенту",
+            "Wersja 3 · 2026-11-22",
+            "Page 1 of",
+        ] {
+            assert!(text.contains(expected), "{expected} missing from:\n{text}");
+        }
+        assert!(text.contains("??? is not in the font"), "a character the font lacks is a question mark:\n{text}");
+    }
+
+    #[test]
+    fn pdf_with_an_unreadable_font_falls_back_to_the_standard_faces() {
+        let garbage = b"not a font at all".to_vec();
+        let pdf = render_with(&multilingual(), PageSize::A4, "", Some(TrueTypePair { regular: &garbage, bold: &garbage }));
+        let raw = String::from_utf8_lossy(&pdf);
+        assert!(raw.contains("/BaseFont/Helvetica/Encoding/WinAnsiEncoding"));
+        assert!(pdf.trim_ascii_end().ends_with(b"%%EOF"));
     }
 
     #[test]
     fn pdf_headings_stay_with_their_first_line() {
         let frame = Frame { left: 0.0, right: 400.0, top: 100.0, bottom: 0.0 };
-        let filler = |lines: usize| (0..lines).map(|_| paragraph("filler", BODY, 0.0, false));
+        let faces = Faces::Standard;
+        let filler = |lines: usize| (0..lines).map(|_| paragraph("filler", BODY, 0.0, false, &faces));
         // Five 15-point lines leave 25 points: room for the 18-point heading, not for the
         // line after it.
         let mut blocks: Vec<Block> = filler(5).collect();
-        blocks.push(heading("Heading", MODULE, 0.0));
+        blocks.push(heading("Heading", MODULE, 0.0, &faces));
         blocks.extend(filler(1));
-        let pages = layout::paginate(&blocks, frame);
+        let pages = layout::paginate(&blocks, frame, &faces);
         assert_eq!(pages.len(), 2);
         assert_eq!(pages[0].marks.len(), 5);
-        assert!(matches!(&pages[1].marks[0], Mark::Text { text, .. } if text == b"Heading"));
+        assert!(matches!(&pages[1].marks[0], Mark::Text { text, .. } if *text == codes("Heading")));
         assert!(pages.iter().flat_map(|page| &page.marks).all(|mark| matches!(mark, Mark::Text { y, .. } if *y > frame.bottom && *y < frame.top)));
     }
 

@@ -29,13 +29,15 @@ impl Font {
     }
 
     /// The width of WinAnsi-encoded text set at `size` points.
+    #[cfg(test)]
     pub(super) fn text_width(self, text: &[u8], size: f32) -> f32 {
         // u64: a u32 sum would overflow on a single word of some four million letters.
         let thousandths: u64 = text.iter().map(|&code| u64::from(self.advance(code))).sum();
         thousandths as f32 * size / 1000.0
     }
 
-    fn advance(self, code: u8) -> u16 {
+    /// The advance width of `code`, in thousandths of the font size.
+    pub(super) fn advance(self, code: u8) -> u16 {
         code.checked_sub(FIRST_CODE).map_or(0, |index| self.widths()[usize::from(index)])
     }
 }
@@ -53,7 +55,12 @@ pub(super) fn encode(text: &str) -> Vec<u8> {
     text.chars().filter(|&c| !c.is_control() && c != SOFT_HYPHEN).map(encode_char).collect()
 }
 
-const SOFT_HYPHEN: char = '\u{AD}';
+pub(super) const SOFT_HYPHEN: char = '\u{AD}';
+
+/// Whether WinAnsiEncoding has `c` (or shows nothing for it, as for control characters).
+pub(super) fn can_show(c: char) -> bool {
+    c.is_control() || c == SOFT_HYPHEN || encode_char(c) != REPLACEMENT || c == '?'
+}
 
 fn encode_char(c: char) -> u8 {
     match c {

@@ -14,6 +14,7 @@ pub fn tests() -> Vec<(&'static str, fn(&Stack))> {
         ("exports::only_the_owner_exports_or_downloads", only_the_owner_exports_or_downloads),
         ("exports::refusals_name_the_problem", refusals_name_the_problem),
         ("exports::pdf_export_reads_back_every_module_title", pdf_export_reads_back_every_module_title),
+        ("exports::pdf_of_a_polish_and_russian_course_keeps_every_letter", pdf_of_a_polish_and_russian_course_keeps_every_letter),
         ("exports::scorm_package_has_a_resolvable_manifest_at_its_root", scorm_package_has_a_resolvable_manifest_at_its_root),
         ("exports::pdf_and_scorm_builds_are_limited_to_three_per_ten_minutes", pdf_and_scorm_builds_are_limited_to_three_per_ten_minutes),
     ]
@@ -94,6 +95,25 @@ fn temp_dir(label: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(e2e::unique(label));
     std::fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+fn pdf_of_a_polish_and_russian_course_keeps_every_letter(stack: &Stack) {
+    let title = "Negocjacje handlowe — Деловые переговоры";
+    let (mut client, id, _) = completed(stack, "export-pdf-unicode", title);
+    let reply = export(&mut client, &id, json!({ "format": "pdf" }));
+    assert_eq!(reply.status, 201, "{}", reply.text());
+    let file = client.get(reply.json()["downloadUrl"].as_str().unwrap());
+    let body = String::from_utf8_lossy(&file.body).to_string();
+    assert!(body.contains("/FontFile2") && body.contains("+DejaVuSans"), "the text needs the embedded font");
+    let dir = temp_dir("pdf-unicode");
+    let path = dir.join("export.pdf");
+    std::fs::write(&path, &file.body).unwrap();
+    let output = std::process::Command::new("pdftotext").arg(&path).arg("-").output().expect("pdftotext (poppler-utils) is installed by make test");
+    let text = String::from_utf8_lossy(&output.stdout);
+    let unwrapped = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(unwrapped.contains(title), "every letter survives:\n{text}");
+    assert!(!text.contains('?'), "nothing replaced:\n{text}");
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 fn pdf_export_reads_back_every_module_title(stack: &Stack) {

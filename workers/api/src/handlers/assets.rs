@@ -2,6 +2,11 @@ use domain::AppError;
 use edge::OrInternal;
 use worker::{Env, Method, Request, Response};
 
+/// The TrueType pair PDFs are set in when their text needs more than the standard fonts
+/// (copied from the `dejavu-fonts-ttf` npm package into the static assets by the UI build).
+const PDF_FONT_REGULAR: &str = "/fonts/DejaVuSans.ttf";
+const PDF_FONT_BOLD: &str = "/fonts/DejaVuSans-Bold.ttf";
+
 /// The web UI: static files from the assets binding (unknown paths get the app shell).
 pub async fn serve(req: Request, env: &Env) -> Result<Response, AppError> {
     if !matches!(req.method(), Method::Get | Method::Head) {
@@ -9,4 +14,20 @@ pub async fn serve(req: Request, env: &Env) -> Result<Response, AppError> {
     }
     let assets = env.assets("ASSETS").or_internal("assets.binding")?;
     assets.fetch_request(req).await.or_internal("assets.fetch")
+}
+
+/// The regular and bold PDF fonts. Missing, they are a 503: a PDF is built once per version and
+/// kept, so one with `?` for every missing letter must not be stored in its place.
+pub async fn pdf_fonts(env: &Env) -> Result<(Vec<u8>, Vec<u8>), AppError> {
+    let assets = env.assets("ASSETS").or_internal("assets.binding")?;
+    Ok((read(&assets, PDF_FONT_REGULAR).await?, read(&assets, PDF_FONT_BOLD).await?))
+}
+
+async fn read(assets: &worker::Fetcher, path: &str) -> Result<Vec<u8>, AppError> {
+    let unavailable = |cause: String| AppError::unavailable("The PDF fonts are unavailable; try again shortly").caused_by("assets.pdf_fonts", cause);
+    let mut response = assets.fetch(format!("https://assets.internal{path}"), None).await.map_err(|e| unavailable(e.to_string()))?;
+    if response.status_code() != 200 {
+        return Err(unavailable(format!("{path} answered {}", response.status_code())));
+    }
+    response.bytes().await.map_err(|e| unavailable(e.to_string()))
 }

@@ -42,7 +42,11 @@ pub async fn create(mut req: worker::Request, env: &Env, principal: &Principal, 
             // Saved versions were validated when generated; failing now is corruption.
             let course = validate_blueprint(&document).map_err(|_| AppError::internal())?;
             if request.format == ExportFormat::Pdf {
-                pdf::render(&course, request.page_size.unwrap_or(PageSize::A4), &format!("Version {version} · {}", created.date()))
+                let label = format!("Version {version} · {}", created.date());
+                // Text beyond Western European needs the embedded fonts; most PDFs do not.
+                let fonts = if pdf::needs_embedded_fonts(&course, &label) { Some(super::assets::pdf_fonts(env).await?) } else { None };
+                let pair = fonts.as_ref().map(|(regular, bold)| pdf::TrueTypePair { regular, bold });
+                pdf::render_with(&course, request.page_size.unwrap_or(PageSize::A4), &label, pair)
             } else {
                 let identifier = format!("bp-{}-v{version}", id.as_str());
                 scorm::package(&course, &PackageMeta { identifier: &identifier, title: &course.title, version })
