@@ -15,6 +15,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const artifacts = path.join(root, 'target/browser-artifacts', scenario ?? 'unknown');
 const PASSWORD = 'correct horse battery';
 
+const axeSource = fs.readFileSync(path.join(root, 'node_modules/axe-core/axe.min.js'), 'utf8');
 const browser = await launchChromium();
 const shots = [];
 const problems = [];
@@ -46,16 +47,30 @@ async function openTab(context) {
   return created;
 }
 
-/** One user-visible step: run it, then require a clean page and keep a screenshot. */
+/** One user-visible step: run it, then require a clean page (no CSP report, no uncaught
+ * error, no serious or critical axe-core accessibility violation) and keep a screenshot. */
 async function step(name, work) {
   await work();
   const violations = await page.evaluate(() => window.__csp ?? []);
   assert.deepEqual([...problems, ...violations], [], `after "${name}"`);
+  await expectAccessible(name);
   shots.push([name, await page.screenshot({ fullPage: true })]);
   console.log(`ok: ${name}`);
 }
 
-const heading = () => page.locator('h1');
+/** axe-core's WCAG 2.1 A/AA rules on the page as it stands (evaluated through the DevTools
+ * protocol, so the page's CSP does not apply to the checker itself). */
+async function expectAccessible(name) {
+  await page.evaluate(axeSource);
+  const found = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  assert.deepEqual(found, [], `accessibility after "${name}"`);
+}
+
 async function expectHeading(text) {
   await page.locator('h1', { hasText: text }).waitFor();
 }

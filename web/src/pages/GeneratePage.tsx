@@ -227,11 +227,14 @@ function Generation({ record }: { record: BlueprintRecord }) {
         </div>
         {!ready && phase === "idle" ? <p class="help">Answer the <a href={`/blueprints/${record.id}/questions`}>tailored questions</a> first.</p> : null}
         {failure ? <Notice kind="error">{failure}</Notice> : null}
-        {warnings.length ? (
-          <ul class="warnings" aria-label="Warnings">
-            {warnings.map((warning, index) => <li key={index} class="notice notice--warning">{warning}</li>)}
-          </ul>
-        ) : null}
+        {/* Always present, so that screen readers announce each warning as it is added. */}
+        <div aria-live="polite" aria-relevant="additions">
+          {warnings.length ? (
+            <ul class="warnings" aria-label="Warnings">
+              {warnings.map((warning, index) => <li key={index} class="notice notice--warning">{warning}</li>)}
+            </ul>
+          ) : null}
+        </div>
         {phase === "failed" && draft.title ? <p class="help">Below is a fallback draft built from your answers. It was not saved.</p> : null}
       </section>
       {draft.title || draft.modules?.length || running ? <BlueprintView blueprint={draft} live={running} /> : null}

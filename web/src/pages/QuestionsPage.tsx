@@ -99,8 +99,8 @@ function Questions({ record, onRecord }: { record: BlueprintRecord; onRecord: (r
         {source && !generating ? (
           <p class="source">Questions from {SOURCE_LABEL[source.source] ?? source.source}.</p>
         ) : null}
+        {source?.warning ? <Notice kind="warning">{source.warning}</Notice> : null}
       </div>
-      {source?.warning ? <Notice kind="warning">{source.warning}</Notice> : null}
       {generationError ? (
         <Notice kind="error">
           Could not generate questions. {generationError} <button type="button" class="link-button" onClick={() => void generate()}>Retry</button>
