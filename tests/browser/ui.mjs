@@ -21,8 +21,8 @@ const shots = [];
 const problems = [];
 let page;
 
-async function newPage(viewport = { width: 1280, height: 900 }) {
-  const context = await browser.newContext({ baseURL: base, acceptDownloads: true, viewport });
+async function newPage(viewport = { width: 1280, height: 900 }, colorScheme = 'light') {
+  const context = await browser.newContext({ baseURL: base, acceptDownloads: true, viewport, colorScheme });
   await context.addInitScript(() => {
     window.__csp = [];
     document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`));
@@ -501,7 +501,8 @@ const scenarios = {
   },
 
   async keyboard() {
-    page = await newPage();
+    // In the dark scheme, so that its colours go through the accessibility checks too.
+    page = await newPage(undefined, 'dark');
     let id;
     await step('open a new blueprint', async () => {
       await signUpQuietly(`${tag}@example.test`);
