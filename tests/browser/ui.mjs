@@ -163,6 +163,7 @@ const scenarios = {
       await page.getByText('No blueprints yet').waitFor();
     });
     await step('create a blueprint', async () => {
+      assert.equal(await page.title(), 'My blueprints · Blueprint Studio', 'each view names the tab');
       await page.getByLabel('Working title of a new course').fill(`Négociation ${tag}`);
       await page.getByRole('button', { name: 'Create blueprint' }).click();
       await page.waitForURL(/\/setup\?step=1$/);

@@ -48,11 +48,14 @@ export function Layout({ user, children }: { user: User | null; children: Compon
   );
 }
 
-/** The page's heading; it takes focus when `focusKey` changes so a screen reader announces the new view. */
+/** The page's heading; it takes focus when `focusKey` changes so a screen reader announces the
+ * new view, and names the browser tab (each view its own title). */
 export function PageHeading({ children, focusKey }: { children: ComponentChildren; focusKey: string }) {
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     heading.current?.focus();
+    const text = heading.current?.textContent?.trim();
+    document.title = text ? `${text} · Blueprint Studio` : "Blueprint Studio";
   }, [focusKey]);
   return <h1 ref={heading} tabIndex={-1}>{children}</h1>;
 }
