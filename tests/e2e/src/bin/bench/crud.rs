@@ -8,6 +8,7 @@ use crate::Sizes;
 use e2e::fake_llm::Behaviour;
 use e2e::stack::Stack;
 use serde_json::{json, Value};
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -78,8 +79,11 @@ pub fn ready_users(stack: &Stack, count: usize, label: &str, tag: &str) -> Resul
 /// The kinds of request in the wizard's mix, in the order each user cycles through them.
 pub const MIX: [&str; 5] = ["PATCH static-answers (audience)", "PATCH static-answers (constraints)", "PATCH dynamic-answers", "GET /api/blueprint/:id", "GET /api/blueprints?limit=20"];
 
-/// Step `step` of the mix for blueprint `id`: method, path, body.
-fn mix_request(step: usize, id: &str) -> (&'static str, String, Option<Vec<u8>>) {
+/// One request to send: method, path, body.
+type Request = (&'static str, String, Option<Vec<u8>>);
+
+/// Step `step` of the mix for blueprint `id`.
+fn mix_request(step: usize, id: &str) -> Request {
     let body = |value: Value| Some(value.to_string().into_bytes());
     match step % MIX.len() {
         0 => ("PATCH", format!("/api/blueprints/{id}/static-answers"), body(json!({ "audience": format!("Frontline sales reps, cohort {step}") }))),
@@ -116,7 +120,7 @@ pub enum Pacing {
 
 /// Every user runs the mix against `base` for `seconds`, each on its own connection.
 /// `request` picks what step `n` of a user sends.
-fn run_load(users: &[(Session, String)], base: &str, seconds: u64, pacing: Pacing, group: Group, kinds: usize, request: fn(usize, &str) -> (&'static str, String, Option<Vec<u8>>)) -> LoadRun {
+fn run_load(users: &[(Session, String)], base: &str, seconds: u64, pacing: Pacing, (group, idle): (Group, &BTreeMap<String, f64>), kinds: usize, request: fn(usize, &str) -> Request) -> LoadRun {
     let processes = group.members();
     let processes = processes.as_slice();
     let samples: Arc<Mutex<Vec<Vec<f64>>>> = Arc::new(Mutex::new(vec![Vec::new(); kinds]));
@@ -161,13 +165,13 @@ fn run_load(users: &[(Session, String)], base: &str, seconds: u64, pacing: Pacin
     let elapsed = started.elapsed();
     let by_kind = std::mem::take(&mut *samples.lock().unwrap_or_else(|p| p.into_inner()));
     let requests = by_kind.iter().map(Vec::len).sum::<usize>() + errors.count();
-    let cpu = procs::cpu_use(&cpu_before, &procs::cpu_snapshot(processes), requests, elapsed);
+    let cpu = procs::cpu_use(&cpu_before, &procs::cpu_snapshot(processes), requests, elapsed, idle);
     let cpu_ms_per_request = object(cpu.iter().map(|(role, (per_request, _))| (role.clone(), json!(per_request))));
     let cpu_percent_of_a_core = object(cpu.into_iter().map(|(role, (_, percent))| (role, json!(percent))));
     LoadRun { by_kind, errors, elapsed, cpu_ms_per_request, cpu_percent_of_a_core }
 }
 
-fn health_request(_step: usize, _id: &str) -> (&'static str, String, Option<Vec<u8>>) {
+fn health_request(_step: usize, _id: &str) -> Request {
     ("GET", "/api/health".to_string(), None)
 }
 
@@ -201,12 +205,17 @@ pub fn under_load(stack: &Stack, sizes: &Sizes, targets: &Targets) -> Result<Vec
     let pairs: Vec<(Session, String)> = users.iter().map(|u| (u.session.clone(), u.blueprint_id.clone())).collect();
     let (n, s) = (sizes.users, sizes.seconds);
     let mut rows = Vec::new();
+    // What each process burns with no traffic, so that per-request CPU counts only the requests.
+    let window = Duration::from_secs(if sizes.smoke { 1 } else { 3 });
+    let (api_idle, floor_idle) = (procs::idle_use(targets.api_group, window), procs::idle_use(targets.floor_group, window));
+    rows.push(crate::stats::row(SECTION, "idle CPU, percent of one core, no traffic", json!({ "api stack": api_idle, "floor": floor_idle, "window_s": window.as_secs() })));
+    let (api, floor_target) = ((targets.api_group, &api_idle), (targets.floor_group, &floor_idle));
 
-    let floor = run_load(&pairs, targets.floor, s, Pacing::Closed, targets.floor_group, MIX.len(), mix_request);
+    let floor = run_load(&pairs, targets.floor, s, Pacing::Closed, floor_target, MIX.len(), mix_request);
     rows.push(load_row(&format!("floor worker (static 200): the CRUD mix, {n} users, closed loop, {s} s"), &floor, &MIX, json!({})));
-    let health = run_load(&pairs, targets.api, s, Pacing::Closed, targets.api_group, 1, health_request);
+    let health = run_load(&pairs, targets.api, s, Pacing::Closed, api, 1, health_request);
     rows.push(load_row(&format!("GET /api/health, {n} clients, closed loop, {s} s"), &health, &["GET /api/health"], json!({})));
-    let crud = run_load(&pairs, targets.api, s, Pacing::Closed, targets.api_group, MIX.len(), mix_request);
+    let crud = run_load(&pairs, targets.api, s, Pacing::Closed, api, MIX.len(), mix_request);
     let ratio = |a: f64, b: f64| if b > 0.0 { round2(a / b) } else { 0.0 };
     let (crud_all, floor_all) = (crud.all(), floor.all());
     let over_floor = json!({
@@ -216,47 +225,63 @@ pub fn under_load(stack: &Stack, sizes: &Sizes, targets: &Targets) -> Result<Vec
     });
     rows.push(load_row(&format!("CRUD mix, {n} users, closed loop, {s} s"), &crud, &MIX, json!({ "target_p95_ms": 10, "ratio_over_floor": over_floor })));
     let every = sizes.paced_interval_ms;
-    let paced = run_load(&pairs, targets.api, s, Pacing::Every(every), targets.api_group, MIX.len(), mix_request);
+    let paced = run_load(&pairs, targets.api, s, Pacing::Every(every), api, MIX.len(), mix_request);
     rows.push(load_row(&format!("CRUD mix, {n} users, one request every {every} ms each, {s} s"), &paced, &MIX, json!({ "target_p95_ms": 10 })));
     Ok(rows)
 }
 
-/// One request at a time, each probe in turn (so drift hits all alike): the same session and
-/// blueprint through layers that add one cost each.
-pub fn probes(stack: &Stack, sizes: &Sizes, floor: &str) -> Result<Vec<Value>, String> {
+/// One request at a time through layers that add one cost each, with the same session and
+/// blueprint: each probe runs as a block (so the CPU its requests cost can be read per process),
+/// and the blocks run twice in turn (so drift hits all alike).
+pub fn probes(stack: &Stack, sizes: &Sizes, targets: &Targets) -> Result<Vec<Value>, String> {
     let tag = e2e::unique("bench-probe");
     script_questions(stack, &tag);
     let user = ready_user(stack, "bench-probe", &tag)?;
-    let api = stack.base_url.as_str();
+    let (api, floor) = (targets.api, targets.floor);
     let anonymous = Session::anonymous(api);
     let id = user.blueprint_id.clone();
-    type Probe<'a> = (&'a str, &'a Session, &'a str, &'a str, String, Option<Value>, u16);
+    type Probe<'a> = (&'a str, &'a Session, &'a str, &'a str, String, Option<Value>, u16, Group);
+    let (a, f) = (targets.api_group, targets.floor_group);
     let probes: Vec<Probe> = vec![
-        ("floor worker: static 200", &user.session, floor, "GET", format!("/api/blueprint/{id}"), None, 200),
-        ("GET /api/health: routing, security headers, log line (no auth, no D1)", &anonymous, api, "GET", "/api/health".into(), None, 200),
-        ("GET /api/blueprint/not-a-uuid without a session: 401 (no token to verify)", &anonymous, api, "GET", "/api/blueprint/not-a-uuid".into(), None, 401),
-        ("GET /api/blueprint/not-a-uuid with a session: JWT verified, 404 before D1", &user.session, api, "GET", "/api/blueprint/not-a-uuid".into(), None, 404),
-        ("GET /api/blueprint/:id: JWT + one D1 read", &user.session, api, "GET", format!("/api/blueprint/{id}"), None, 200),
-        ("GET /api/blueprints?limit=20: JWT + one D1 list", &user.session, api, "GET", "/api/blueprints?limit=20".into(), None, 200),
-        ("PATCH static-answers: JWT + D1 read-modify-write", &user.session, api, "PATCH", format!("/api/blueprints/{id}/static-answers"), Some(json!({ "audience": "Frontline sales reps" })), 200),
+        ("floor worker: static 200", &user.session, floor, "GET", format!("/api/blueprint/{id}"), None, 200, f),
+        ("GET /api/health: routing, security headers, log line (no auth, no D1)", &anonymous, api, "GET", "/api/health".into(), None, 200, a),
+        ("GET /api/blueprint/not-a-uuid without a session: 401 (no token to verify)", &anonymous, api, "GET", "/api/blueprint/not-a-uuid".into(), None, 401, a),
+        ("GET /api/blueprint/not-a-uuid with a session: JWT verified, 404 before D1", &user.session, api, "GET", "/api/blueprint/not-a-uuid".into(), None, 404, a),
+        ("GET /api/blueprint/:id: JWT + one D1 read", &user.session, api, "GET", format!("/api/blueprint/{id}"), None, 200, a),
+        ("GET /api/blueprints?limit=20: JWT + one D1 list", &user.session, api, "GET", "/api/blueprints?limit=20".into(), None, 200, a),
+        ("PATCH static-answers: JWT + D1 read-modify-write", &user.session, api, "PATCH", format!("/api/blueprints/{id}/static-answers"), Some(json!({ "audience": "Frontline sales reps" })), 200, a),
     ];
     let mut samples: Vec<Vec<f64>> = vec![Vec::new(); probes.len()];
+    let mut cpu: Vec<BTreeMap<String, f64>> = vec![BTreeMap::new(); probes.len()];
     let errors = Errors::default();
-    for _ in 0..sizes.probe_requests {
-        for (index, (name, session, base, method, path, body, expected)) in probes.iter().enumerate() {
-            let began = Instant::now();
-            match session.send(base, method, path, &[], body.as_ref().map(|b| b.to_string().into_bytes())) {
-                Ok(reply) if reply.status == *expected => samples[index].push(ms_since(began)),
-                Ok(reply) => errors.record(format!("{name}: {} {}", reply.status, String::from_utf8_lossy(&reply.body))),
-                Err(error) => errors.record(format!("{name}: {error}")),
+    let half = sizes.probe_requests.div_ceil(2);
+    for _ in 0..2 {
+        for (index, (name, session, base, method, path, body, expected, group)) in probes.iter().enumerate() {
+            let processes = group.members();
+            let before = procs::cpu_snapshot(&processes);
+            let began_block = Instant::now();
+            for _ in 0..half {
+                let began = Instant::now();
+                match session.send(base, method, path, &[], body.as_ref().map(|b| b.to_string().into_bytes())) {
+                    Ok(reply) if reply.status == *expected => samples[index].push(ms_since(began)),
+                    Ok(reply) => errors.record(format!("{name}: {} {}", reply.status, String::from_utf8_lossy(&reply.body))),
+                    Err(error) => errors.record(format!("{name}: {error}")),
+                }
+            }
+            // Gross CPU (idle included) per request, summed over both blocks, halved below.
+            for (role, (per_request, _)) in procs::cpu_use(&before, &procs::cpu_snapshot(&processes), half, began_block.elapsed(), &BTreeMap::new()) {
+                *cpu[index].entry(role).or_insert(0.0) += per_request / 2.0;
             }
         }
     }
     let p50 = |index: usize| crate::stats::percentile(&samples[index], 50.0);
     let mut rows: Vec<Value> = probes
         .iter()
-        .zip(&samples)
-        .map(|((name, ..), samples)| latency_row("profile", &format!("sequential: {name}"), samples, 0, None, json!({})))
+        .zip(samples.iter().zip(&cpu))
+        .map(|((name, ..), (samples, cpu))| {
+            let cpu = object(cpu.iter().map(|(role, ms)| (role.clone(), json!(round2(*ms)))));
+            latency_row("profile", &format!("sequential: {name}"), samples, 0, None, json!({ "cpu_ms_per_request": cpu }))
+        })
         .collect();
     rows.push(crate::stats::row(
         "profile",

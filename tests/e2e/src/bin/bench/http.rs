@@ -40,7 +40,16 @@ pub struct Session {
 }
 
 fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).timeout_global(Some(Duration::from_secs(120))).build().into()
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .timeout_global(Some(Duration::from_secs(120)))
+        // A connection idle for longer may have been closed by wrangler's proxy meanwhile; a POST
+        // sent on it fails ("peer disconnected") and is not retried. Under load connections are
+        // never idle that long, so this only costs a reconnect after pauses (seeding, set-up).
+        .max_idle_age(Duration::from_secs(2))
+        .build()
+        .into()
 }
 
 impl Session {
@@ -117,8 +126,8 @@ impl Session {
         let status = response.status().as_u16();
         let headers: Vec<(String, String)> = response.headers().iter().map(|(n, v)| (n.as_str().to_string(), v.to_str().unwrap_or_default().to_string())).collect();
         let mut reader = std::io::BufReader::new(response.into_body().into_reader());
-        let events = if status == 200 { read_sse(&mut reader)? } else { Vec::new() };
-        Ok(TimedStream { status, headers, events })
+        let (events, broken) = if status == 200 { read_sse(&mut reader) } else { (Vec::new(), None) };
+        Ok(TimedStream { status, headers, events, broken })
     }
 }
 
@@ -135,6 +144,8 @@ pub struct TimedStream {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub events: Vec<TimedEvent>,
+    /// The transport error that ended the stream, when it did not end cleanly.
+    pub broken: Option<String>,
 }
 
 impl TimedStream {
@@ -143,15 +154,16 @@ impl TimedStream {
     }
 }
 
-/// Reads events until the server closes the stream. Comment lines (heartbeats) are skipped.
-/// A transport error mid-stream ends the list (the caller sees the missing `complete`).
-fn read_sse(reader: &mut impl BufRead) -> Result<Vec<TimedEvent>, String> {
+/// Reads events until the server closes the stream (or the transport fails: answered beside
+/// the events). Comment lines (heartbeats) are skipped.
+fn read_sse(reader: &mut impl BufRead) -> (Vec<TimedEvent>, Option<String>) {
     let mut events = Vec::new();
     let (mut id, mut event, mut any) = (None, String::from("message"), false);
     loop {
         let mut line = String::new();
         match reader.read_line(&mut line) {
-            Ok(0) | Err(_) => return Ok(events),
+            Ok(0) => return (events, None),
+            Err(error) => return (events, Some(error.to_string())),
             Ok(_) => {}
         }
         let line = line.trim_end_matches(['\n', '\r']);

@@ -12,6 +12,8 @@
 //! 7. growth: the list, the dashboard and exports as data grows.
 //!
 //! Writes bench/results.json and docs/BENCHMARKS.md (keeping its hand-written part).
+//! BENCH_ONLY=crud,profile (any of wasm, login, crud, profile, cache, stream, growth) runs only
+//! those sections and writes under target/bench-smoke/, like the smoke.
 //! BENCH_USERS (default 50) and BENCH_SECONDS (default 20) size the load. BENCH_SMOKE=1 runs
 //! every part with tiny sizes, writes under target/bench-smoke/ instead, and fails if anything
 //! errs or loses an event (never on a timing): `make test` runs it so the bench cannot rot.
@@ -136,17 +138,35 @@ fn measure(stack: &Stack, sizes: &Sizes) -> Vec<Value> {
     let targets = crud::Targets { api: &stack.base_url, floor: &floor_url, api_group: group("main", &stack.base_url), floor_group: group("floor", &floor_url) };
     eprintln!("bench: processes: {:?}", targets.api_group.members());
 
-    let mut rows = wasm::sizes_and_breakdown();
-    rows.extend(section("login", login_cache::login_cost(stack, sizes)));
-    rows.extend(section("crud", crud::under_load(stack, sizes, &targets)));
-    rows.extend(section("profile", crud::probes(stack, sizes, &floor_url)));
-    rows.extend(section("cache", login_cache::cache_and_dedup(stack, sizes)));
-    rows.extend(section("stream", streaming::relay(stack, sizes)));
-    rows.extend(section("stream", streaming::concurrent(stack, sizes, targets.api_group)));
+    // BENCH_ONLY=profile,stream (say) runs only those sections: for working on the bench.
+    let only = std::env::var("BENCH_ONLY").unwrap_or_default();
+    let wanted = |name: &str| only.is_empty() || only.split(',').any(|s| s.trim() == name);
+    let mut rows = Vec::new();
+    if wanted("wasm") {
+        rows.extend(wasm::sizes_and_breakdown());
+    }
+    if wanted("login") {
+        rows.extend(section("login", login_cache::login_cost(stack, sizes)));
+    }
+    if wanted("crud") {
+        rows.extend(section("crud", crud::under_load(stack, sizes, &targets)));
+    }
+    if wanted("profile") {
+        rows.extend(section("profile", crud::probes(stack, sizes, &targets)));
+    }
+    if wanted("cache") {
+        rows.extend(section("cache", login_cache::cache_and_dedup(stack, sizes)));
+    }
+    if wanted("stream") {
+        rows.extend(section("stream", streaming::relay(stack, sizes)));
+        rows.extend(section("stream", streaming::concurrent(stack, sizes, targets.api_group)));
+    }
     // Last: seeding writes to the database from a second process while nothing else runs.
-    rows.extend(section("growth", growth::list(stack, sizes)));
-    rows.extend(section("growth", growth::dashboard(stack, sizes)));
-    rows.extend(section("growth", growth::exports(stack, sizes)));
+    if wanted("growth") {
+        rows.extend(section("growth", growth::list(stack, sizes)));
+        rows.extend(section("growth", growth::dashboard(stack, sizes)));
+        rows.extend(section("growth", growth::exports(stack, sizes)));
+    }
     rows
 }
 
@@ -212,7 +232,8 @@ fn main() -> ExitCode {
     drop(stack);
     let context = report::Context::now(sizes.command());
     let root = repo_root();
-    let (results, markdown) = if sizes.smoke {
+    let partial = std::env::var("BENCH_ONLY").is_ok_and(|v| !v.is_empty());
+    let (results, markdown) = if sizes.smoke || partial {
         (root.join("target/bench-smoke/results.json"), root.join("target/bench-smoke/BENCHMARKS.md"))
     } else {
         (root.join("bench/results.json"), root.join("docs/BENCHMARKS.md"))

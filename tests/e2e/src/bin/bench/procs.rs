@@ -129,18 +129,30 @@ pub fn cpu_snapshot(processes: &[Process]) -> CpuSnapshot {
     CpuSnapshot { ticks }
 }
 
-/// For each role between two snapshots: CPU milliseconds per request, and the share of one
-/// core it kept busy over `elapsed` (percent; both cores saturated is 200 in all).
-pub fn cpu_use(before: &CpuSnapshot, after: &CpuSnapshot, requests: usize, elapsed: Duration) -> BTreeMap<String, (f64, f64)> {
+/// Percent of one core each role keeps busy with no traffic at all (wrangler's file watchers,
+/// timers, the inspector), measured over `window`.
+pub fn idle_use(group: Group, window: Duration) -> BTreeMap<String, f64> {
+    let processes = group.members();
+    let before = cpu_snapshot(&processes);
+    std::thread::sleep(window);
+    cpu_use(&before, &cpu_snapshot(&processes), 1, window, &BTreeMap::new()).into_iter().map(|(role, (_, percent))| (role, percent)).collect()
+}
+
+/// For each role between two snapshots: CPU milliseconds per request beyond what the role
+/// spends idle (`idle`, percent of a core), and the share of one core it kept busy over
+/// `elapsed` (percent, idle included; both cores saturated is 200 in all).
+pub fn cpu_use(before: &CpuSnapshot, after: &CpuSnapshot, requests: usize, elapsed: Duration, idle: &BTreeMap<String, f64>) -> BTreeMap<String, (f64, f64)> {
     let per_tick_ms = 1000.0 / ticks_per_second();
+    let elapsed_ms = (elapsed.as_secs_f64() * 1000.0).max(1.0);
     let round = |x: f64| (x * 100.0).round() / 100.0;
     after
         .ticks
         .iter()
         .map(|(role, end)| {
             let spent = end.saturating_sub(*before.ticks.get(role).unwrap_or(&0)) as f64 * per_tick_ms;
-            let per_request = ((spent / requests.max(1) as f64) * 1000.0).round() / 1000.0;
-            (role.clone(), (per_request, round(spent * 100.0 / (elapsed.as_secs_f64() * 1000.0).max(1.0))))
+            let idle_ms = idle.get(role).copied().unwrap_or(0.0) / 100.0 * elapsed_ms;
+            let per_request = (((spent - idle_ms).max(0.0) / requests.max(1) as f64) * 1000.0).round() / 1000.0;
+            (role.clone(), (per_request, round(spent * 100.0 / elapsed_ms)))
         })
         .collect()
 }

@@ -75,7 +75,7 @@ fn group(n: i64) -> String {
     let digits = n.abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(' ');
         }
         out.push(c);
@@ -148,12 +148,15 @@ pub fn markdown(context: &Context, rows: &[Value], existing: Option<String>) -> 
             let _ = writeln!(out, "\nRatio over the floor worker (same users, same requests): p50 ×{}, p95 ×{}, throughput ÷{}. Target: p95 ≤ {} ms.", f(&ratio["p50"]), f(&ratio["p95"]), f(&ratio["throughput"]), f(&row["target_p95_ms"]));
         }
     }
-    let _ = writeln!(out, "\nCPU by process (from /proc): milliseconds per request, and in brackets the percent of one core kept busy (the machine has {} cores, so {}% is all of it; the load generator is this bench):\n", context.cores, context.cores * 100);
+    let _ = writeln!(out, "\nCPU by process (from /proc): milliseconds per request beyond each process's idle use, and in brackets the percent of one core it kept busy (the machine has {} cores, so {}% is all of it; the load generator is this bench):\n", context.cores, context.cores * 100);
     for row in in_section(rows, "crud") {
         if let Some(cpu) = row["cpu_ms_per_request"].as_object() {
             let parts: Vec<String> = cpu.iter().map(|(k, v)| format!("{k} {} ({}%)", f(v), f(&row["cpu_percent_of_a_core"][k]))).collect();
             let _ = writeln!(out, "- {}: {}", f(&row["name"]), parts.join("; "));
         }
+    }
+    for row in in_section(rows, "crud").iter().filter(|r| r.get("p50_ms").is_none()) {
+        let _ = writeln!(out, "- {}: {}", f(&row["name"]), figures(row, &[]));
     }
     let _ = writeln!(out, "\nBy request kind (p50 / p95 ms):\n");
     for row in in_section(rows, "crud") {
@@ -165,6 +168,13 @@ pub fn markdown(context: &Context, rows: &[Value], existing: Option<String>) -> 
 
     let _ = writeln!(out, "\n## Where one request's time goes (sequential, one client)\n");
     latency_table(&mut out, &in_section(rows, "profile"), false);
+    let _ = writeln!(out, "\nCPU milliseconds per request by process (idle included; sequential requests leave the machine mostly idle):\n");
+    for row in in_section(rows, "profile") {
+        if let Some(cpu) = row["cpu_ms_per_request"].as_object() {
+            let parts: Vec<String> = cpu.iter().map(|(k, v)| format!("{k} {}", f(v))).collect();
+            let _ = writeln!(out, "- {}: {}", f(&row["name"]).trim_start_matches("sequential: "), parts.join("; "));
+        }
+    }
     for row in in_section(rows, "profile").iter().filter(|r| r.get("p50_ms").is_none()) {
         let _ = writeln!(out, "\n{}: {}.", f(&row["name"]), figures(row, &["error_examples"]));
     }

@@ -50,7 +50,12 @@ pub fn generate(stack: &Stack, session: &Session, tag: &str, id: &str, document:
     let stream = session.read_events(&stack.base_url, "POST", "/api/generate-blueprint", &[], Some(start_body(id)))?;
     match stream.events.last() {
         Some(last) if stream.status == 200 && last.event == "complete" => Ok(stream.events),
-        _ => Err(format!("generation did not complete (status {}): {:?}", stream.status, stream.events.iter().map(|e| e.event.as_str()).collect::<Vec<_>>())),
+        _ => Err(format!(
+            "generation did not complete (status {}): {:?}, {}",
+            stream.status,
+            stream.events.iter().map(|e| e.event.as_str()).collect::<Vec<_>>(),
+            stream.broken.as_deref().unwrap_or("closed by the server")
+        )),
     }
 }
 
@@ -73,7 +78,8 @@ pub fn relay(stack: &Stack, sizes: &Sizes) -> Result<Vec<Value>, String> {
         let requested = Instant::now();
         let stream = user.session.read_events(&stack.base_url, "POST", "/api/generate-blueprint", &[], Some(start_body(&user.blueprint_id)))?;
         if stream.events.last().map(|e| e.event.as_str()) != Some("complete") {
-            return Err(format!("the relay run did not complete: {:?}", stream.events.iter().map(|e| &e.event).collect::<Vec<_>>()));
+            let events: Vec<&String> = stream.events.iter().map(|e| &e.event).collect();
+            return Err(format!("the relay run did not complete: {events:?}, {}", stream.broken.as_deref().unwrap_or("closed by the server")));
         }
         let pieces: Vec<Instant> = stack.llm.piece_times(&tag).into_iter().skip(already).collect();
         let mut first = true;
@@ -164,11 +170,12 @@ pub fn concurrent(stack: &Stack, sizes: &Sizes, group: Group) -> Result<Vec<Valu
         let handles: Vec<_> = users
             .iter()
             .map(|user| {
-                let (barrier, base) = (&barrier, stack.base_url.as_str());
+                // A new connection each: a hundred clients arriving at once.
+                let (barrier, base, session) = (&barrier, stack.base_url.as_str(), user.session.fork());
                 scope.spawn(move || {
                     barrier.wait();
                     let began = Instant::now();
-                    user.session.read_events(base, "POST", "/api/generate-blueprint", &[], Some(start_body(&user.blueprint_id))).map(|s| (s, began))
+                    session.read_events(base, "POST", "/api/generate-blueprint", &[], Some(start_body(&user.blueprint_id))).map(|s| (s, began))
                 })
             })
             .collect();
@@ -200,6 +207,9 @@ pub fn concurrent(stack: &Stack, sizes: &Sizes, group: Group) -> Result<Vec<Valu
                 Vec::new()
             }
         };
+        if let Some(error) = &stream.broken {
+            failures.push(format!("stream of {} broke: {error}", user.blueprint_id));
+        }
         let accounting = account(&stream.events, &log);
         if accounting.completed {
             completed += 1;

@@ -56,7 +56,7 @@ fn breakdown(path: &std::path::Path) -> Result<Value, String> {
     }
     let share = |bytes: u64| round2(bytes as f64 * 100.0 / total.max(1) as f64);
     let mut crates: Vec<(String, u64)> = by_crate.into_iter().collect();
-    crates.sort_by(|a, b| b.1.cmp(&a.1));
+    crates.sort_by_key(|(_, bytes)| std::cmp::Reverse(*bytes));
     let top_crates: Vec<Value> = crates.iter().take(12).map(|(name, bytes)| json!({ "crate": name, "bytes": bytes, "percent": share(*bytes) })).collect();
     let top_items: Vec<Value> = items
         .iter()
