@@ -249,7 +249,7 @@ pub fn probes(stack: &Stack, sizes: &Sizes, targets: &Targets) -> Result<Vec<Val
         ("GET /api/blueprint/not-a-uuid with a session: JWT verified, 404 before D1", &user.session, api, "GET", "/api/blueprint/not-a-uuid".into(), None, 404, a),
         ("GET /api/blueprint/:id: JWT + one D1 read", &user.session, api, "GET", format!("/api/blueprint/{id}"), None, 200, a),
         ("GET /api/blueprints?limit=20: JWT + one D1 list", &user.session, api, "GET", "/api/blueprints?limit=20".into(), None, 200, a),
-        ("PATCH static-answers: JWT + D1 read-modify-write", &user.session, api, "PATCH", format!("/api/blueprints/{id}/static-answers"), Some(json!({ "audience": "Frontline sales reps" })), 200, a),
+        ("PATCH static-answers: JWT + one D1 write (UPDATE … json_patch … RETURNING)", &user.session, api, "PATCH", format!("/api/blueprints/{id}/static-answers"), Some(json!({ "audience": "Frontline sales reps" })), 200, a),
     ];
     let mut samples: Vec<Vec<f64>> = vec![Vec::new(); probes.len()];
     let mut cpu: Vec<BTreeMap<String, f64>> = vec![BTreeMap::new(); probes.len()];
@@ -291,7 +291,7 @@ pub fn probes(stack: &Stack, sizes: &Sizes, targets: &Targets) -> Result<Vec<Val
             "api routing, headers, log over the floor": round2(p50(1) - p50(0)),
             "session check (cookie, JWT HS256 verify, claims)": round2(p50(3) - p50(2)),
             "one D1 read (local wrangler)": round2(p50(4) - p50(3)),
-            "D1 read-modify-write over a read": round2(p50(6) - p50(4)),
+            "one D1 write over one D1 read": round2(p50(6) - p50(4)),
             "errors": errors.count(),
             "error_examples": errors.examples(),
         }),

@@ -77,9 +77,12 @@ fn curve(name: &str, unit: &str, points: &[(usize, f64)]) -> Value {
         .windows(2)
         .map(|w| {
             let exponent = growth_exponent(w[0].0 as f64, w[0].1, w[1].0 as f64, w[1].1);
+            // What each added unit cost over this step (a fixed part hides growth in k alone).
+            let marginal = (w[1].1 - w[0].1) / (w[1].0 - w[0].0).max(1) as f64;
             json!({
                 "from": w[0].0, "to": w[1].0, "p50_from_ms": w[0].1, "p50_to_ms": w[1].1,
-                "exponent": exponent, "worse_than_linear": exponent.is_some_and(|k| k > WORSE_THAN_LINEAR),
+                "exponent": exponent, "marginal_ms_per_unit": (marginal * 10_000.0).round() / 10_000.0,
+                "worse_than_linear": exponent.is_some_and(|k| k > WORSE_THAN_LINEAR),
             })
         })
         .collect();

@@ -13,7 +13,8 @@
 //!
 //! Writes bench/results.json and docs/BENCHMARKS.md (keeping its hand-written part).
 //! BENCH_ONLY=crud,profile (any of wasm, login, crud, profile, cache, stream, growth) runs only
-//! those sections and writes under target/bench-smoke/, like the smoke.
+//! those sections and writes under target/bench-smoke/, like the smoke. BENCH_REPORT_ONLY=1
+//! rewrites docs/BENCHMARKS.md from bench/results.json without measuring.
 //! BENCH_USERS (default 50) and BENCH_SECONDS (default 20) size the load. BENCH_SMOKE=1 runs
 //! every part with tiny sizes, writes under target/bench-smoke/ instead, and fails if anything
 //! errs or loses an event (never on a timing): `make test` runs it so the bench cannot rot.
@@ -107,7 +108,7 @@ impl Sizes {
                 version_counts: vec![1, 20, 100],
                 module_counts: vec![5, 50, 200],
                 growth_samples: 30,
-                export_copies: 3,
+                export_copies: 5,
             }
         };
         Sizes { users: env_number("BENCH_USERS").unwrap_or(sizes.users), seconds: env_number("BENCH_SECONDS").unwrap_or(sizes.seconds), ..sizes }
@@ -217,7 +218,37 @@ fn wait_until_settled(stack: &Stack, label: &str) {
     eprintln!("bench: {label} settled after {} reload(s), {:.1} s", last.1, started.elapsed().as_secs_f64());
 }
 
+/// BENCH_REPORT_ONLY=1: docs/BENCHMARKS.md again from bench/results.json, without running
+/// anything (after a change to the report's layout or its hand-written part).
+fn report_only() -> ExitCode {
+    let root = repo_root();
+    let results = std::fs::read_to_string(root.join("bench/results.json")).ok().and_then(|t| serde_json::from_str::<Value>(&t).ok());
+    let Some(results) = results else {
+        eprintln!("bench: no readable bench/results.json");
+        return ExitCode::FAILURE;
+    };
+    let context = report::Context {
+        command: results["command"].as_str().unwrap_or_default().to_string(),
+        date: results["date"].as_str().unwrap_or_default().to_string(),
+        cores: results["machine"]["cores"].as_u64().unwrap_or(0) as usize,
+        memory_kib: results["machine"]["memory_kib"].as_u64().unwrap_or(0),
+    };
+    let rows = results["rows"].as_array().cloned().unwrap_or_default();
+    let path = root.join("docs/BENCHMARKS.md");
+    let existing = std::fs::read_to_string(&path).ok();
+    match std::fs::write(&path, report::markdown(&context, &rows, existing)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("bench: {}: {error}", path.display());
+            ExitCode::FAILURE
+        }
+    }
+}
+
 fn main() -> ExitCode {
+    if std::env::var("BENCH_REPORT_ONLY").is_ok_and(|v| !v.is_empty() && v != "0") {
+        return report_only();
+    }
     let sizes = Sizes::from_env();
     let started = std::time::Instant::now();
     let stack = match Stack::start_with(&["floor"]) {

@@ -70,6 +70,21 @@ fn f(value: &Value) -> String {
     }
 }
 
+/// A step's cost per added unit (often a small fraction of a millisecond).
+fn marginal(step: &Value) -> String {
+    let number = |key: &str| step[key].as_f64();
+    match (number("from"), number("to"), number("p50_from_ms"), number("p50_to_ms")) {
+        (Some(from), Some(to), Some(t1), Some(t2)) if to > from => format!("{:.4}", (t2 - t1) / (to - from)),
+        _ => "–".into(),
+    }
+}
+
+/// "blueprints" → "blueprint" (per one unit).
+fn unit(value: &Value) -> String {
+    let unit = value.as_str().unwrap_or("unit");
+    unit.strip_suffix('s').unwrap_or(unit).to_string()
+}
+
 /// 1234567 → 1 234 567 (readable sizes).
 fn group(n: i64) -> String {
     let digits = n.abs().to_string();
@@ -117,6 +132,8 @@ pub fn markdown(context: &Context, rows: &[Value], existing: Option<String>) -> 
          rather than `oha`: the mix needs signed-in users with their own blueprints, cursors and event streams. It shares the machine's cores with the stack; its CPU share is in the CPU rows.\n",
         context.command, context.date, context.cores, group(context.memory_kib as i64)
     );
+
+    targets(&mut out, rows);
 
     let _ = writeln!(out, "## Wasm size\n\n| worker | raw bytes | gzip bytes | target gzip | largest crates (shallow bytes, % of raw) |\n| --- | ---: | ---: | ---: | --- |");
     for row in in_section(rows, "wasm") {
@@ -198,12 +215,17 @@ pub fn markdown(context: &Context, rows: &[Value], existing: Option<String>) -> 
     let growth = in_section(rows, "growth");
     latency_table(&mut out, &growth, false);
     let _ = writeln!(out, "\nSizes of exports: {}.", growth.iter().filter(|r| r.get("format").is_some()).map(|r| format!("{} {} bytes", f(&r["name"]).trim_start_matches("export "), f(&r["bytes"]))).collect::<Vec<_>>().join("; "));
-    let _ = writeln!(out, "\nCurves (p50 ms at each size; the exponent k of t ∝ nᵏ between two sizes, 1 = linear; ⚠ marks a step worse than linear, k > 1.1):\n");
+    let _ = writeln!(out, "\nCurves (p50 ms at each size; between two sizes the exponent k of t ∝ nᵏ, 1 = linear, and what each added unit cost; ⚠ marks a step worse than linear, k > 1.1):\n");
     for row in growth.iter().filter(|r| r.get("steps").is_some()) {
         let points = row["points"].as_array().map(|ps| ps.iter().map(|p| format!("{} → {} ms", f(&p[0]), f(&p[1]))).collect::<Vec<_>>().join(", ")).unwrap_or_default();
         let steps = row["steps"]
             .as_array()
-            .map(|ss| ss.iter().map(|s| format!("{}→{}: k {}{}", f(&s["from"]), f(&s["to"]), f(&s["exponent"]), if s["worse_than_linear"] == true { " ⚠" } else { "" })).collect::<Vec<_>>().join(", "))
+            .map(|ss| {
+                ss.iter()
+                    .map(|s| format!("{}→{}: k {}, {} ms per {}{}", f(&s["from"]), f(&s["to"]), f(&s["exponent"]), marginal(s), unit(&row["unit"]), if s["worse_than_linear"] == true { " ⚠" } else { "" }))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
             .unwrap_or_default();
         let _ = writeln!(out, "- {}: {points}; {steps}", f(&row["name"]).trim_start_matches("curve: "));
     }
@@ -216,4 +238,54 @@ pub fn markdown(context: &Context, rows: &[Value], existing: Option<String>) -> 
     }
     let _ = writeln!(out, "\n{}", hand_written(existing));
     out
+}
+
+/// Where this run stands against each target of the issue.
+fn targets(out: &mut String, rows: &[Value]) {
+    let find = |prefix: &str| rows.iter().find(|r| r["name"].as_str().is_some_and(|n| n.starts_with(prefix)));
+    let mark = |met: Option<bool>| match met {
+        Some(true) => "met",
+        Some(false) => "missed",
+        None => "not measured",
+    };
+    let mut lines: Vec<(String, String, &str)> = Vec::new();
+    let wasm: Vec<&Value> = in_section(rows, "wasm").into_iter().filter(|r| !r["name"].as_str().unwrap_or_default().ends_with("floor")).collect();
+    let largest = wasm.iter().filter_map(|r| r["gzip_bytes"].as_u64()).max();
+    lines.push(("each worker ≤ 1 MiB gzipped".into(), largest.map_or("–".into(), |b| format!("largest {} bytes", group(b as i64))), mark(largest.map(|b| b <= 1_048_576))));
+    for kind in ["closed loop", "every"] {
+        let row = rows.iter().find(|r| r["name"].as_str().is_some_and(|n| n.starts_with("CRUD mix,") && n.contains(kind)));
+        let p95 = row.and_then(|r| r["p95_ms"].as_f64());
+        let target = format!("CRUD p95 ≤ 10 ms: {}", row.map_or(kind.to_string(), |r| f(&r["name"])));
+        lines.push((target, p95.map_or("–".into(), |v| format!("p95 {v:.2} ms")), mark(p95.map(|v| v <= 10.0))));
+    }
+    let first = find("first progress after the model's first parseable token").and_then(|r| r["p95_ms"].as_f64());
+    lines.push(("first progress ≤ 100 ms after the first parseable token".into(), first.map_or("–".into(), |v| format!("p95 {v:.2} ms")), mark(first.map(|v| v <= 100.0))));
+    let relay = find("relay overhead per event").and_then(|r| r["p95_ms"].as_f64());
+    lines.push(("relay overhead ≤ 5 ms p95 per event".into(), relay.map_or("–".into(), |v| format!("p95 {v:.2} ms")), mark(relay.map(|v| v <= 5.0))));
+    let streams = rows.iter().find(|r| r.get("streams").is_some());
+    let lost = streams.map(|r| ["dropped", "duplicated", "out_of_order"].iter().filter_map(|k| r[*k].as_u64()).sum::<u64>() + r["streams"].as_u64().unwrap_or(0) - r["completed"].as_u64().unwrap_or(0));
+    lines.push((
+        "concurrent streams (100 in the full run), zero lost events".into(),
+        streams.map_or("–".into(), |r| format!("{} streams, {} completed, {} lost/duplicated/out of order", f(&r["streams"]), f(&r["completed"]), lost.unwrap_or(0))),
+        mark(lost.map(|l| l == 0)),
+    ));
+    let hit = find("generate-questions cache hit").and_then(|r| r["p95_ms"].as_f64());
+    lines.push(("cache hit ≤ 10 ms p95".into(), hit.map_or("–".into(), |v| format!("p95 {v:.2} ms")), mark(hit.map(|v| v <= 10.0))));
+    let calls = rows.iter().find(|r| r.get("model_calls").is_some()).and_then(|r| r["model_calls"].as_u64());
+    lines.push(("identical concurrent requests: one model call".into(), calls.map_or("–".into(), |c| format!("{c} model call(s)")), mark(calls.map(|c| c == 1))));
+    let curves: Vec<&Value> = rows.iter().filter(|r| r.get("steps").is_some()).collect();
+    let worse: Vec<String> = curves
+        .iter()
+        .flat_map(|r| r["steps"].as_array().cloned().unwrap_or_default().into_iter().filter(|s| s["worse_than_linear"] == true).map(move |s| format!("{} {}→{}", f(&r["name"]).trim_start_matches("curve: "), f(&s["from"]), f(&s["to"]))))
+        .collect();
+    lines.push((
+        "growth linear or better".into(),
+        if worse.is_empty() { format!("{} curves, no step worse than linear", curves.len()) } else { format!("worse than linear: {}", worse.join("; ")) },
+        mark((!curves.is_empty()).then_some(worse.is_empty())),
+    ));
+    let _ = writeln!(out, "## Against the targets\n\n| target | this run | |\n| --- | --- | --- |");
+    for (target, measured, verdict) in lines {
+        let _ = writeln!(out, "| {target} | {measured} | {verdict} |");
+    }
+    out.push('\n');
 }
