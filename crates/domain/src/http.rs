@@ -152,8 +152,25 @@ pub fn bearer_token(authorization: &str) -> Option<&str> {
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
+/// Whether `path` names a UI bundle whose file name carries its content hash (`/app-<10 hex>.js`
+/// or `.css`, as `scripts/build-web.sh` writes them): such a file never changes.
+pub fn is_content_hashed_asset(path: &str) -> bool {
+    let Some(name) = path.strip_prefix("/app-") else { return false };
+    let Some((hash, extension)) = name.split_once('.') else { return false };
+    hash.len() == 10 && hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) && matches!(extension, "js" | "css")
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn only_hashed_bundles_are_immutable() {
+        assert!(is_content_hashed_asset("/app-a7a5995b32.js"));
+        assert!(is_content_hashed_asset("/app-70a4af5554.css"));
+        for path in ["/app.js", "/index.html", "/app-a7a5995b32.js.map", "/app-A7A5995B32.js", "/app-a7a59.js", "/x/app-a7a5995b32.js", "/fonts/DejaVuSans.ttf"] {
+            assert!(!is_content_hashed_asset(path), "{path}");
+        }
+    }
+
     use super::*;
 
     fn facts<'a>(method: &'a str, origin: Option<&'a str>, referer: Option<&'a str>, cookie: bool, bearer: bool) -> RequestFacts<'a> {

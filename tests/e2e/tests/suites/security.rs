@@ -165,14 +165,18 @@ fn the_web_ui_is_served_from_the_same_origin(stack: &Stack) {
     let page = client.get("/");
     assert_eq!(page.status, 200);
     assert!(page.header("content-type").unwrap().starts_with("text/html"));
-    let shell = r#"<script type="module" src="/app.js"></script>"#;
-    assert!(page.text().contains(shell), "the app shell loads its bundle from this origin: {}", page.text());
+    let html = page.text();
+    let bundle_path = html.split(r#"<script type="module" src=""#).nth(1).and_then(|rest| rest.split('"').next()).expect("the app shell loads a bundle").to_string();
+    assert!(bundle_path.starts_with("/app-") && bundle_path.ends_with(".js"), "a same-origin, content-hashed bundle: {bundle_path}");
     assert_security_headers(&page);
+    assert!(page.header("cache-control").is_none_or(|c| !c.contains("immutable")), "the shell is always revalidated");
     // Client-side routes get the app shell, not a 404.
     let deep = client.get("/blueprints/some-id/dashboard");
     assert_eq!(deep.status, 200);
-    assert!(deep.text().contains(shell));
-    let bundle = client.get("/app.js");
+    assert!(deep.text().contains(&bundle_path));
+    let bundle = client.get(&bundle_path);
     assert_eq!(bundle.status, 200);
     assert!(bundle.header("content-type").unwrap().contains("javascript"));
+    assert_eq!(bundle.header("cache-control"), Some("public, max-age=31536000, immutable"));
+    assert_security_headers(&bundle);
 }

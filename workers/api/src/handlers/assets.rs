@@ -12,8 +12,20 @@ pub async fn serve(req: Request, env: &Env) -> Result<Response, AppError> {
     if !matches!(req.method(), Method::Get | Method::Head) {
         return Err(AppError::method_not_allowed(&["GET", "HEAD"]));
     }
+    let immutable = domain::http::is_content_hashed_asset(&req.path());
     let assets = env.assets("ASSETS").or_internal("assets.binding")?;
-    assets.fetch_request(req).await.or_internal("assets.fetch")
+    let response = assets.fetch_request(req).await.or_internal("assets.fetch")?;
+    if !immutable || response.status_code() != 200 {
+        return Ok(response);
+    }
+    // A content-hashed file never changes under its name: cached for a year, never revalidated.
+    // (A fetched response's headers are immutable, so they are copied.)
+    let headers = worker::Headers::new();
+    for (name, value) in response.headers().entries() {
+        let _ = headers.append(&name, &value);
+    }
+    let _ = headers.set("cache-control", "public, max-age=31536000, immutable");
+    Ok(response.with_headers(headers))
 }
 
 /// The regular and bold PDF fonts. Missing, they are a 503: a PDF is built once per version and
