@@ -66,6 +66,7 @@ fn f(value: &Value) -> String {
             let x = n.as_f64().unwrap_or(0.0);
             if n.is_f64() { format!("{x:.2}") } else { group(n.as_i64().unwrap_or(0)) }
         }
+        Value::Object(map) => format!("({})", map.iter().map(|(k, v)| format!("{k} {}", f(v))).collect::<Vec<_>>().join("; ")),
         other => other.to_string(),
     }
 }
@@ -117,7 +118,7 @@ fn latency_table(out: &mut String, rows: &[&Value], with_throughput: bool) {
 /// Any other figures of a row, as `key value` pairs.
 fn figures(row: &Value, skip: &[&str]) -> String {
     row.as_object()
-        .map(|o| o.iter().filter(|(k, _)| !["section", "name"].contains(&k.as_str()) && !skip.contains(&k.as_str())).map(|(k, v)| format!("{k} {}", f(v))).collect::<Vec<_>>().join(", "))
+        .map(|o| o.iter().filter(|(k, _)| !["section", "name", "command", "machine", "date"].contains(&k.as_str()) && !skip.contains(&k.as_str())).map(|(k, v)| format!("{k} {}", f(v))).collect::<Vec<_>>().join(", "))
         .unwrap_or_default()
 }
 
