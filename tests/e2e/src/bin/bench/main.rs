@@ -137,7 +137,8 @@ fn measure(stack: &Stack, sizes: &Sizes) -> Vec<Value> {
     // An unknown group (no process group has id -1) has no members: CPU and memory figures then read 0.
     let group = |label: &str, url: &str| procs::Group { id: groups.iter().find(|(l, _)| l == label).map_or(-1, |(_, id)| *id), port: port(url) };
     let targets = crud::Targets { api: &stack.base_url, floor: &floor_url, api_group: group("main", &stack.base_url), floor_group: group("floor", &floor_url) };
-    eprintln!("bench: processes: {:?}", targets.api_group.members());
+    let roles: Vec<String> = targets.api_group.members().into_iter().map(|p| p.role).collect();
+    eprintln!("bench: the stack's processes: {}", roles.join(", "));
 
     // BENCH_ONLY=profile,stream (say) runs only those sections: for working on the bench.
     let only = std::env::var("BENCH_ONLY").unwrap_or_default();
@@ -287,6 +288,10 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
         eprintln!("bench smoke: every part completed, 0 errors, 0 lost events");
+    } else if rows.iter().any(|r| r.get("error").is_some()) {
+        // The report is written (with the failures in it); the exit status says it is partial.
+        eprintln!("bench: some sections failed; see the report's last section");
+        return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
 }
