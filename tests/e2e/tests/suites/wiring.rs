@@ -50,7 +50,8 @@ fn a_message_the_api_enqueues_is_consumed(stack: &Stack) {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let runs = job_runs(&mut admin, "queue_probe");
-        if let Some(run) = runs.iter().find(|run| run["runKey"] == probe_id.as_str()) {
+        // The consumer records the run as `running` first, then finishes it: wait for the end.
+        if let Some(run) = runs.iter().find(|run| run["runKey"] == probe_id.as_str() && run["status"] != "running") {
             assert_eq!(run["status"], "succeeded", "{run}");
             assert_eq!(run["trigger"], "queue", "{run}");
             return;
