@@ -501,6 +501,30 @@ const scenarios = {
     });
   },
 
+  async conflict() {
+    page = await newPage();
+    let id;
+    await step('answering questions that another tab has just replaced', async () => {
+      await signUpQuietly(`${tag}@example.test`);
+      id = await readyBlueprint();
+      await page.goto(`/blueprints/${id}/questions`);
+      await page.getByText(/Required questions answered: \d+ of \d+/).waitFor();
+      // Meanwhile, elsewhere: a changed audience and new questions (the answers to the old ones
+      // are cleared).
+      await apiCall('PATCH', `/api/blueprints/${id}/static-answers`, { audience: `Senior account managers (${tag})` });
+      await apiCall('POST', '/api/generate-dynamic-questions', { blueprintId: id });
+      await page.getByLabel('Which CRM do your reps use?').fill('HubSpot');
+      await page.locator('.save-indicator', { hasText: 'Not saved: The questions changed while you were answering' }).waitFor();
+      assert.equal(await page.locator('.save-indicator').getByRole('button', { name: 'Retry' }).count(), 0, 'retrying cannot help');
+    });
+    await step('reloading shows the current questions', async () => {
+      await page.locator('.save-indicator').getByRole('button', { name: 'Reload' }).click();
+      await expectFocusedHeading('Tailored questions');
+      await page.getByText('Required questions answered: 0 of 5').waitFor();
+      assert.equal(await page.getByLabel('Which CRM do your reps use?').inputValue(), '', 'the replaced answer was not saved against the new questions');
+    });
+  },
+
   async keyboard() {
     // In the dark scheme, so that its colours go through the accessibility checks too.
     page = await newPage(undefined, 'dark');

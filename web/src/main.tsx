@@ -92,9 +92,12 @@ function App() {
     whoAmI().then(
       (found) => {
         if (found) knownUser(found);
-        else setUser(null);
+        // Someone who signed in while this first check was under way is not signed out by it.
+        else if (!currentUser()) setUser(null);
       },
-      () => setCheckFailed(true),
+      () => {
+        if (!currentUser()) setCheckFailed(true);
+      },
     );
   }, []);
   useEffect(() => {

@@ -6,9 +6,25 @@ use crate::error::{AppError, FieldError};
 use crate::input::bounded_text;
 use crate::questions::{DynamicQuestion, QuestionType};
 use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
 
 pub const SHORT_TEXT_MAX: usize = 500;
 pub const LONG_TEXT_MAX: usize = 5000;
+
+/// A short name for one set of dynamic questions, from its stored JSON text. Clients send it
+/// back with their answers, so answers given to questions that have since been replaced (in
+/// another tab, say) are refused instead of being saved against the new ones under the same ids.
+pub fn question_set_id(stored_questions: &str) -> String {
+    Sha256::digest(stored_questions.as_bytes()).iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+/// `Err` (409) when the client answered a question set other than the stored one.
+pub fn check_question_set(claimed: Option<&str>, stored_questions: &str) -> Result<(), AppError> {
+    match claimed {
+        Some(claimed) if claimed != question_set_id(stored_questions) => Err(AppError::conflict("The questions changed while you were answering; reload them")),
+        _ => Ok(()),
+    }
+}
 
 /// The validated patch: text trimmed, every value checked against its question's type, `null`
 /// kept so the caller can clear the stored answer. Every wrong answer is named, as
@@ -139,6 +155,18 @@ pub fn missing_required(questions: &[DynamicQuestion], stored: &Map<String, Valu
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn answers_to_a_replaced_question_set_are_refused() {
+        let old = r#"[{"id":"dq_001","label":"What went wrong?"}]"#;
+        let new = r#"[{"id":"dq_001","label":"What went well?"}]"#;
+        let id = question_set_id(old);
+        assert_eq!(id.len(), 16);
+        assert_eq!(question_set_id(old), id, "stable");
+        assert!(check_question_set(Some(&id), old).is_ok());
+        assert_eq!(check_question_set(Some(&id), new).unwrap_err().status(), 409);
+        assert!(check_question_set(None, new).is_ok(), "clients that do not say which set they answered are not refused");
+    }
 
     fn questions() -> Vec<DynamicQuestion> {
         crate::questions::normalise_questions(&json!([

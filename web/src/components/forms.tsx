@@ -1,6 +1,6 @@
 // Labelled form controls with their error and help text wired for assistive technology.
 import type { ComponentChildren } from "preact";
-import type { SaveState } from "../lib/autosave";
+import type { Remedy, SaveState } from "../lib/autosave";
 
 let counter = 0;
 export const uniqueId = (prefix: string) => `${prefix}-${++counter}`;
@@ -35,14 +35,13 @@ export function describedBy(id: string, error?: string | null, help?: string | n
   return { "aria-describedby": ids, "aria-invalid": error ? ("true" as const) : ("false" as const) };
 }
 
-export function SaveIndicator({ state, failure, onRetry }: { state: SaveState; failure: string | null; onRetry: () => void }) {
+export function SaveIndicator({ state, failure, remedy, onRetry }: { state: SaveState; failure: string | null; remedy: Remedy; onRetry: () => void }) {
   const text = state === "saving" ? "Saving…" : state === "saved" ? "Saved" : state === "failed" ? failure ?? "Not saved" : "";
   return (
     <div class={`save-indicator save-indicator--${state}`} role="status" aria-live="polite">
       <span>{text}</span>
-      {state === "failed" && failure?.startsWith("Not saved.") ? (
-        <button type="button" class="link-button" onClick={onRetry}>Retry</button>
-      ) : null}
+      {state === "failed" && remedy === "retry" ? <button type="button" class="link-button" onClick={onRetry}>Retry</button> : null}
+      {state === "failed" && remedy === "reload" ? <button type="button" class="link-button" onClick={() => location.reload()}>Reload</button> : null}
     </div>
   );
 }

@@ -4,6 +4,8 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError } from "./api";
 
 export type SaveState = "idle" | "saving" | "saved" | "failed";
+/** What the person can do about a failed save: send it again, or reload a page that is out of date. */
+export type Remedy = "retry" | "reload" | null;
 export type Patch = Record<string, unknown>;
 
 type Options<R> = {
@@ -41,6 +43,7 @@ function automaticRetryDelay(error: unknown, attempt: number): number | null {
 export function useAutosave<R>(options: Options<R>) {
   const [state, setState] = useState<SaveState>("idle");
   const [failure, setFailure] = useState<string | null>(null);
+  const [remedy, setRemedy] = useState<Remedy>(null);
   const pending = useRef<Patch | null>(null);
   const inFlight = useRef<Promise<boolean> | null>(null);
   const timer = useRef<number | undefined>(undefined);
@@ -55,14 +58,22 @@ export function useAutosave<R>(options: Options<R>) {
       latest.current.onSaved?.(answer);
       retries.current = 0;
       setFailure(null);
+      setRemedy(null);
       setState(pending.current ? "saving" : "saved");
       return true;
     } catch (error) {
-      if (error instanceof ApiError && error.status === 400) {
+      if (error instanceof ApiError && error.status === 409) {
+        // Changed elsewhere (a generation started, or new questions, in another tab): retrying
+        // cannot help; the edit stays on screen and the page must be reloaded.
+        pending.current = null;
+        setFailure(`Not saved: ${error.message}.`);
+        setRemedy("reload");
+      } else if (error instanceof ApiError && error.status === 400) {
         // The server refused these values: they stay in the form with its explanation; there
         // is nothing to retry until the person edits them.
         latest.current.onRejected?.(error);
         setFailure("Not saved — fix the highlighted fields");
+        setRemedy(null);
       } else {
         // Kept for the retry; newer edits win over the failed ones. A blip (network, 5xx, 429)
         // is retried by itself a few times, later each time; the Retry button is always there.
@@ -75,6 +86,7 @@ export function useAutosave<R>(options: Options<R>) {
           timer.current = window.setTimeout(() => void flush(), wait);
         }
         setFailure(`Not saved. ${reason}${wait !== null ? " Retrying shortly…" : ""}`);
+        setRemedy("retry");
       }
       setState("failed");
       return false;
@@ -134,6 +146,7 @@ export function useAutosave<R>(options: Options<R>) {
   return {
     state,
     failure,
+    remedy,
     queue,
     flushNow: flush,
     retry: () => void flush(),

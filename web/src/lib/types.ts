@@ -42,6 +42,8 @@ export type BlueprintRecord = {
   version: number;
   static_answers: StaticAnswers;
   dynamic_questions: Question[];
+  /** Names this set of questions; sent back with answers so that answers to replaced questions are refused. */
+  dynamic_questions_set: string;
   dynamic_answers: Record<string, AnswerValue>;
   blueprint_json: Partial<CourseBlueprint> | null;
   blueprint_markdown: string | null;
@@ -58,7 +60,7 @@ export type DynamicSaveAnswer = {
   missing: string[];
   complete: boolean;
 };
-export type QuestionsAnswer = { blueprintId: string; dynamicQuestions: Question[]; source: "ollama" | "openrouter" | "fallback"; cached: boolean; warning: string | null };
+export type QuestionsAnswer = { blueprintId: string; dynamicQuestions: Question[]; questionSet: string; source: "ollama" | "openrouter" | "fallback"; cached: boolean; warning: string | null };
 
 export type ModuleKpis = { title: string; minutes: number; objectives: number; activities: number; assessments: number };
 export type Kpis = {

@@ -34,7 +34,8 @@ function Questions({ record, onRecord }: { record: BlueprintRecord; onRecord: (r
 
   const saver = useAutosave<DynamicSaveAnswer>({
     delayMs: 1000,
-    send: (patch, keepalive) => api.patch<DynamicSaveAnswer>(`/api/blueprints/${record.id}/dynamic-answers`, { answers: patch }, { keepalive }),
+    send: (patch, keepalive) =>
+      api.patch<DynamicSaveAnswer>(`/api/blueprints/${record.id}/dynamic-answers`, { answers: patch, questionSet: record.dynamic_questions_set }, { keepalive }),
     onSaved: (answer) => onRecord({ ...record, dynamic_answers: answer.dynamic_answers }),
     onRejected: (error) => {
       const issues: Record<string, string> = {};
@@ -59,7 +60,7 @@ function Questions({ record, onRecord }: { record: BlueprintRecord; onRecord: (r
       const answer = await api.post<QuestionsAnswer>("/api/generate-dynamic-questions", { blueprintId: record.id });
       setSource({ source: answer.source, warning: answer.warning });
       setAnswers({});
-      onRecord({ ...record, status: "draft", dynamic_questions: answer.dynamicQuestions, dynamic_answers: {} });
+      onRecord({ ...record, status: "draft", dynamic_questions: answer.dynamicQuestions, dynamic_questions_set: answer.questionSet, dynamic_answers: {} });
     } catch (error) {
       setGenerationError(error instanceof ApiError && error.status === 400 ? "Some course basics are missing. Complete them first." : errorText(error));
     } finally {
@@ -130,7 +131,7 @@ function Questions({ record, onRecord }: { record: BlueprintRecord; onRecord: (r
             </fieldset>
           ))}
           <div class="wizard-footer sticky-footer">
-            <SaveIndicator state={saver.state} failure={saver.failure} onRetry={saver.retry} />
+            <SaveIndicator state={saver.state} failure={saver.failure} remedy={saver.remedy} onRetry={saver.retry} />
             <div class="actions">
               <button type="button" class="button" disabled={generating || locked} onClick={() => setConfirmRegenerate(true)}>New questions</button>
               <button type="submit" class="button button--primary" disabled={!complete || locked} aria-describedby={complete ? undefined : "generate-hint"}>

@@ -210,6 +210,7 @@ function StaticWizard({ record, stepParam }: { record: BlueprintRecord; stepPara
           <SaveIndicator
             state={invalidEdits && saver.state !== "saving" ? "failed" : saver.state}
             failure={invalidEdits ? "Not saved — fix the highlighted fields" : saver.failure}
+            remedy={invalidEdits ? null : saver.remedy}
             onRetry={saver.retry}
           />
           <div class="actions">

@@ -44,6 +44,7 @@ impl Blueprint {
             "version": self.version,
             "static_answers": parse(&self.static_answers, json!({})),
             "dynamic_questions": parse(&self.dynamic_questions, json!([])),
+            "dynamic_questions_set": domain::answers::question_set_id(&self.dynamic_questions),
             "dynamic_answers": parse(&self.dynamic_answers, json!({})),
             "blueprint_json": parse(&self.blueprint_json, json!({})),
             "blueprint_markdown": self.blueprint_markdown,

@@ -25,6 +25,7 @@ pub fn tests() -> Vec<(&'static str, fn(&Stack))> {
         ("generation::the_101st_request_in_ten_minutes_is_429", the_101st_request_in_ten_minutes_is_429),
         ("generation::dynamic_questions_are_generated_and_saved_for_a_blueprint", dynamic_questions_are_generated_and_saved_for_a_blueprint),
         ("generation::dynamic_answers_are_checked_against_their_question_type", dynamic_answers_are_checked_against_their_question_type),
+        ("generation::answers_to_replaced_questions_are_refused", answers_to_replaced_questions_are_refused),
     ]
 }
 
@@ -374,6 +375,36 @@ fn dynamic_answers_are_checked_against_their_question_type(stack: &Stack) {
     let mut intruder = signed_in(stack, "gen-answers-intruder");
     intruder.send("PATCH", &path, &[("content-type", "application/json")], Some(json!({ "answers": { "dq_002": 1 } }).to_string().into_bytes())).expect_error(404);
     assert_eq!(client.get(&format!("/api/blueprint/{id}")).json()["dynamic_answers"]["dq_002"], 4);
+}
+
+fn answers_to_replaced_questions_are_refused(stack: &Stack) {
+    let tag = e2e::unique("gen-stale");
+    let mut replaced = questions_json();
+    replaced["questions"][1]["label"] = json!("How confident are learners after the course?");
+    stack.llm.script(&tag, vec![Behaviour::reply(questions_json().to_string()), Behaviour::reply(replaced.to_string())]);
+    let mut client = signed_in(stack, "gen-stale");
+    let id = super::answers::new_blueprint(&mut client);
+    let mut static_answers = input(&tag);
+    static_answers.as_object_mut().unwrap().remove("type");
+    let reply = client.send("PATCH", &format!("/api/blueprints/{id}/static-answers"), &[("content-type", "application/json")], Some(static_answers.to_string().into_bytes()));
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let first = ok(client.post("/api/generate-dynamic-questions", &json!({ "blueprintId": id })));
+    let first_set = first["questionSet"].as_str().unwrap().to_string();
+    assert_eq!(client.get(&format!("/api/blueprint/{id}")).json()["dynamic_questions_set"], first_set.as_str(), "the same name from the blueprint");
+    let path = format!("/api/blueprints/{id}/dynamic-answers");
+    let patch = |client: &mut Client, body: Value| client.send("PATCH", &path, &[("content-type", "application/json")], Some(body.to_string().into_bytes()));
+    ok(patch(&mut client, json!({ "answers": { "dq_002": 2 }, "questionSet": first_set })));
+    // Another tab changes the audience and asks for new questions (same answers would get the
+    // cached set): same ids, different questions.
+    let reply = client.send("PATCH", &format!("/api/blueprints/{id}/static-answers"), &[("content-type", "application/json")], Some(json!({ "audience": "Senior account managers" }).to_string().into_bytes()));
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let second = ok(client.post("/api/generate-dynamic-questions", &json!({ "blueprintId": id })));
+    assert_ne!(second["questionSet"], first_set.as_str());
+    // The first tab, still showing the old questions, answers dq_002: refused, nothing saved.
+    let refused = patch(&mut client, json!({ "answers": { "dq_002": 5 }, "questionSet": first_set })).expect_error(409);
+    assert!(refused["error"].as_str().unwrap().contains("questions changed"), "{refused}");
+    assert_eq!(client.get(&format!("/api/blueprint/{id}")).json()["dynamic_answers"], json!({}));
+    ok(patch(&mut client, json!({ "answers": { "dq_002": 5 }, "questionSet": second["questionSet"] })));
 }
 
 fn with_ollama_down_answers_come_promptly_from_fallbacks(stack: &Stack) {

@@ -14,6 +14,7 @@ pub fn tests() -> Vec<(&'static str, fn(&Stack))> {
         ("ui::the_static_wizard_by_keyboard_alone", the_static_wizard_by_keyboard_alone),
         ("ui::two_tabs_renew_one_session_without_revoking_it", two_tabs_renew_one_session_without_revoking_it),
         ("ui::a_failed_generation_can_be_retried", a_failed_generation_can_be_retried),
+        ("ui::questions_replaced_in_another_tab_are_not_answered_blindly", questions_replaced_in_another_tab_are_not_answered_blindly),
     ]
 }
 
@@ -130,4 +131,12 @@ fn a_failed_generation_can_be_retried(stack: &Stack) {
     ]);
     run(stack, "retry", &tag);
     assert_eq!(blueprint_streams(stack, &tag), 4, "three failed tiers, then one retry");
+}
+
+fn questions_replaced_in_another_tab_are_not_answered_blindly(stack: &Stack) {
+    let tag = e2e::unique("ui-conflict");
+    let mut replaced = questions();
+    replaced["questions"][1]["label"] = json!("Describe a negotiation that went well");
+    stack.llm.script(&tag, vec![Behaviour::reply(questions().to_string()), Behaviour::reply(replaced.to_string())]);
+    run(stack, "conflict", &tag);
 }

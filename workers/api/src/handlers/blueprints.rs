@@ -60,13 +60,15 @@ pub async fn patch_static_answers(mut req: Request, env: &Env, principal: &Princ
     respond::json(200, &json!({ "static_answers": answers, "complete": missing.is_empty(), "missing": missing, "updated_at": saved.updated_at }))
 }
 
-/// Autosave of dynamic answers: `{answers: {questionId: value}}`, each value checked against its
-/// question's type; answers the saved answers, progress over the required questions, and what
-/// is still missing.
+/// Autosave of dynamic answers: `{answers: {questionId: value}, questionSet?}`, each value
+/// checked against its question's type (409 when `questionSet` names questions since replaced);
+/// answers the saved answers, progress over the required questions, and what is still missing.
 pub async fn patch_dynamic_answers(mut req: Request, env: &Env, principal: &Principal, id: &str) -> Result<Response, AppError> {
     #[derive(serde::Deserialize)]
     struct Body {
         answers: serde_json::Map<String, serde_json::Value>,
+        #[serde(default, rename = "questionSet")]
+        question_set: Option<String>,
     }
     let id = BlueprintId::parse(id)?;
     let raw = body::read_limited(&mut req, DEFAULT_BODY_LIMIT).await?;
@@ -76,6 +78,7 @@ pub async fn patch_dynamic_answers(mut req: Request, env: &Env, principal: &Prin
     if questions.is_empty() {
         return Err(AppError::conflict("This blueprint has no dynamic questions yet; generate them first"));
     }
+    answers::check_question_set(body.question_set.as_deref(), &blueprint.dynamic_questions)?;
     let patch = answers::validate_dynamic_answers(&questions, &body.answers)?;
     let saved = blueprints::merge_answers(env, &principal.user_id, &id, AnswerColumn::Dynamic, &serde_json::Value::Object(patch), Some(&blueprint.dynamic_questions)).await?;
     let stored: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&saved.answers).or_internal("dynamic_answers.decode")?;

@@ -55,7 +55,8 @@ pub async fn generate_dynamic_questions(mut req: Request, env: &Env, principal: 
     let metadata = json!({ "source": answer.source, "model": answer.model, "cached": answer.cached, "questions": answer.questions.len() });
     let entry = audit::Entry::by(principal, &context.request_id, "blueprint.dynamic_questions_generated", "blueprint", Some(id.as_str()));
     audit::record(env, entry.with_metadata(metadata), clock::now()).await;
-    respond::json(200, &json!({ "blueprintId": id.as_str(), "dynamicQuestions": questions, "source": answer.source, "cached": answer.cached, "warning": answer.warning }))
+    let question_set = domain::answers::question_set_id(&questions.to_string());
+    respond::json(200, &json!({ "blueprintId": id.as_str(), "dynamicQuestions": questions, "questionSet": question_set, "source": answer.source, "cached": answer.cached, "warning": answer.warning }))
 }
 
 async fn ask_hub(env: &Env, principal: &Principal, context: &RequestContext, answers: StaticAnswers) -> Result<QuestionsAnswer, AppError> {
