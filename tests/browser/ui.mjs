@@ -461,6 +461,11 @@ const scenarios = {
       await page.getByRole('button', { name: 'Sign in' }).click();
       await expectFocusedHeading('Who is this course for?');
       assert.equal(await page.getByLabel('Audience').inputValue(), 'Teachers new to online classes');
+      // Signed in, the sign-in page has nothing to offer.
+      await page.goto('/signin');
+      await page.waitForURL((url) => url.pathname === '/');
+      await expectHeading('My blueprints');
+      await page.goBack();
     });
     await step('deleting a blueprint asks first', async () => {
       await page.getByRole('link', { name: 'My blueprints' }).click();
@@ -493,8 +498,13 @@ const scenarios = {
       assert.equal(saved.status, 'error');
       assert.equal(saved.version, 0, 'nothing was saved as a version');
     });
+    await step('coming back later says what happened', async () => {
+      await page.reload();
+      await expectFocusedHeading('Generate the blueprint');
+      await page.getByText('The last generation of this blueprint did not produce a valid blueprint').waitFor();
+    });
     await step('the retry succeeds', async () => {
-      await page.getByRole('button', { name: 'Retry generation' }).click();
+      await page.getByRole('button', { name: 'Generate blueprint' }).click();
       await watchGeneration('Saved as version 1');
       await page.getByRole('link', { name: 'Open dashboard' }).click();
       await page.getByRole('link', { name: 'Version 1' }).waitFor();

@@ -9,7 +9,7 @@ import { useBlueprint } from "./lib/useBlueprint";
 import { applySavedTheme, Layout, PageHeading } from "./components/Layout";
 import { LoadingState } from "./components/Loading";
 import { Spinner } from "./components/forms";
-import { AuthPage } from "./pages/AuthPage";
+import { AuthPage, safeNext } from "./pages/AuthPage";
 import { ComparePage } from "./pages/ComparePage";
 import { DashboardPage } from "./pages/DashboardPage";
 import { GeneratePage } from "./pages/GeneratePage";
@@ -102,6 +102,8 @@ function App() {
   }, []);
   useEffect(() => {
     if (user === null && !isPublic) sessionEnded();
+    // Already signed in: the sign-in and sign-up pages have nothing to offer.
+    if (user && isPublic) navigate(safeNext(query.get("next")), { replace: true });
   }, [user, isPublic]);
 
   let content;

@@ -9,7 +9,7 @@ import { PageHeading } from "../components/Layout";
 type Mode = "signin" | "signup";
 
 /** Only same-app paths, so a crafted link cannot send someone elsewhere after sign-in. */
-function safeNext(raw: string | null): string {
+export function safeNext(raw: string | null): string {
   return raw && raw.startsWith("/") && !raw.startsWith("//") && !raw.startsWith("/api/") ? raw : "/";
 }
 

@@ -226,6 +226,9 @@ function Generation({ record }: { record: BlueprintRecord }) {
           ) : null}
         </div>
         {!ready && phase === "idle" ? <p class="help">Answer the <a href={`/blueprints/${record.id}/questions`}>tailored questions</a> first.</p> : null}
+        {phase === "idle" && record.status === "error" ? (
+          <Notice kind="warning">The last generation of this blueprint did not produce a valid blueprint, so nothing was saved. Generate again.</Notice>
+        ) : null}
         {failure ? <Notice kind="error">{failure}</Notice> : null}
         {/* Always present, so that screen readers announce each warning as it is added. */}
         <div aria-live="polite" aria-relevant="additions">
