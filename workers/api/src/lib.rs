@@ -3,6 +3,7 @@
 
 mod handlers;
 mod llm_hub;
+mod question_sets;
 mod rate_limiter;
 mod routes;
 

@@ -405,6 +405,11 @@ fn answers_to_replaced_questions_are_refused(stack: &Stack) {
     assert!(refused["error"].as_str().unwrap().contains("questions changed"), "{refused}");
     assert_eq!(client.get(&format!("/api/blueprint/{id}")).json()["dynamic_answers"], json!({}));
     ok(patch(&mut client, json!({ "answers": { "dq_002": 5 }, "questionSet": second["questionSet"] })));
+    // A set the server already knows skips the read; the owner check still holds.
+    let mut intruder = signed_in(stack, "gen-stale-intruder");
+    let body = json!({ "answers": { "dq_002": 1 }, "questionSet": second["questionSet"] }).to_string().into_bytes();
+    intruder.send("PATCH", &path, &[("content-type", "application/json")], Some(body)).expect_error(404);
+    assert_eq!(client.get(&format!("/api/blueprint/{id}")).json()["dynamic_answers"], json!({ "dq_002": 5 }));
 }
 
 fn with_ollama_down_answers_come_promptly_from_fallbacks(stack: &Stack) {

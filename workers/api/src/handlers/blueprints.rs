@@ -9,6 +9,7 @@ use domain::static_answers;
 use domain::AppError;
 use edge::db::blueprints::AnswerColumn;
 use edge::db::{audit, blueprints};
+use crate::question_sets;
 use edge::{body, clock, random, respond, OrInternal, RequestContext};
 use serde_json::json;
 use worker::{Env, Request, Response};
@@ -73,22 +74,32 @@ pub async fn patch_dynamic_answers(mut req: Request, env: &Env, principal: &Prin
     let id = BlueprintId::parse(id)?;
     let raw = body::read_limited(&mut req, DEFAULT_BODY_LIMIT).await?;
     let body: Body = domain::input::parse_json(&raw)?;
-    let blueprint = blueprints::get(env, &principal.user_id, &id).await?;
-    let questions: Vec<DynamicQuestion> = serde_json::from_str(&blueprint.dynamic_questions).or_internal("dynamic_questions.decode")?;
-    if questions.is_empty() {
-        return Err(AppError::conflict("This blueprint has no dynamic questions yet; generate them first"));
-    }
-    answers::check_question_set(body.question_set.as_deref(), &blueprint.dynamic_questions)?;
-    let patch = answers::validate_dynamic_answers(&questions, &body.answers)?;
-    let saved = blueprints::merge_answers(env, &principal.user_id, &id, AnswerColumn::Dynamic, &serde_json::Value::Object(patch), Some(&blueprint.dynamic_questions)).await?;
+    // A set this isolate already knows needs no read: the guarded write checks it is still the
+    // blueprint's (and the owner, and that no generation runs) in the same statement.
+    let set = match body.question_set.as_deref().and_then(question_sets::get) {
+        Some(set) => set,
+        None => {
+            let blueprint = blueprints::get(env, &principal.user_id, &id).await?;
+            let questions: Vec<DynamicQuestion> = serde_json::from_str(&blueprint.dynamic_questions).or_internal("dynamic_questions.decode")?;
+            if questions.is_empty() {
+                return Err(AppError::conflict("This blueprint has no dynamic questions yet; generate them first"));
+            }
+            answers::check_question_set(body.question_set.as_deref(), &blueprint.dynamic_questions)?;
+            let name = answers::question_set_id(&blueprint.dynamic_questions);
+            question_sets::remember(name, question_sets::QuestionSet { stored: blueprint.dynamic_questions, questions })
+        }
+    };
+    let questions = &set.questions;
+    let patch = answers::validate_dynamic_answers(questions, &body.answers)?;
+    let saved = blueprints::merge_answers(env, &principal.user_id, &id, AnswerColumn::Dynamic, &serde_json::Value::Object(patch), Some(&set.stored)).await?;
     let stored: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&saved.answers).or_internal("dynamic_answers.decode")?;
-    let (answered, total) = answers::progress(&questions, &stored);
+    let (answered, total) = answers::progress(questions, &stored);
     respond::json(
         200,
         &json!({
             "dynamic_answers": stored,
             "progress": { "answered": answered, "total": total },
-            "missing": answers::missing_required(&questions, &stored),
+            "missing": answers::missing_required(questions, &stored),
             "complete": answered == total,
             "updated_at": saved.updated_at,
         }),

@@ -19,6 +19,15 @@ const SECTION: &str = "crud";
 pub struct User {
     pub session: Session,
     pub blueprint_id: String,
+    /// The dynamic questions' set, sent with each answer as the web UI does.
+    pub question_set: String,
+}
+
+/// What one user's requests are about: its blueprint and that blueprint's question set.
+#[derive(Clone)]
+pub struct Target {
+    pub blueprint_id: String,
+    pub question_set: String,
 }
 
 /// Static answers that make a blueprint ready for questions; `context` carries the fake
@@ -38,9 +47,10 @@ pub fn ready_user(stack: &Stack, label: &str, tag: &str) -> Result<User, String>
     let created = session.post(base, "/api/blueprints", &json!({ "title": format!("Bench {label}") }))?.expect(201, "create blueprint")?;
     let id = created["id"].as_str().ok_or("a created blueprint without an id")?.to_string();
     session.patch(base, &format!("/api/blueprints/{id}/static-answers"), &static_answers(&format!("B2B SaaS ({tag}, {label})")))?.expect(200, "static answers")?;
-    session.post(base, "/api/generate-dynamic-questions", &json!({ "blueprintId": id }))?.expect(200, "dynamic questions")?;
-    session.patch(base, &format!("/api/blueprints/{id}/dynamic-answers"), &json!({ "answers": { "dq_001": "Salesforce" } }))?.expect(200, "dynamic answers")?;
-    Ok(User { session, blueprint_id: id })
+    let questions = session.post(base, "/api/generate-dynamic-questions", &json!({ "blueprintId": id }))?.expect(200, "dynamic questions")?;
+    let question_set = questions["questionSet"].as_str().ok_or("questions without a questionSet")?.to_string();
+    session.patch(base, &format!("/api/blueprints/{id}/dynamic-answers"), &json!({ "answers": { "dq_001": "Salesforce" }, "questionSet": question_set }))?.expect(200, "dynamic answers")?;
+    Ok(User { session, blueprint_id: id, question_set })
 }
 
 pub fn script_questions(stack: &Stack, tag: &str) {
@@ -83,12 +93,13 @@ pub const MIX: [&str; 5] = ["PATCH static-answers (audience)", "PATCH static-ans
 type Request = (&'static str, String, Option<Vec<u8>>);
 
 /// Step `step` of the mix for blueprint `id`.
-fn mix_request(step: usize, id: &str) -> Request {
+fn mix_request(step: usize, target: &Target) -> Request {
+    let (id, set) = (&target.blueprint_id, &target.question_set);
     let body = |value: Value| Some(value.to_string().into_bytes());
     match step % MIX.len() {
         0 => ("PATCH", format!("/api/blueprints/{id}/static-answers"), body(json!({ "audience": format!("Frontline sales reps, cohort {step}") }))),
         1 => ("PATCH", format!("/api/blueprints/{id}/static-answers"), body(json!({ "constraints": { "time": format!("{} weeks", step % 9 + 1), "modality": "blended" } }))),
-        2 => ("PATCH", format!("/api/blueprints/{id}/dynamic-answers"), body(json!({ "answers": { "dq_001": format!("Salesforce, org {step}") } }))),
+        2 => ("PATCH", format!("/api/blueprints/{id}/dynamic-answers"), body(json!({ "answers": { "dq_001": format!("Salesforce, org {step}") }, "questionSet": set }))),
         3 => ("GET", format!("/api/blueprint/{id}"), None),
         _ => ("GET", "/api/blueprints?limit=20".to_string(), None),
     }
@@ -120,7 +131,7 @@ pub enum Pacing {
 
 /// Every user runs the mix against `base` for `seconds`, each on its own connection.
 /// `request` picks what step `n` of a user sends.
-fn run_load(users: &[(Session, String)], base: &str, seconds: u64, pacing: Pacing, (group, idle): (Group, &BTreeMap<String, f64>), kinds: usize, request: fn(usize, &str) -> Request) -> LoadRun {
+fn run_load(users: &[(Session, Target)], base: &str, seconds: u64, pacing: Pacing, (group, idle): (Group, &BTreeMap<String, f64>), kinds: usize, request: fn(usize, &Target) -> Request) -> LoadRun {
     let processes = group.members();
     let processes = processes.as_slice();
     let samples: Arc<Mutex<Vec<Vec<f64>>>> = Arc::new(Mutex::new(vec![Vec::new(); kinds]));
@@ -171,7 +182,7 @@ fn run_load(users: &[(Session, String)], base: &str, seconds: u64, pacing: Pacin
     LoadRun { by_kind, errors, elapsed, cpu_ms_per_request, cpu_percent_of_a_core }
 }
 
-fn health_request(_step: usize, _id: &str) -> Request {
+fn health_request(_step: usize, _target: &Target) -> Request {
     ("GET", "/api/health".to_string(), None)
 }
 
@@ -202,7 +213,7 @@ pub struct Targets<'a> {
 pub fn under_load(stack: &Stack, sizes: &Sizes, targets: &Targets) -> Result<Vec<Value>, String> {
     let tag = e2e::unique("bench-crud");
     let users = ready_users(stack, sizes.users, "bench-crud", &tag)?;
-    let pairs: Vec<(Session, String)> = users.iter().map(|u| (u.session.clone(), u.blueprint_id.clone())).collect();
+    let pairs: Vec<(Session, Target)> = users.iter().map(|u| (u.session.clone(), Target { blueprint_id: u.blueprint_id.clone(), question_set: u.question_set.clone() })).collect();
     let (n, s) = (sizes.users, sizes.seconds);
     let mut rows = Vec::new();
     // What each process burns with no traffic, so that per-request CPU counts only the requests.

@@ -1,0 +1,39 @@
+//! Question sets this isolate has seen, by their content-derived name (`question_set_id`): the
+//! dynamic-answers autosave of a client that names its set is validated from here and written
+//! in one D1 round trip instead of two. A name is a hash of the stored JSON, so an entry can
+//! never go stale; the database's guard (`dynamic_questions = ?`) still decides every write.
+
+use domain::questions::DynamicQuestion;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// The stored JSON text of a set and the questions it holds.
+pub struct QuestionSet {
+    pub stored: String,
+    pub questions: Vec<DynamicQuestion>,
+}
+
+/// Enough for every blueprint being answered at once on one isolate; when full, it starts over.
+const CAPACITY: usize = 512;
+
+thread_local! {
+    static SETS: RefCell<HashMap<String, Rc<QuestionSet>>> = RefCell::new(HashMap::new());
+}
+
+pub fn get(name: &str) -> Option<Rc<QuestionSet>> {
+    SETS.with(|sets| sets.borrow().get(name).cloned())
+}
+
+/// Keeps `set` under `name` and hands it back.
+pub fn remember(name: String, set: QuestionSet) -> Rc<QuestionSet> {
+    let set = Rc::new(set);
+    SETS.with(|sets| {
+        let mut sets = sets.borrow_mut();
+        if sets.len() >= CAPACITY {
+            sets.clear();
+        }
+        sets.insert(name, Rc::clone(&set));
+    });
+    set
+}
