@@ -63,7 +63,7 @@ impl OriginPolicy {
 
     pub fn is_allowlisted(&self, origin: &str) -> bool {
         let origin = normalise_origin(origin);
-        self.allowlist.iter().any(|allowed| *allowed == origin)
+        self.allowlist.contains(&origin)
     }
 
     fn is_trusted(&self, origin: &str) -> bool {

@@ -4,6 +4,7 @@
 //! - the 15-minute cache of answers, keyed by user + fingerprint of the normalised input;
 //! - de-duplication: a request identical to one in flight awaits that one's answer;
 //! - the gate: at most `GATE` chains (so at most that many local-model calls) at once.
+//!
 //! When every provider fails, the curated fallback built from the user's answers is answered
 //! (not cached, so a recovered model is used next time).
 

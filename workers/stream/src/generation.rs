@@ -345,11 +345,11 @@ where
 }
 
 fn error_json(status: u16, message: &str) -> Result<Response> {
-    Ok(ResponseBuilder::new().with_status(status).from_json(&json!({ "error": message }))?)
+    ResponseBuilder::new().with_status(status).from_json(&json!({ "error": message }))
 }
 
 fn error_json_details(status: u16, message: &str, details: Value) -> Result<Response> {
-    Ok(ResponseBuilder::new().with_status(status).from_json(&json!({ "error": message, "details": details }))?)
+    ResponseBuilder::new().with_status(status).from_json(&json!({ "error": message, "details": details }))
 }
 
 fn to_worker(error: domain::AppError) -> worker::Error {

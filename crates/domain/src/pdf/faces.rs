@@ -20,7 +20,12 @@ pub struct TrueTypePair<'a> {
 
 pub(super) enum Faces<'a> {
     Standard,
-    Embedded { regular: Embedded<'a>, bold: Embedded<'a> },
+    Embedded(Box<EmbeddedPair<'a>>),
+}
+
+pub(super) struct EmbeddedPair<'a> {
+    regular: Embedded<'a>,
+    bold: Embedded<'a>,
 }
 
 /// One embedded font, and the glyphs the document has used so far with the character each
@@ -66,15 +71,15 @@ impl<'a> Faces<'a> {
     pub fn new(pair: Option<TrueTypePair<'a>>) -> Result<Self, String> {
         match pair {
             None => Ok(Faces::Standard),
-            Some(pair) => Ok(Faces::Embedded { regular: Embedded::parse(pair.regular)?, bold: Embedded::parse(pair.bold)? }),
+            Some(pair) => Ok(Faces::Embedded(Box::new(EmbeddedPair { regular: Embedded::parse(pair.regular)?, bold: Embedded::parse(pair.bold)? }))),
         }
     }
 
     pub fn embedded(&self, font: Font) -> Option<&Embedded<'a>> {
         match (self, font) {
             (Faces::Standard, _) => None,
-            (Faces::Embedded { regular, .. }, Font::Regular) => Some(regular),
-            (Faces::Embedded { bold, .. }, Font::Bold) => Some(bold),
+            (Faces::Embedded(pair), Font::Regular) => Some(&pair.regular),
+            (Faces::Embedded(pair), Font::Bold) => Some(&pair.bold),
         }
     }
 

@@ -5,7 +5,7 @@ use e2e::client::Client;
 use e2e::stack::Stack;
 use serde_json::{json, Value};
 
-pub fn tests() -> Vec<(&'static str, fn(&Stack))> {
+pub fn tests() -> Vec<super::Test> {
     vec![
         ("answers::static_answers_autosave_field_by_field_until_complete", static_answers_autosave_field_by_field_until_complete),
         ("answers::a_bad_field_is_named_and_nothing_is_saved", a_bad_field_is_named_and_nothing_is_saved),
@@ -14,7 +14,7 @@ pub fn tests() -> Vec<(&'static str, fn(&Stack))> {
     ]
 }
 
-pub fn exclusive() -> Vec<(&'static str, fn(&Stack))> {
+pub fn exclusive() -> Vec<super::Test> {
     vec![("answers::answers_are_frozen_while_generating", answers_are_frozen_while_generating)]
 }
 

@@ -4,7 +4,7 @@ use e2e::client::Client;
 use e2e::stack::Stack;
 use serde_json::json;
 
-pub fn tests() -> Vec<(&'static str, fn(&Stack))> {
+pub fn tests() -> Vec<super::Test> {
     vec![
         ("auth::signup_starts_a_session_with_http_only_cookies", signup_starts_a_session_with_http_only_cookies),
         ("auth::signup_normalises_email_and_refuses_duplicates", signup_normalises_email_and_refuses_duplicates),

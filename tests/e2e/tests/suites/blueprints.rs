@@ -5,7 +5,7 @@ use e2e::client::Client;
 use e2e::stack::Stack;
 use serde_json::{json, Value};
 
-pub fn tests() -> Vec<(&'static str, fn(&Stack))> {
+pub fn tests() -> Vec<super::Test> {
     vec![
         ("blueprints::create_a_draft_with_or_without_a_title", create_a_draft_with_or_without_a_title),
         ("blueprints::list_is_newest_first_and_pages_without_gaps", list_is_newest_first_and_pages_without_gaps),

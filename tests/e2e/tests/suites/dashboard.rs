@@ -6,7 +6,7 @@ use e2e::fake_llm::Behaviour;
 use e2e::stack::Stack;
 use serde_json::{json, Value};
 
-pub fn tests() -> Vec<(&'static str, fn(&Stack))> {
+pub fn tests() -> Vec<super::Test> {
     vec![
         ("dashboard::kpis_and_quality_of_every_version", kpis_and_quality_of_every_version),
         ("dashboard::compare_two_versions", compare_two_versions),

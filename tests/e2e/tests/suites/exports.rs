@@ -7,7 +7,7 @@ use e2e::fake_llm::Behaviour;
 use e2e::stack::Stack;
 use serde_json::{json, Value};
 
-pub fn tests() -> Vec<(&'static str, fn(&Stack))> {
+pub fn tests() -> Vec<super::Test> {
     vec![
         ("exports::markdown_and_json_export_download_and_match_the_version", markdown_and_json_export_download_and_match_the_version),
         ("exports::exports_are_write_once_and_reused", exports_are_write_once_and_reused),

@@ -7,7 +7,7 @@ use e2e::fake_llm::Behaviour;
 use e2e::stack::Stack;
 use serde_json::{json, Value};
 
-pub fn tests() -> Vec<(&'static str, fn(&Stack))> {
+pub fn tests() -> Vec<super::Test> {
     vec![
         ("generation::ollama_answers_with_structured_output_and_is_normalised", ollama_answers_with_structured_output_and_is_normalised),
         ("generation::an_answer_in_many_chunks_split_inside_characters_is_read", an_answer_in_many_chunks_split_inside_characters_is_read),
@@ -29,7 +29,7 @@ pub fn tests() -> Vec<(&'static str, fn(&Stack))> {
     ]
 }
 
-pub fn exclusive() -> Vec<(&'static str, fn(&Stack))> {
+pub fn exclusive() -> Vec<super::Test> {
     vec![("generation::with_ollama_down_answers_come_promptly_from_fallbacks", with_ollama_down_answers_come_promptly_from_fallbacks)]
 }
 

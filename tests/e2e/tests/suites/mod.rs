@@ -13,6 +13,9 @@ use e2e::client::Client;
 use e2e::stack::{Stack, ADMIN_EMAIL, ADMIN_PASSWORD};
 use serde_json::json;
 
+/// A test: its name and what it runs against the shared stack.
+pub type Test = (&'static str, fn(&Stack));
+
 /// Once per run: the admin account (its email is in the stack's `ADMIN_EMAILS`).
 pub fn prepare(stack: &Stack) {
     let mut client = Client::new(&stack.base_url);
@@ -30,7 +33,7 @@ pub fn admin(stack: &Stack) -> Client {
 }
 
 /// Tests that need the stack to themselves (they write to D1 from outside it).
-pub fn exclusive() -> Vec<(&'static str, fn(&Stack))> {
+pub fn exclusive() -> Vec<Test> {
     let mut tests = wiring::exclusive();
     tests.extend(answers::exclusive());
     // Last: it leaves the stack believing Ollama is down for a while.
@@ -38,7 +41,7 @@ pub fn exclusive() -> Vec<(&'static str, fn(&Stack))> {
     tests
 }
 
-pub fn all() -> Vec<(&'static str, fn(&Stack))> {
+pub fn all() -> Vec<Test> {
     let mut tests = Vec::new();
     tests.extend(auth::tests());
     tests.extend(security::tests());

@@ -5,7 +5,7 @@ use e2e::client::{Client, Reply};
 use e2e::stack::Stack;
 use serde_json::json;
 
-pub fn tests() -> Vec<(&'static str, fn(&Stack))> {
+pub fn tests() -> Vec<super::Test> {
     vec![
         ("security::health_is_public", health_is_public),
         ("security::every_response_has_security_headers_and_a_request_id", every_response_has_security_headers_and_a_request_id),

@@ -6,7 +6,7 @@ use e2e::fake_llm::Behaviour;
 use e2e::stack::Stack;
 use serde_json::{json, Value};
 
-pub fn tests() -> Vec<(&'static str, fn(&Stack))> {
+pub fn tests() -> Vec<super::Test> {
     vec![
         ("stream::events_arrive_incrementally_and_the_result_is_saved_as_version_1", events_arrive_incrementally_and_the_result_is_saved_as_version_1),
         ("stream::a_completed_blueprint_answers_from_what_is_saved", a_completed_blueprint_answers_from_what_is_saved),

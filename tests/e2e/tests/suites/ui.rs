@@ -5,7 +5,7 @@ use e2e::fake_llm::Behaviour;
 use e2e::stack::Stack;
 use serde_json::{json, Value};
 
-pub fn tests() -> Vec<(&'static str, fn(&Stack))> {
+pub fn tests() -> Vec<super::Test> {
     vec![
         ("ui::golden_path_from_sign_up_to_every_export", golden_path_from_sign_up_to_every_export),
         ("ui::validation_errors_are_shown_inline", validation_errors_are_shown_inline),

@@ -5,7 +5,7 @@ use e2e::stack::Stack;
 use serde_json::Value;
 use std::time::{Duration, Instant};
 
-pub fn tests() -> Vec<(&'static str, fn(&Stack))> {
+pub fn tests() -> Vec<super::Test> {
     vec![
         ("wiring::api_reaches_stream_and_its_durable_object", api_reaches_stream_and_its_durable_object),
         ("wiring::a_message_the_api_enqueues_is_consumed", a_message_the_api_enqueues_is_consumed),
@@ -15,7 +15,7 @@ pub fn tests() -> Vec<(&'static str, fn(&Stack))> {
 
 /// These run schedules at future times: the jobs then see every live generation as stale and
 /// every session as expired, so they must not run beside other tests.
-pub fn exclusive() -> Vec<(&'static str, fn(&Stack))> {
+pub fn exclusive() -> Vec<super::Test> {
     vec![
         ("wiring::a_scheduled_run_records_a_job_run_once_per_slot", a_scheduled_run_records_a_job_run_once_per_slot),
         ("wiring::running_a_schedule_now_is_for_admins_and_the_scheduler", running_a_schedule_now_is_for_admins_and_the_scheduler),
