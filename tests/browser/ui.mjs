@@ -467,15 +467,33 @@ const scenarios = {
       await expectHeading('My blueprints');
       await page.goBack();
     });
+    await step('renaming a blueprint in the list', async () => {
+      await page.getByRole('link', { name: 'My blueprints' }).click();
+      await page.getByRole('button', { name: 'Rename Untitled blueprint' }).click();
+      const input = page.getByLabel('New title for “Untitled blueprint”');
+      await page.waitForFunction(() => document.activeElement?.id?.startsWith('rename-'), null, { timeout: 5000 }); // the title field takes focus
+      await input.fill('   ');
+      await page.getByRole('button', { name: 'Save title' }).click();
+      await page.getByText('Enter a title').waitFor();
+      await input.press('Escape');
+      await page.getByRole('link', { name: 'Untitled blueprint' }).waitFor();
+      await page.getByRole('button', { name: 'Rename Untitled blueprint' }).click();
+      await page.getByLabel('New title for “Untitled blueprint”').fill('Teaching online, term 1');
+      await page.keyboard.press('Enter');
+      await page.getByText('Renamed to “Teaching online, term 1”.').waitFor();
+      await page.getByRole('link', { name: 'Teaching online, term 1' }).waitFor();
+      const list = await apiCall('GET', '/api/blueprints');
+      assert.equal(list.blueprints[0].title, 'Teaching online, term 1', 'saved on the server');
+    });
     await step('deleting a blueprint asks first', async () => {
       await page.getByRole('link', { name: 'My blueprints' }).click();
-      await page.getByRole('button', { name: 'Delete Untitled blueprint' }).click();
+      await page.getByRole('button', { name: 'Delete Teaching online, term 1' }).click();
       const dialog = page.getByRole('dialog', { name: 'Delete this blueprint?' });
       await dialog.getByRole('button', { name: 'Cancel' }).click();
-      await page.getByRole('link', { name: 'Untitled blueprint' }).waitFor();
-      await page.getByRole('button', { name: 'Delete Untitled blueprint' }).click();
+      await page.getByRole('link', { name: 'Teaching online, term 1' }).waitFor();
+      await page.getByRole('button', { name: 'Delete Teaching online, term 1' }).click();
       await dialog.getByRole('button', { name: 'Delete blueprint' }).click();
-      await page.getByText('Deleted “Untitled blueprint”.').waitFor();
+      await page.getByText('Deleted “Teaching online, term 1”.').waitFor();
       await page.getByText('No blueprints yet').waitFor();
       const list = await apiCall('GET', '/api/blueprints');
       assert.equal(list.blueprints.length, 0, 'gone on the server too');

@@ -48,6 +48,21 @@ pub fn parse_new_title(body: &[u8]) -> Result<String, AppError> {
     }
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRename {
+    title: Option<String>,
+}
+
+/// `PATCH /api/blueprints/:id {title}`: the new working title, 1–200 characters once trimmed.
+pub fn parse_rename(body: &[u8]) -> Result<String, AppError> {
+    let raw: RawRename = parse_json(body)?;
+    match raw.title.as_deref().map(str::trim) {
+        None => Err(crate::error::FieldError::new("title", "is required").into()),
+        Some(title) => Ok(bounded_text("title", title, 1, 200)?),
+    }
+}
+
 /// Where a page starts: after the row with this `(created_at, id)`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cursor {
@@ -117,6 +132,16 @@ mod tests {
         let long = format!(r#"{{"title":"{}"}}"#, "x".repeat(201));
         assert_eq!(parse_new_title(long.as_bytes()).unwrap_err().details.unwrap()[0]["field"], "title");
         assert_eq!(parse_new_title(br#"{"title":7}"#).unwrap_err().details.unwrap()[0]["field"], "title");
+    }
+
+    #[test]
+    fn a_rename_needs_a_title() {
+        assert_eq!(parse_rename(r#"{"title":"  Négociation 2027 "}"#.as_bytes()).unwrap(), "Négociation 2027");
+        for bad in [&br#"{}"#[..], br#"{"title":"   "}"#, br#"{"title":null}"#, br#"{"name":"x"}"#] {
+            let error = parse_rename(bad).unwrap_err();
+            assert_eq!(error.status(), 400, "{}", String::from_utf8_lossy(bad));
+        }
+        assert_eq!(parse_rename(br#"{"title":"   "}"#).unwrap_err().details.unwrap()[0]["field"], "title");
     }
 
     #[test]

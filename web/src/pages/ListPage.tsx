@@ -18,6 +18,7 @@ export function ListPage() {
   const [titleError, setTitleError] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
   const [toDelete, setToDelete] = useState<BlueprintSummary | null>(null);
+  const [renaming, setRenaming] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
   async function load(cursor: string | null) {
@@ -100,13 +101,28 @@ export function ListPage() {
           <ul class="blueprint-list" aria-label="Blueprints">
             {items.map((item) => (
               <li key={item.id} class="blueprint-row">
-                <div class="blueprint-row-main">
-                  <a class="blueprint-link" href={`/blueprints/${item.id}`}>{item.title}</a>
-                  <span class={`badge badge--${item.status}`}>{STATUS_LABEL[item.status] ?? item.status}</span>
-                </div>
+                {renaming === item.id ? (
+                  <RenameForm
+                    item={item}
+                    onDone={(renamed) => {
+                      setRenaming(null);
+                      if (renamed) {
+                        setItems((previous) => previous?.map((entry) => (entry.id === renamed.id ? { ...entry, title: renamed.title } : entry)) ?? null);
+                        setNotice(`Renamed to “${renamed.title}”.`);
+                      }
+                      window.setTimeout(() => document.getElementById(`open-${item.id}`)?.focus());
+                    }}
+                  />
+                ) : (
+                  <div class="blueprint-row-main">
+                    <a class="blueprint-link" id={`open-${item.id}`} href={`/blueprints/${item.id}`}>{item.title}</a>
+                    <span class={`badge badge--${item.status}`}>{STATUS_LABEL[item.status] ?? item.status}</span>
+                  </div>
+                )}
                 <div class="blueprint-row-meta">
                   <span>{item.version ? `Version ${item.version}` : "Not generated yet"}</span>
                   <span>Updated {formatDate(item.updated_at)}</span>
+                  <button type="button" class="link-button" aria-label={`Rename ${item.title}`} onClick={() => setRenaming(item.id)}>Rename</button>
                   <button type="button" class="link-button danger" aria-label={`Delete ${item.title}`} onClick={() => setToDelete(item)}>Delete</button>
                 </div>
               </li>
@@ -125,5 +141,44 @@ export function ListPage() {
         onCancel={() => setToDelete(null)}
       />
     </div>
+  );
+}
+
+/** The title in place, editable: Enter saves, Escape or Cancel keeps the old one. */
+function RenameForm({ item, onDone }: { item: BlueprintSummary; onDone: (renamed: BlueprintRecord | null) => void }) {
+  const [title, setTitle] = useState(item.title);
+  const [error, setError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const inputId = `rename-${item.id}`;
+  useEffect(() => {
+    const input = document.getElementById(inputId) as HTMLInputElement | null;
+    input?.focus();
+    input?.select();
+  }, []);
+
+  async function save(event: Event) {
+    event.preventDefault();
+    const trimmed = title.trim();
+    if (!trimmed) return setError("Enter a title");
+    if ([...trimmed].length > 200) return setError("Use at most 200 characters");
+    setSaving(true);
+    try {
+      onDone(await api.patch<BlueprintRecord>(`/api/blueprints/${item.id}`, { title: trimmed }));
+    } catch (failure) {
+      setError(failure instanceof ApiError && failure.status === 400 ? failure.fieldIssues().title ?? failure.describe() : errorText(failure));
+      setSaving(false);
+    }
+  }
+
+  return (
+    <form class="rename-form" onSubmit={save} onKeyDown={(event) => event.key === "Escape" && onDone(null)} noValidate>
+      <Field id={inputId} label={`New title for “${item.title}”`} error={error}>
+        <input id={inputId} value={title} maxLength={400} onInput={(e) => setTitle(e.currentTarget.value)} {...describedBy(inputId, error)} />
+      </Field>
+      <div class="actions">
+        <button type="submit" class="button button--primary" disabled={saving}>{saving ? "Saving…" : "Save title"}</button>
+        <button type="button" class="button" onClick={() => onDone(null)}>Cancel</button>
+      </div>
+    </form>
   );
 }

@@ -21,6 +21,7 @@ pub enum Route {
     CreateBlueprint,
     GetBlueprint(String),
     DeleteBlueprint(String),
+    RenameBlueprint(String),
     PatchStaticAnswers(String),
     PatchDynamicAnswers(String),
     GenerateQuestions,
@@ -53,6 +54,7 @@ impl Route {
             | Route::CreateBlueprint
             | Route::GetBlueprint(_)
             | Route::DeleteBlueprint(_)
+            | Route::RenameBlueprint(_)
             | Route::PatchStaticAnswers(_)
             | Route::PatchDynamicAnswers(_)
             | Route::GenerateQuestions
@@ -76,7 +78,7 @@ const GET: &[&str] = &["GET"];
 const POST: &[&str] = &["POST"];
 const PATCH: &[&str] = &["PATCH"];
 const GET_POST: &[&str] = &["GET", "POST"];
-const GET_DELETE: &[&str] = &["GET", "DELETE"];
+const GET_PATCH_DELETE: &[&str] = &["GET", "PATCH", "DELETE"];
 
 pub fn resolve(method: &Method, path: &str) -> Result<Route, AppError> {
     let segments: Vec<&str> = path.trim_end_matches('/').split('/').skip(2).collect();
@@ -115,8 +117,9 @@ pub fn resolve(method: &Method, path: &str) -> Result<Route, AppError> {
         ["blueprint", id] => only(GET, Method::Get, Route::GetBlueprint(id.to_string())),
         ["blueprints", id] => match method {
             Method::Get => Ok(Route::GetBlueprint(id.to_string())),
+            Method::Patch => Ok(Route::RenameBlueprint(id.to_string())),
             Method::Delete => Ok(Route::DeleteBlueprint(id.to_string())),
-            _ => Err(AppError::method_not_allowed(GET_DELETE)),
+            _ => Err(AppError::method_not_allowed(GET_PATCH_DELETE)),
         },
         _ => Err(AppError::new(domain::ErrorKind::NotFound, "No such endpoint")),
     }
@@ -150,6 +153,7 @@ pub async fn dispatch(route: Route, req: Request, env: &Env, context: &RequestCo
         (Route::CreateBlueprint, Some(principal)) => blueprints::create(req, env, &principal, context).await,
         (Route::GetBlueprint(id), Some(principal)) => blueprints::get(env, &principal, &id).await,
         (Route::DeleteBlueprint(id), Some(principal)) => blueprints::delete(env, &principal, &id, context).await,
+        (Route::RenameBlueprint(id), Some(principal)) => blueprints::rename(req, env, &principal, &id, context).await,
         (Route::GenerateBlueprint, Some(principal)) => stream::generate(req, env, &principal, context).await,
         (Route::GenerationEvents(id), _) => stream::events(req, env, &id, context).await,
         (Route::Versions(id), Some(principal)) => stream::versions(env, &principal, &id).await,

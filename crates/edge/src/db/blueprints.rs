@@ -81,6 +81,20 @@ pub async fn get(env: &Env, owner: &str, id: &BlueprintId) -> Result<Blueprint, 
     .ok_or_else(|| AppError::not_found("Blueprint"))
 }
 
+/// Renames the owner's blueprint; `None` when it is missing or someone else's.
+pub async fn rename(env: &Env, owner: &str, id: &BlueprintId, title: &str) -> Result<Option<Blueprint>, AppError> {
+    let db = database(env)?;
+    first(
+        statement(
+            &db,
+            &format!("UPDATE blueprint_generator SET title = ?3 WHERE id = ?1 AND user_id = ?2 RETURNING {COLUMNS}"),
+            &[text(id.as_str()), text(owner), text(title)],
+        )?,
+        "blueprints.rename",
+    )
+    .await
+}
+
 /// One page of the owner's blueprints, newest first, and the cursor of the next page.
 pub async fn list(env: &Env, owner: &str, page: &PageRequest) -> Result<(Vec<Summary>, Option<String>), AppError> {
     let db = database(env)?;

@@ -12,6 +12,7 @@ pub fn tests() -> Vec<super::Test> {
         ("blueprints::read_by_seed_path_and_rest_path", read_by_seed_path_and_rest_path),
         ("blueprints::another_users_blueprint_is_not_found_everywhere", another_users_blueprint_is_not_found_everywhere),
         ("blueprints::delete_removes_it_once", delete_removes_it_once),
+        ("blueprints::rename_changes_only_the_title", rename_changes_only_the_title),
     ]
 }
 
@@ -104,6 +105,9 @@ fn another_users_blueprint_is_not_found_everywhere(stack: &Stack) {
     }
     let body = intruder.send("DELETE", &format!("/api/blueprints/{id}"), &[], None).expect_error(404);
     assert_eq!(body["error"], nothing["error"]);
+    let rename = json!({ "title": "Taken over" }).to_string().into_bytes();
+    let body = intruder.send("PATCH", &format!("/api/blueprints/{id}"), &[("content-type", "application/json")], Some(rename)).expect_error(404);
+    assert_eq!(body["error"], nothing["error"]);
     let list = intruder.get("/api/blueprints").json();
     assert_eq!(list["blueprints"], json!([]), "{list}");
     // Malformed ids are just as missing.
@@ -126,4 +130,29 @@ fn delete_removes_it_once(stack: &Stack) {
     let list = client.get("/api/blueprints").json();
     let ids: Vec<&str> = list["blueprints"].as_array().unwrap().iter().map(|b| b["id"].as_str().unwrap()).collect();
     assert_eq!(ids, [keep.as_str()]);
+}
+
+fn rename_changes_only_the_title(stack: &Stack) {
+    let mut client = Client::new(&stack.base_url);
+    client.sign_up("bp-rename");
+    let created = create(&mut client, Some("Working title"));
+    let id = created["id"].as_str().unwrap().to_string();
+    let path = format!("/api/blueprints/{id}");
+    let rename = |client: &mut Client, body: Value| client.send("PATCH", &path, &[("content-type", "application/json")], Some(body.to_string().into_bytes()));
+    let reply = rename(&mut client, json!({ "title": "  Négociation 2027  " }));
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let renamed = reply.json();
+    assert_eq!(renamed["title"], "Négociation 2027");
+    assert_eq!(renamed["status"], created["status"]);
+    assert_eq!(renamed["static_answers"], created["static_answers"]);
+    let listed = client.get("/api/blueprints").json();
+    assert_eq!(listed["blueprints"][0]["title"], "Négociation 2027");
+    for (body, field) in [(json!({}), "title"), (json!({ "title": "   " }), "title"), (json!({ "title": "x".repeat(201) }), "title")] {
+        let error = rename(&mut client, body).expect_error(400);
+        assert_eq!(error["details"][0]["field"], field, "{error}");
+    }
+    assert_eq!(client.get(&path).json()["title"], "Négociation 2027", "a refused rename changes nothing");
+    let reply = client.send("PUT", &path, &[], None);
+    assert_eq!(reply.status, 405);
+    assert_eq!(reply.header("allow"), Some("GET, PATCH, DELETE"));
 }

@@ -1,7 +1,7 @@
 //! Blueprint resources: create, list (paginated), read, delete. Owner-scoped throughout.
 
 use domain::auth::Principal;
-use domain::blueprints::{parse_new_title, parse_page, BlueprintId};
+use domain::blueprints::{parse_new_title, parse_page, parse_rename, BlueprintId};
 use domain::input::DEFAULT_BODY_LIMIT;
 use domain::answers;
 use domain::questions::DynamicQuestion;
@@ -35,6 +35,17 @@ pub async fn get(env: &Env, principal: &Principal, id: &str) -> Result<Response,
     let id = BlueprintId::parse(id)?;
     let blueprint = blueprints::get(env, &principal.user_id, &id).await?;
     respond::json(200, &blueprint.to_json())
+}
+
+/// `PATCH /api/blueprints/:id {title}`: a new working title (the course's own title, which the
+/// model writes, is the blueprint's `title` field and unaffected).
+pub async fn rename(mut req: Request, env: &Env, principal: &Principal, id: &str, context: &RequestContext) -> Result<Response, AppError> {
+    let id = BlueprintId::parse(id)?;
+    let raw = body::read_limited(&mut req, DEFAULT_BODY_LIMIT).await?;
+    let title = parse_rename(&raw)?;
+    let renamed = blueprints::rename(env, &principal.user_id, &id, &title).await?.ok_or_else(|| AppError::not_found("Blueprint"))?;
+    record(env, principal, context, "blueprint.rename", id.as_str()).await;
+    respond::json(200, &renamed.to_json())
 }
 
 pub async fn delete(env: &Env, principal: &Principal, id: &str, context: &RequestContext) -> Result<Response, AppError> {
