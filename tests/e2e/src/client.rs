@@ -184,6 +184,50 @@ impl SseEvent {
     }
 }
 
+/// What one line of a `text/event-stream` completed.
+pub enum SseLine {
+    /// A blank line ended this event.
+    Event(SseEvent),
+    /// A comment (`: heartbeat`).
+    Comment,
+    /// A field, or a blank line with no event before it.
+    Field,
+}
+
+/// Assembles server-sent events from their lines, one `push` per line.
+#[derive(Default)]
+pub struct SseLines {
+    id: Option<u64>,
+    event: Option<String>,
+    data: Vec<String>,
+    any: bool,
+}
+
+impl SseLines {
+    pub fn push(&mut self, line: &str) -> SseLine {
+        let line = line.trim_end_matches(['\n', '\r']);
+        if line.is_empty() {
+            if !self.any {
+                return SseLine::Field;
+            }
+            let done = std::mem::take(self);
+            return SseLine::Event(SseEvent { id: done.id, event: done.event.unwrap_or_else(|| "message".into()), data: done.data.join("\n") });
+        }
+        if line.starts_with(':') {
+            return SseLine::Comment;
+        }
+        let (field, value) = line.split_once(':').map_or((line, ""), |(f, v)| (f, v.strip_prefix(' ').unwrap_or(v)));
+        self.any = true;
+        match field {
+            "id" => self.id = value.parse().ok(),
+            "event" => self.event = Some(value.to_string()),
+            "data" => self.data.push(value.to_string()),
+            _ => {}
+        }
+        SseLine::Field
+    }
+}
+
 /// An open `text/event-stream` response, read event by event; dropping it disconnects.
 pub struct EventStream {
     pub status: u16,
@@ -200,31 +244,17 @@ impl EventStream {
 
     /// The next event, or `None` when the stream ends.
     pub fn next_event(&mut self) -> Option<SseEvent> {
-        let (mut id, mut event, mut data, mut any) = (None, String::from("message"), Vec::<String>::new(), false);
+        let mut lines = SseLines::default();
         loop {
             let mut line = String::new();
             match self.reader.read_line(&mut line) {
                 Ok(0) | Err(_) => return None,
                 Ok(_) => {}
             }
-            let line = line.trim_end_matches(['\n', '\r']);
-            if line.is_empty() {
-                if any {
-                    return Some(SseEvent { id, event, data: data.join("\n") });
-                }
-                continue;
-            }
-            if line.starts_with(':') {
-                self.comments += 1;
-                continue;
-            }
-            let (field, value) = line.split_once(':').map_or((line, ""), |(f, v)| (f, v.strip_prefix(' ').unwrap_or(v)));
-            any = true;
-            match field {
-                "id" => id = value.parse().ok(),
-                "event" => event = value.to_string(),
-                "data" => data.push(value.to_string()),
-                _ => {}
+            match lines.push(&line) {
+                SseLine::Event(event) => return Some(event),
+                SseLine::Comment => self.comments += 1,
+                SseLine::Field => {}
             }
         }
     }

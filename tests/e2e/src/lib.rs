@@ -9,6 +9,7 @@
 
 pub mod client;
 pub mod fake_llm;
+pub mod fixtures;
 pub mod stack;
 
 /// A unique suffix for test data (emails, titles) so tests sharing one stack never collide.

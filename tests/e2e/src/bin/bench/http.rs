@@ -3,6 +3,7 @@
 //! with the arrival time of each event.
 
 use serde_json::{json, Value};
+use e2e::client::{SseLine, SseLines};
 use std::io::BufRead;
 use std::time::{Duration, Instant};
 use ureq::http;
@@ -158,7 +159,7 @@ impl TimedStream {
 /// the events). Comment lines (heartbeats) are skipped.
 fn read_sse(reader: &mut impl BufRead) -> (Vec<TimedEvent>, Option<String>) {
     let mut events = Vec::new();
-    let (mut id, mut event, mut any) = (None, String::from("message"), false);
+    let mut lines = SseLines::default();
     loop {
         let mut line = String::new();
         match reader.read_line(&mut line) {
@@ -166,23 +167,8 @@ fn read_sse(reader: &mut impl BufRead) -> (Vec<TimedEvent>, Option<String>) {
             Err(error) => return (events, Some(error.to_string())),
             Ok(_) => {}
         }
-        let line = line.trim_end_matches(['\n', '\r']);
-        if line.is_empty() {
-            if any {
-                events.push(TimedEvent { at: Instant::now(), id, event: std::mem::replace(&mut event, "message".into()) });
-                (id, any) = (None, false);
-            }
-            continue;
-        }
-        if line.starts_with(':') {
-            continue;
-        }
-        let (field, value) = line.split_once(':').map_or((line, ""), |(f, v)| (f, v.strip_prefix(' ').unwrap_or(v)));
-        any = true;
-        match field {
-            "id" => id = value.parse().ok(),
-            "event" => event = value.to_string(),
-            _ => {}
+        if let SseLine::Event(event) = lines.push(&line) {
+            events.push(TimedEvent { at: Instant::now(), id: event.id, event: event.event });
         }
     }
 }

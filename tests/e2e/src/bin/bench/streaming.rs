@@ -16,28 +16,7 @@ use std::time::Instant;
 
 const SECTION: &str = "stream";
 
-/// A blueprint document the stream validates (the shape the e2e stream tests use).
-pub fn blueprint_document(title: &str, modules: usize) -> Value {
-    let modules: Vec<Value> = (1..=modules)
-        .map(|i| {
-            json!({
-                "title": format!("Module {i}: pricing conversations"),
-                "durationMinutes": 45,
-                "objectives": [format!("Explain pricing tier {i} to a customer")],
-                "activities": ["Role-play a discovery call"],
-                "assessments": [format!("Quiz on tier {i}")]
-            })
-        })
-        .collect();
-    json!({
-        "title": title,
-        "overview": "A four-week blended onboarding course for frontline sales reps.",
-        "learningObjectives": ["Explain the pricing model", "Apply pricing tiers to customer cases"],
-        "modules": modules,
-        "timeline": "Four weeks, two sessions a week",
-        "resources": ["Pricing playbook"]
-    })
-}
+pub use e2e::fixtures::blueprint_document;
 
 pub fn start_body(id: &str) -> Vec<u8> {
     json!({ "blueprintId": id }).to_string().into_bytes()
