@@ -509,9 +509,10 @@ const scenarios = {
       await page.goto(`/blueprints/${id}/generate`);
       await page.getByRole('button', { name: 'Generate blueprint' }).click();
       await page.locator('#generation-state', { hasText: 'Generation failed' }).waitFor({ timeout: 30000 });
-      await page.getByRole('alert').first().waitFor();
-      await page.getByText('Below is a fallback draft built from your answers. It was not saved.').waitFor();
-      await page.locator('[role=status]', { hasText: 'Generation failed' }).waitFor();
+      await page.getByRole('alert').filter({ hasText: "The model's answers could not be used" }).waitFor();
+      await page.getByText('Below is a draft built from your answers, without a model. It is not saved unless you keep it').waitFor();
+      await page.locator('[role=status]', { hasText: 'you can keep it' }).waitFor();
+      await page.getByRole('button', { name: 'Keep this draft' }).waitFor();
       const saved = await apiCall('GET', `/api/blueprints/${id}`);
       assert.equal(saved.status, 'error');
       assert.equal(saved.version, 0, 'nothing was saved as a version');
@@ -519,13 +520,69 @@ const scenarios = {
     await step('coming back later says what happened', async () => {
       await page.reload();
       await expectFocusedHeading('Generate the blueprint');
-      await page.getByText('The last generation of this blueprint did not produce a valid blueprint').waitFor();
+      await page.getByText('The last generation of this blueprint produced nothing usable').waitFor();
     });
     await step('the retry succeeds', async () => {
       await page.getByRole('button', { name: 'Generate blueprint' }).click();
       await watchGeneration('Saved as version 1');
       await page.getByRole('link', { name: 'Open dashboard' }).click();
       await page.getByRole('link', { name: 'Version 1' }).waitFor();
+    });
+  },
+
+  async nomodel() {
+    page = await newPage({ width: 360, height: 780 });
+    let id;
+    await step('without a model the tailored questions come from the standard set', async () => {
+      await signUpInUi(`${tag}@example.test`);
+      const created = await apiCall('POST', '/api/blueprints', { title: `First run ${tag}` });
+      id = created.id;
+      await apiCall('PATCH', `/api/blueprints/${id}/static-answers`, {
+        audience: `Volunteers new to the food bank (${tag})`, goals: ['Sort donations safely', 'Welcome visitors'],
+        constraints: { time: '2 weeks, 3 hours a week', modality: 'in-person' },
+        context: 'A community food bank with new volunteers every month.', languages: ['en-GB'],
+      });
+      await page.goto(`/blueprints/${id}/questions`);
+      await page.getByRole('button', { name: 'Generate tailored questions' }).click();
+      await page.getByText(/Required questions answered: 0 of \d+/).waitFor();
+      for (const question of (await apiCall('GET', `/api/blueprints/${id}`)).dynamic_questions.filter((q) => q.required)) {
+        await apiCall('PATCH', `/api/blueprints/${id}/dynamic-answers`, { answers: { [question.id]: answerFor(question) } });
+      }
+    });
+    await step('the failed generation names the missing model and what to do', async () => {
+      await page.goto(`/blueprints/${id}/generate`);
+      await page.getByRole('button', { name: 'Generate blueprint' }).click();
+      await page.locator('#generation-state', { hasText: 'Generation failed' }).waitFor({ timeout: 30000 });
+      const alert = page.getByRole('alert').filter({ hasText: /No model reachable at http:\/\/127\.0\.0\.1:\d+/ });
+      await alert.waitFor();
+      assert.match(await alert.textContent(), /ollama pull qwen3:30b-a3b/, 'how to start a model');
+      assert.doesNotMatch(await alert.textContent(), /Validation failed/, 'nothing failed validation');
+      await page.getByText('Introduction and orientation').first().waitFor();
+    });
+    await step('keep the draft as version 1', async () => {
+      await page.getByRole('button', { name: 'Keep this draft' }).click();
+      await page.locator('#generation-state', { hasText: 'Saved as version 1 (curated draft)' }).waitFor();
+      await page.locator('[role=status]', { hasText: 'Draft kept as version 1.' }).waitFor();
+      const saved = await apiCall('GET', `/api/blueprints/${id}`);
+      assert.equal(saved.status, 'completed');
+      assert.equal(saved.version, 1);
+    });
+    await step('the dashboard says it is a curated draft and the time fits', async () => {
+      await page.getByRole('link', { name: 'Open dashboard' }).click();
+      await page.getByText(/^Version 1 · curated draft, kept/).waitFor();
+      await page.getByText('Version 1 is a curated draft built from your answers without a model.').waitFor();
+      assert.equal(await page.locator('.kpi', { hasText: 'Total duration' }).locator('.kpi-value').textContent(), '6 h', '2 weeks × 3 hours');
+      await page.locator('td .badge--fallback', { hasText: 'Curated draft' }).waitFor();
+      await page.locator('.check--pass').first().waitFor();
+      const failing = await page.locator('.check--fail').count();
+      assert.equal(failing, 0, 'the draft passes the quality review');
+    });
+    await step('the draft exports like any version', async () => {
+      const markdown = await downloadVia('Download Markdown');
+      assert.match(markdown.name, /_v1_\d{8}T\d{6}Z\.md$/);
+      assert.ok(markdown.bytes.toString('utf8').includes('Sort donations safely'), 'the markdown holds the goals');
+      await page.getByText(/Markdown ready: .*\.md .*version 1 \(curated draft\)/).waitFor();
+      assert.equal(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true, 'no horizontal scroll at 360 px');
     });
   },
 

@@ -470,7 +470,12 @@ pub fn fallback_blueprint(answers: &StaticAnswers) -> Blueprint {
     }
     modules.extend(goals.iter().map(|goal| topic_module(&shorten(goal, 120), &format!("\"{goal}\""), &delivery)));
     modules.push(wrap_up_module(&delivery));
-    share_out_time(&mut modules, available_minutes(&answers.constraints.time));
+    // The rubric's own reading of the time, so the draft fits the budget it is judged by.
+    let budget = match crate::quality::parse_time_budget(&answers.constraints.time) {
+        crate::quality::TimeBudget::Minutes(minutes) => Some(minutes),
+        crate::quality::TimeBudget::Unknown(_) => None,
+    };
+    share_out_time(&mut modules, budget);
 
     Blueprint {
         title: fallback_title(audience, &goals),
@@ -531,7 +536,8 @@ fn intro_module(delivery: &Delivery) -> Module {
         duration_minutes: INTRO_WEIGHT,
         objectives: strings(&["Describe the course goals and how progress will be assessed", "Identify their current knowledge and the gaps to close"]),
         activities: strings(&delivery.intro),
-        assessments: strings(&["Short reflection on personal goals for the course", "Diagnostic quiz on prior knowledge"]),
+        // Each assessment names what its objective is about, so the rubric sees them aligned.
+        assessments: strings(&["Short reflection on personal goals and how they will be assessed", "Diagnostic quiz on prior knowledge"]),
     }
 }
 
@@ -540,9 +546,9 @@ fn topic_module(title: &str, subject: &str, delivery: &Delivery) -> Module {
     Module {
         title: title.to_string(),
         duration_minutes: TOPIC_WEIGHT,
-        objectives: vec![format!("Explain the key concepts behind {subject}"), format!("Apply {subject} in a realistic task from their own work")],
+        objectives: vec![format!("Explain the key ideas behind {subject}"), format!("Apply {subject} in a realistic task from their own work")],
         activities: strings(&delivery.topic),
-        assessments: strings(&["Quiz on the key concepts", "Practical task assessed with a short rubric"]),
+        assessments: vec![format!("Short quiz on the key ideas behind {subject}"), format!("Practical task applying {subject} to their own work, assessed with a short rubric")],
     }
 }
 
@@ -552,7 +558,7 @@ fn wrap_up_module(delivery: &Delivery) -> Module {
         duration_minutes: WRAP_UP_WEIGHT,
         objectives: strings(&["Demonstrate every course goal in an integrated final task", "Plan how to apply what they learned in their own work"]),
         activities: strings(&delivery.wrap_up),
-        assessments: strings(&["Final assessment covering every course objective", "Personal action plan reviewed with feedback"]),
+        assessments: strings(&["Final assessment covering every course objective", "Personal action plan for applying what they learned at work, reviewed with feedback"]),
     }
 }
 
@@ -1076,6 +1082,47 @@ Two half-days.
         assert_eq!(minutes("4 weeks", &["a", "b"]), [60, 60, 60, 60]);
         let huge = minutes("99999999 hours", &["a"]);
         assert_eq!(huge, [75_000, MAX_MODULE_MINUTES, 75_000], "capped, never past the limit");
+    }
+
+    /// The curated draft is judged by the same rubric as a model's blueprint: on the answers it
+    /// was built from it must pass every check, whatever way the time was written.
+    #[test]
+    fn the_fallback_passes_the_rubric_on_its_own_answers() {
+        let phrasings = [
+            ("6 hours", Some(360)),
+            ("90 minutes", Some(90)),
+            ("1.5 h", Some(90)),
+            ("2h30", Some(150)),
+            ("3 days × 2 h", Some(360)),
+            ("3 sessions of 90 minutes", Some(270)),
+            ("2 weeks, 3 hours a week", Some(360)),
+            ("3 hours per week for 4 weeks", Some(720)),
+            ("4 weeks; 2 h each week", Some(480)),
+            ("40 hours", Some(2400)),
+            ("4 weeks", None),
+            ("2 hours a week", None),
+            ("2 weeks, 3 hours", None),
+            ("whenever they can", None),
+            ("", None),
+        ];
+        for (time, minutes) in phrasings {
+            for modality in [None, Some(Modality::Online), Some(Modality::InPerson), Some(Modality::Blended)] {
+                let many = ["Greet customers warmly", "Explain the return policy", "Handle complaints", "Process refunds", "Upsell warranties", "Close the till", "Report incidents"];
+                for goals in [&["Know the tiers", "Quote faster"][..], &[], &many] {
+                    let answers = answers(goals, time, modality);
+                    let draft = fallback_blueprint(&answers);
+                    let review = crate::quality::review(&draft, Some(&answers));
+                    let failing: Vec<&crate::quality::Check> = review.checks.iter().filter(|check| !check.passed).collect();
+                    assert!(failing.is_empty(), "{time:?} {modality:?} {goals:?}: {failing:#?}");
+                    match minutes {
+                        Some(minutes) => assert_eq!(draft.total_minutes(), minutes, "{time:?}: the draft uses the stated time"),
+                        None => assert!(draft.modules.iter().all(|m| m.duration_minutes == DEFAULT_MODULE_MINUTES), "{time:?}: no total is guessed"),
+                    }
+                }
+            }
+        }
+        let draft = fallback_blueprint(&answers(&["Know the tiers"], "2 weeks, 3 hours a week", None));
+        assert!(draft.timeline.as_deref().unwrap().starts_with("Within 2 weeks, 3 hours a week (6 h of sessions)"), "{:?}", draft.timeline);
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod compare;
 pub mod course;
 pub mod error;
 pub mod exports;
+pub mod generation;
 pub mod http;
 pub mod input;
 pub mod jobs;

@@ -408,15 +408,16 @@ fn alignment_fix(findings: &[Finding]) -> String {
 // Time budget
 
 /// The time the user stated, read as minutes when it gives a total: "6 hours", "90 minutes",
-/// "1.5 h", "2h30", and repeated sessions such as "3 days × 2 h", "3 days x 2 hours", "3
-/// sessions of 90 minutes". A span ("4 weeks"), a rate ("2 hours a week") or anything else is
+/// "1.5 h", "2h30", repeated sessions such as "3 days × 2 h", "3 days x 2 hours", "3 sessions
+/// of 90 minutes", and a rate over a span: "2 weeks, 3 hours a week", "3 hours per week for 4
+/// weeks". A span alone ("4 weeks"), a rate alone ("2 hours a week") or anything else is
 /// `Unknown` with the reason: a guess would make the check wrong.
 pub fn parse_time_budget(text: &str) -> TimeBudget {
     let text = text.trim();
     if text.is_empty() {
         return TimeBudget::Unknown("no time was stated".to_string());
     }
-    match available_minutes(text).or_else(|| repeated_sessions(text)) {
+    match available_minutes(text).or_else(|| repeated_sessions(text)).or_else(|| rate_over_span(text)) {
         Some(minutes) => TimeBudget::Minutes(minutes),
         None => TimeBudget::Unknown(why_no_total(text)),
     }
@@ -435,6 +436,22 @@ fn repeated_sessions(text: &str) -> Option<u32> {
     let lower = text.to_lowercase();
     let (left, right) = TIMES.iter().find_map(|separator| lower.split_once(separator))?;
     let (count, length) = session_count(left).zip(session_length(right)).or_else(|| session_count(right).zip(session_length(left)))?;
+    Some(u32::try_from(u64::from(count) * u64::from(length)).unwrap_or(u32::MAX))
+}
+
+/// Where a span and a rate are joined: "2 weeks, 3 hours a week", "3 hours a week for 2 weeks".
+const SPAN_JOINS: [&str; 6] = [",", ";", " for ", " over ", " across ", " during "];
+/// What makes a length a rate: "3 hours a week", "2 h per session".
+const RATE_WORDS: [&str; 5] = ["a", "an", "per", "each", "every"];
+
+/// "2 weeks, 3 hours a week" or "3 hours per week for 2 weeks": a whole number of periods
+/// times a length stated per period. The length must say it is per period (a bare "3 hours"
+/// beside "2 weeks" may be the whole course's time, so it is not multiplied).
+fn rate_over_span(text: &str) -> Option<u32> {
+    let lower = text.to_lowercase();
+    let (left, right) = SPAN_JOINS.iter().find_map(|join| lower.split_once(join))?;
+    let is_rate = |part: &str| part.split_whitespace().rev().nth(1).is_some_and(|word| RATE_WORDS.contains(&word));
+    let (count, length) = [(left, right), (right, left)].into_iter().find_map(|(span, rate)| Some((session_count(span.trim())?, is_rate(rate).then(|| session_length(rate.trim()))??)))?;
     Some(u32::try_from(u64::from(count) * u64::from(length)).unwrap_or(u32::MAX))
 }
 

@@ -68,6 +68,14 @@ impl Client {
         Client { base: base.trim_end_matches('/').to_string(), agent, cookies: BTreeMap::new(), origin: Some(base.trim_end_matches('/').to_string()) }
     }
 
+    /// A second client with this one's cookies (the same user in another tab).
+    pub fn fork(&self) -> Client {
+        let mut other = Client::new(&self.base);
+        other.cookies = self.cookies.clone();
+        other.origin = self.origin.clone();
+        other
+    }
+
     pub fn base(&self) -> &str {
         &self.base
     }

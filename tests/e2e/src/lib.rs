@@ -11,6 +11,7 @@ pub mod client;
 pub mod fake_llm;
 pub mod fixtures;
 pub mod stack;
+pub mod supervisor;
 
 /// A unique suffix for test data (emails, titles) so tests sharing one stack never collide.
 pub fn unique(prefix: &str) -> String {

@@ -4,13 +4,13 @@
 //! the scheduler token, which reaches the cron worker over its service binding.
 
 use crate::fake_llm::FakeLlm;
+use crate::supervisor::{self, Supervisor};
 use std::fs;
-use std::io::Read;
 use std::net::TcpListener;
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::sync::Arc;
+use std::time::Duration;
 
 /// Sign-ups with this email get the admin role in the test stack (`ADMIN_EMAILS`).
 pub const ADMIN_EMAIL: &str = "admin@e2e.test";
@@ -27,7 +27,8 @@ pub struct Stack {
     pub state_dir: PathBuf,
     pub llm: FakeLlm,
     root: PathBuf,
-    processes: Vec<(String, Child)>,
+    supervisor: Arc<Supervisor>,
+    watchdog: Option<std::thread::JoinHandle<()>>,
     /// Opt-in extra workers (see [`Stack::start_with`]): name and base URL.
     side_workers: Vec<(String, String)>,
 }
@@ -116,6 +117,20 @@ fn run(root: &Path, program: &str, args: &[&str]) -> Result<(), String> {
     }
 }
 
+/// How a stack is started.
+#[derive(Default)]
+pub struct Options<'a> {
+    /// Extra workers that only the bench runs (see [`Stack::start_with`]).
+    pub side_workers: &'a [&'a str],
+    /// A newcomer's first run: nothing listens at `OLLAMA_BASE_URL` and no OpenRouter key is set.
+    pub no_model: bool,
+    /// Another stack of this run has built the workers and the UI already.
+    pub already_built: bool,
+    /// Run the repository's own configs exactly as `make dev` does (serving `web/dist`, with
+    /// their `[build]` sections and `.dev.vars`), on a state directory and port of its own.
+    pub as_make_dev: bool,
+}
+
 impl Stack {
     pub fn start() -> Result<Stack, String> {
         Stack::start_with(&[])
@@ -127,13 +142,33 @@ impl Stack {
     /// serves only the first config on the port; the others are reachable only through service
     /// bindings, which would put the api (or another hop) in front of them.
     pub fn start_with(side_workers: &[&str]) -> Result<Stack, String> {
-        let root = repo_root();
-        for worker in ["api", "stream", "cron", "queue-consumer"] {
-            run(&root, "bash", &["scripts/build-worker.sh", worker])?;
-        }
-        run(&root, "bash", &["scripts/build-web.sh"])?;
+        Stack::start_configured(Options { side_workers, ..Options::default() })
+    }
 
-        let state_dir = root.join("target/e2e-state").join(format!("run-{}", std::process::id()));
+    /// A second, smaller stack beside the shared one, as a newcomer without a model runs it:
+    /// its own state directory and port, Ollama's address answering nothing, no OpenRouter.
+    pub fn start_without_model() -> Result<Stack, String> {
+        Stack::start_configured(Options { no_model: true, already_built: true, ..Options::default() })
+    }
+
+    /// The product as `make dev` runs it (see [`Options::as_make_dev`]), beside the shared stack.
+    pub fn start_as_make_dev() -> Result<Stack, String> {
+        Stack::start_configured(Options { as_make_dev: true, already_built: true, ..Options::default() })
+    }
+
+    pub fn start_configured(options: Options<'_>) -> Result<Stack, String> {
+        let root = repo_root();
+        if !options.already_built {
+            for worker in ["api", "stream", "cron", "queue-consumer"] {
+                run(&root, "bash", &["scripts/build-worker.sh", worker])?;
+            }
+            run(&root, "bash", &["scripts/build-web.sh"])?;
+        }
+
+        static STACKS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let number = STACKS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let name = if number == 0 { format!("run-{}", std::process::id()) } else { format!("run-{}-{number}", std::process::id()) };
+        let state_dir = root.join("target/e2e-state").join(name);
         let _ = fs::remove_dir_all(&state_dir);
         fs::create_dir_all(&state_dir).map_err(|e| e.to_string())?;
         let state = state_dir.to_string_lossy().to_string();
@@ -142,37 +177,41 @@ impl Stack {
 
         let llm = FakeLlm::start().map_err(|e| e.to_string())?;
         let port = free_port();
-        let vars = [
+        let mut vars = vec![
             "JWT_SECRET:e2e-secret-e2e-secret-e2e-secret-0123".to_string(),
             format!("ADMIN_EMAILS:{ADMIN_EMAIL}"),
             format!("CORS_ALLOWLIST:{PARTNER_ORIGIN}"),
             format!("CRON_TRIGGER_TOKEN:{SCHEDULER_TOKEN}"),
-            "OPENROUTER_API_KEY:sk-e2e-fake-key".to_string(),
             // Short, so that hang → timeout → next tier tests take seconds, not minutes.
             format!("LLM_TIMEOUT_MS:{LLM_TIMEOUT_MS}"),
             "SSE_HEARTBEAT_MS:200".to_string(),
-            format!("OLLAMA_BASE_URL:{}", llm.ollama_url()),
-            format!("OPENROUTER_BASE_URL:{}", llm.openrouter_url()),
         ];
-        let mut stack = Stack {
-            base_url: format!("http://127.0.0.1:{port}"),
-            state_dir: state_dir.clone(),
-            llm,
-            root: root.clone(),
-            processes: Vec::new(),
-            side_workers: Vec::new(),
-        };
-        let configs = test_configs(&root, &state_dir, &vars)?;
-        let configs: Vec<&str> = configs.iter().flat_map(|c| ["-c", c.as_str()]).collect();
-        stack.spawn("main", &wrangler, &configs, port, &[])?;
-        stack.wait_ready(&format!("{}/api/health", stack.base_url))?;
-        for name in side_workers {
-            stack.start_side_worker(name, &wrangler)?;
+        if options.no_model {
+            // A port nothing listens on (taken and released): connections are refused at once.
+            vars.push(format!("OLLAMA_BASE_URL:http://127.0.0.1:{}", free_port()));
+        } else {
+            vars.extend(["OPENROUTER_API_KEY:sk-e2e-fake-key".to_string(), format!("OLLAMA_BASE_URL:{}", llm.ollama_url()), format!("OPENROUTER_BASE_URL:{}", llm.openrouter_url())]);
         }
+        let supervisor = Arc::new(Supervisor::new(&root, &state_dir, &wrangler));
+        let base_url = format!("http://127.0.0.1:{port}");
+        let configs = if options.as_make_dev {
+            ["wrangler.toml", "workers/stream/wrangler.toml", "workers/queue-consumer/wrangler.toml", "workers/cron/wrangler.toml"].map(String::from).to_vec()
+        } else {
+            test_configs(&root, &state_dir, &vars)?
+        };
+        let mut args = vec!["dev".to_string()];
+        args.extend(configs.iter().flat_map(|c| ["-c".to_string(), c.clone()]));
+        args.extend(dev_args(&state_dir, port));
+        supervisor.start("main", args, &format!("{base_url}/api/health"))?;
+        let mut stack = Stack { base_url, state_dir, llm, root, supervisor: Arc::clone(&supervisor), watchdog: None, side_workers: Vec::new() };
+        for name in options.side_workers {
+            stack.start_side_worker(name)?;
+        }
+        stack.watchdog = Some(watch(supervisor));
         Ok(stack)
     }
 
-    fn start_side_worker(&mut self, name: &str, wrangler: &str) -> Result<(), String> {
+    fn start_side_worker(&mut self, name: &str) -> Result<(), String> {
         run(&self.root, "bash", &["scripts/build-worker.sh", name])?;
         let source = self.root.join("workers").join(name).join("wrangler.toml");
         let text = fs::read_to_string(&source).map_err(|e| format!("{}: {e}", source.display()))?;
@@ -185,10 +224,10 @@ impl Stack {
         let copy = self.state_dir.join(format!("wrangler-{name}.toml"));
         fs::write(&copy, toml::to_string(&config).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
         let port = free_port();
-        let copy = copy.to_string_lossy().into_owned();
-        self.spawn(name, wrangler, &["-c", &copy], port, &[])?;
+        let mut args = vec!["dev".to_string(), "-c".to_string(), copy.to_string_lossy().into_owned()];
+        args.extend(dev_args(&self.state_dir, port));
         let url = format!("http://127.0.0.1:{port}");
-        self.wait_ready(&format!("{url}/"))?;
+        self.supervisor.start(name, args, &format!("{url}/"))?;
         self.side_workers.push((name.to_string(), url));
         Ok(())
     }
@@ -201,61 +240,12 @@ impl Stack {
     /// Each `wrangler dev` this stack runs, by label, with its process group id: the group holds
     /// wrangler and its `workerd` children (the bench reads their memory and CPU from /proc).
     pub fn process_groups(&self) -> Vec<(String, i32)> {
-        self.processes.iter().map(|(label, child)| (label.clone(), child.id() as i32)).collect()
+        self.supervisor.process_groups()
     }
 
-    fn spawn(&mut self, label: &str, wrangler: &str, configs: &[&str], port: u16, vars: &[String]) -> Result<(), String> {
-        let log = fs::File::create(self.state_dir.join(format!("{label}.log"))).map_err(|e| e.to_string())?;
-        let state = self.state_dir.to_string_lossy().to_string();
-        let (port, inspector) = (port.to_string(), free_port().to_string());
-        let mut command = Command::new(wrangler);
-        command
-            .arg("dev")
-            .args(configs)
-            .args(["--ip", "127.0.0.1", "--port", &port, "--inspector-port", &inspector, "--persist-to", &state])
-            .args(["--show-interactive-dev-session=false", "--log-level", "log"])
-            .current_dir(&self.root)
-            .env("WRANGLER_SEND_METRICS", "false")
-            .env("CI", "true")
-            .stdin(Stdio::null())
-            .stdout(log.try_clone().map_err(|e| e.to_string())?)
-            .stderr(log);
-        for var in vars {
-            command.arg("--var").arg(var);
-        }
-        // Its own process group, so tear-down reaches wrangler's workerd children too; and
-        // SIGTERM from the kernel if this test process dies without tearing down.
-        command.process_group(0);
-        unsafe {
-            command.pre_exec(|| {
-                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM);
-                Ok(())
-            });
-        }
-        let child = command.spawn().map_err(|e| format!("starting wrangler: {e}"))?;
-        self.processes.push((label.to_string(), child));
-        Ok(())
-    }
-
-    fn wait_ready(&mut self, url: &str) -> Result<(), String> {
-        let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).timeout_global(Some(Duration::from_secs(5))).build().into();
-        let deadline = Instant::now() + Duration::from_secs(120);
-        while Instant::now() < deadline {
-            let exited = self.processes.iter_mut().find_map(|(label, child)| match child.try_wait() {
-                Ok(Some(status)) => Some((label.clone(), status)),
-                _ => None,
-            });
-            if let Some((label, status)) = exited {
-                return Err(format!("wrangler ({label}) exited with {status}:\n{}", self.log_tail(&label)));
-            }
-            if let Ok(response) = agent.get(url).call() {
-                if response.status().as_u16() == 200 {
-                    return Ok(());
-                }
-            }
-            std::thread::sleep(Duration::from_millis(250));
-        }
-        Err(format!("{url} not ready after 120 s:\n{}", self.log_tail("main")))
+    /// The supervisor of the stack's processes: crashes seen, restarts, the run's summary.
+    pub fn supervisor(&self) -> &Supervisor {
+        &self.supervisor
     }
 
     /// The workers' JSON log lines (as wrangler prints them) that contain `needle`, parsed.
@@ -273,12 +263,7 @@ impl Stack {
 
     /// The last lines of a process's log (for failure messages).
     pub fn log_tail(&self, label: &str) -> String {
-        let mut text = String::new();
-        if let Ok(mut file) = fs::File::open(self.state_dir.join(format!("{label}.log"))) {
-            let _ = file.read_to_string(&mut text);
-        }
-        let lines: Vec<&str> = text.lines().collect();
-        lines[lines.len().saturating_sub(40)..].join("\n")
+        supervisor::tail(&self.supervisor.log_path(label), 40)
     }
 
     /// Runs a cron schedule's jobs as if Cloudflare fired it at `time_ms`; answers the outcomes.
@@ -310,20 +295,14 @@ impl Stack {
         let wrangler = self.root.join("node_modules/.bin/wrangler").to_string_lossy().to_string();
         run(&self.root, &wrangler, &["d1", "migrations", "apply", "DB", "--local", "--persist-to", &state, "-c", "wrangler.toml"])?;
         let port = free_port();
-        let mut cron = Stack { base_url: format!("http://127.0.0.1:{port}"), state_dir: dir.clone(), llm: self.llm.clone(), root: self.root.clone(), processes: Vec::new(), side_workers: Vec::new() };
-        let vars = [format!("CRON_TRIGGER_TOKEN:{SCHEDULER_TOKEN}")];
-        cron.spawn("cron", &wrangler, &["-c", "workers/cron/wrangler.toml", "--test-scheduled"], port, &vars)?;
-        let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).timeout_global(Some(Duration::from_secs(30))).build().into();
-        let url = format!("{}/cdn-cgi/handler/scheduled?cron={}&time={time_ms}", cron.base_url, schedule.replace(' ', "+"));
-        let deadline = Instant::now() + Duration::from_secs(120);
-        loop {
-            match agent.get(&url).call() {
-                Ok(response) if response.status().as_u16() == 200 => break,
-                _ if Instant::now() > deadline => return Err(format!("the scheduled handler never answered:\n{}", cron.log_tail("cron"))),
-                _ => std::thread::sleep(Duration::from_millis(250)),
-            }
-        }
+        // Not watched: it lives for this one call. Its first 200 is the scheduled event firing.
+        let cron = Supervisor::new(&self.root, &dir, &wrangler);
+        let url = format!("http://127.0.0.1:{port}/cdn-cgi/handler/scheduled?cron={}&time={time_ms}", schedule.replace(' ', "+"));
+        let mut args: Vec<String> = ["dev", "-c", "workers/cron/wrangler.toml", "--test-scheduled", "--var", &format!("CRON_TRIGGER_TOKEN:{SCHEDULER_TOKEN}")].map(String::from).to_vec();
+        args.extend(dev_args(&dir, port));
+        let fired = cron.start("cron", args, &url).map_err(|e| format!("the scheduled handler never answered: {e}"));
         cron.stop();
+        fired?;
         let output = Command::new(&wrangler)
             .args(["d1", "execute", "DB", "--local", "--json", "-c", "wrangler.toml", "--persist-to", &state, "--command", "SELECT job_name, run_key, status, trigger FROM job_runs"])
             .current_dir(&self.root)
@@ -354,27 +333,31 @@ impl Stack {
     }
 
     fn stop(&mut self) {
-        for (_, child) in self.processes.iter() {
-            unsafe {
-                libc::kill(-(child.id() as i32), libc::SIGTERM);
-            }
+        self.supervisor.stop();
+        if let Some(watchdog) = self.watchdog.take() {
+            let _ = watchdog.join();
         }
-        let deadline = Instant::now() + Duration::from_secs(10);
-        for (_, child) in self.processes.iter_mut() {
-            while Instant::now() < deadline {
-                if let Ok(Some(_)) = child.try_wait() {
-                    break;
-                }
-                std::thread::sleep(Duration::from_millis(100));
-            }
-            // Whatever is left in the group (wrangler or workerd) does not outlive the run.
-            unsafe {
-                libc::kill(-(child.id() as i32), libc::SIGKILL);
-            }
-            let _ = child.wait();
-        }
-        self.processes.clear();
     }
+}
+
+/// The options of every `wrangler dev` the harness runs, after `dev` and its configs. No inspector is
+/// asked for: nothing here attaches a debugger, and a fixed port would collide between runs.
+fn dev_args(state_dir: &Path, port: u16) -> Vec<String> {
+    let state = state_dir.to_string_lossy().into_owned();
+    ["--ip", "127.0.0.1", "--port", &port.to_string(), "--inspector-port", &free_port().to_string(), "--persist-to", &state, "--show-interactive-dev-session=false", "--log-level", "log"]
+        .map(String::from)
+        .to_vec()
+}
+
+/// Checks the stack's processes every quarter second until it stops, so a crash is reported
+/// when it happens (and restarted), not when the next test trips over it.
+fn watch(supervisor: Arc<Supervisor>) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        while !supervisor.is_stopping() {
+            supervisor.check();
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    })
 }
 
 impl Drop for Stack {

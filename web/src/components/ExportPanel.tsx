@@ -32,7 +32,7 @@ export function ExportPanel({ blueprintId, version }: { blueprintId: string; ver
       document.body.append(link);
       link.click();
       link.remove();
-      setMessage({ kind: "ok", text: `${label} ready: ${answer.filename} (${formatBytes(answer.bytes)}), version ${answer.version}.` });
+      setMessage({ kind: "ok", text: `${label} ready: ${answer.filename} (${formatBytes(answer.bytes)}), version ${answer.version}${answer.source === "fallback" ? " (curated draft)" : ""}.` });
     } catch (error) {
       setMessage({ kind: "error", text: `${label} export failed. ${errorText(error)}` });
     } finally {

@@ -73,12 +73,14 @@ export type Kpis = {
 };
 export type Check = { id: string; title: string; passed: boolean; evidence: string[] };
 export type QualityReview = { score: number; checks: Check[]; toFix: string[] };
+/** Where a version came from: a model, or the curated draft built from the answers and kept by the user. */
+export type Source = "model" | "fallback";
 export type Dashboard = {
   blueprintId: string;
-  latest: { version: number; created_at: string; kpis: Kpis; quality: QualityReview };
-  versions: { version: number; created_at: string; kpis: Kpis; qualityScore: number }[];
+  latest: { version: number; created_at: string; source: Source; kpis: Kpis; quality: QualityReview };
+  versions: { version: number; created_at: string; source: Source; kpis: Kpis; qualityScore: number }[];
 };
-export type VersionSummary = { version: number; created_at: string; provider: string | null; model: string | null; modules: number; objectives: number };
+export type VersionSummary = { version: number; created_at: string; provider: string | null; model: string | null; source: Source; modules: number; objectives: number };
 export type VersionSnapshot = {
   blueprint_id: string;
   version: number;
@@ -86,6 +88,7 @@ export type VersionSnapshot = {
   blueprint_markdown: string;
   provider: string | null;
   model: string | null;
+  source: Source;
   quality: QualityReview | null;
   created_at: string;
 };
@@ -97,4 +100,15 @@ export type Comparison = {
   removedModules: string[];
   changedModules: { title: string; changes: string[] }[];
 };
-export type ExportAnswer = { exportId: string; format: string; version: number; filename: string; bytes: number; sha256: string; downloadUrl: string };
+export type ExportAnswer = { exportId: string; format: string; version: number; source: Source; filename: string; bytes: number; sha256: string; downloadUrl: string };
+
+/** The `error` event of a generation that produced nothing usable. */
+export type GenerationFailure = {
+  message: string;
+  reason?: "no_model" | "unusable_answer";
+  details?: string;
+  hint?: string;
+  blueprint?: Partial<CourseBlueprint>;
+  canKeepDraft?: boolean;
+};
+export type KeptDraft = { savedBlueprintId: string; version: number; source: Source; blueprint: CourseBlueprint; markdown: string; quality: QualityReview };

@@ -72,8 +72,13 @@ function DashboardView({ record }: { record: BlueprintRecord }) {
   return (
     <div>
       {nav}
-      <p class="eyebrow">Version {version} · generated {formatDate(dashboard.latest.created_at)}</p>
+      <p class="eyebrow">Version {version} · {dashboard.latest.source === "fallback" ? "curated draft, kept" : "generated"} {formatDate(dashboard.latest.created_at)}</p>
       <PageHeading focusKey="dashboard">{blueprint.title || record.title}</PageHeading>
+      {dashboard.latest.source === "fallback" ? (
+        <Notice kind="info">
+          Version {version} is a curated draft built from your answers without a model. Everything works with it; regenerate with a model running for a blueprint tailored by the model (the next version).
+        </Notice>
+      ) : null}
       {record.status === "generating" ? <Notice kind="info">A new version is being generated. <a href={`/blueprints/${record.id}/generate`}>Watch it</a></Notice> : null}
       <ul class="kpis" aria-label="Key figures">
         <Kpi label="Modules" value={String(kpis.moduleCount)} />
@@ -137,7 +142,7 @@ export function VersionTable({ id, versions, scores }: { id: string; versions: V
             <tr key={v.version}>
               <th scope="row"><a href={`/blueprints/${id}/versions/${v.version}`}>Version {v.version}</a></th>
               <td>{formatDate(v.created_at)}</td>
-              <td>{[v.provider, v.model].filter(Boolean).join(" · ") || "—"}</td>
+              <td>{v.source === "fallback" ? <span class="badge badge--fallback">Curated draft</span> : [v.provider, v.model].filter(Boolean).join(" · ") || "—"}</td>
               <td>{v.modules}</td>
               <td>{v.objectives}</td>
               <td>{scores.get(v.version) ?? "—"}</td>

@@ -1,10 +1,10 @@
 // Live generation: the blueprint forms on screen as the model writes it. A reload (or a second
 // tab) re-joins the running generation instead of starting another.
 import { useEffect, useRef, useState } from "preact/hooks";
-import { ApiError, errorText, requestRaw } from "../lib/api";
+import { ApiError, api, errorText, requestRaw } from "../lib/api";
 import { readEvents, type StreamEvent } from "../lib/sse";
 import { reachableStages, staticComplete } from "../lib/stages";
-import type { BlueprintRecord } from "../lib/types";
+import type { BlueprintRecord, GenerationFailure, KeptDraft } from "../lib/types";
 import { useBlueprint } from "../lib/useBlueprint";
 import { BlueprintView, type DraftBlueprint } from "../components/BlueprintView";
 import { Notice, Spinner } from "../components/forms";
@@ -38,6 +38,9 @@ function Generation({ record }: { record: BlueprintRecord }) {
   const [draft, setDraft] = useState<DraftBlueprint>(record.blueprint_json ?? {});
   const [warnings, setWarnings] = useState<string[]>([]);
   const [failure, setFailure] = useState<string | null>(null);
+  const [failureDetail, setFailureDetail] = useState<GenerationFailure | null>(null);
+  const [keeping, setKeeping] = useState(false);
+  const [keptFallback, setKeptFallback] = useState(false);
   const [savedVersion, setSavedVersion] = useState<number | null>(null);
   const [announcement, setAnnouncement] = useState("");
   const lastId = useRef<string | null>(null);
@@ -85,9 +88,11 @@ function Generation({ record }: { record: BlueprintRecord }) {
     } else if (event.event === "error") {
       finished.current = true;
       setPhase("failed");
-      setFailure(String(data.message ?? "The blueprint could not be generated."));
-      if (data.blueprint) setDraft(data.blueprint as DraftBlueprint);
-      setAnnouncement("Generation failed. A fallback draft is shown; it was not saved.");
+      const detail = data as GenerationFailure;
+      setFailure(String(detail.message ?? "The blueprint could not be generated."));
+      setFailureDetail(detail);
+      if (detail.blueprint) setDraft(detail.blueprint as DraftBlueprint);
+      setAnnouncement(detail.canKeepDraft ? `${String(detail.message)}. A draft built from your answers is shown below; you can keep it.` : "Generation failed.");
     } else if (event.event === "complete") {
       finished.current = true;
       setPhase("complete");
@@ -125,6 +130,8 @@ function Generation({ record }: { record: BlueprintRecord }) {
     setPhase("connecting");
     setWarnings([]);
     setFailure(null);
+    setFailureDetail(null);
+    setKeptFallback(false);
     setSavedVersion(null);
     setDraft({});
     lastId.current = null;
@@ -188,7 +195,27 @@ function Generation({ record }: { record: BlueprintRecord }) {
     return response;
   }
 
+  /** Saves the curated draft (rebuilt by the server from the stored answers) as the next version. */
+  async function keepDraft() {
+    setKeeping(true);
+    try {
+      const kept = await api.post<KeptDraft>(`/api/blueprints/${record.id}/keep-draft`);
+      setDraft(kept.blueprint);
+      setSavedVersion(kept.version);
+      setKeptFallback(true);
+      setFailure(null);
+      setFailureDetail(null);
+      setPhase("complete");
+      setAnnouncement(`Draft kept as version ${kept.version}.`);
+    } catch (error) {
+      setFailure(errorText(error));
+    } finally {
+      setKeeping(false);
+    }
+  }
+
   const running = phase === "connecting" || phase === "streaming";
+  const canKeepDraft = (phase === "failed" && failureDetail?.canKeepDraft === true) || (phase === "idle" && record.status === "error");
   const ready = staticComplete(record) && record.dynamic_questions.length > 0;
   const hasVersion = record.version > 0 || savedVersion !== null;
   const reachable = reachableStages({ ...record, version: Math.max(record.version, savedVersion ?? 0) });
@@ -204,7 +231,7 @@ function Generation({ record }: { record: BlueprintRecord }) {
           {phase === "idle" ? (hasVersion ? `Version ${Math.max(record.version, savedVersion ?? 0)} is saved` : "Ready to generate")
             : phase === "connecting" ? "Connecting…"
             : phase === "streaming" ? "Generating…"
-            : phase === "complete" ? `Saved as version ${savedVersion ?? ""}`
+            : phase === "complete" ? `Saved as version ${savedVersion ?? ""}${keptFallback ? " (curated draft)" : ""}`
             : phase === "failed" ? "Generation failed"
             : "Connection lost"}
         </h2>
@@ -220,16 +247,27 @@ function Generation({ record }: { record: BlueprintRecord }) {
             </>
           ) : null}
           {phase === "complete" ? <a class="button button--primary" href={`/blueprints/${record.id}/dashboard`}>Open dashboard</a> : null}
-          {phase === "failed" ? <button type="button" class="button button--primary" onClick={() => void start(hasVersion)}>Retry generation</button> : null}
+          {canKeepDraft ? (
+            <button type="button" class="button button--primary" disabled={keeping} onClick={() => void keepDraft()}>{keeping ? "Keeping…" : "Keep this draft"}</button>
+          ) : null}
+          {phase === "failed" ? <button type="button" class={canKeepDraft ? "button" : "button button--primary"} onClick={() => void start(hasVersion)}>Retry generation</button> : null}
           {phase === "lost" ? (
             <button type="button" class="button button--primary" onClick={() => { reconnects.current = 0; void rejoin(false); }}>Reconnect</button>
           ) : null}
         </div>
         {!ready && phase === "idle" ? <p class="help">Answer the <a href={`/blueprints/${record.id}/questions`}>tailored questions</a> first.</p> : null}
         {phase === "idle" && record.status === "error" ? (
-          <Notice kind="warning">The last generation of this blueprint did not produce a valid blueprint, so nothing was saved. Generate again.</Notice>
+          <Notice kind="warning">
+            The last generation of this blueprint produced nothing usable, so nothing was saved. Generate again, or keep the curated draft built from your answers.
+          </Notice>
         ) : null}
-        {failure ? <Notice kind="error">{failure}</Notice> : null}
+        {failure ? (
+          <Notice kind="error">
+            <strong>{failure}</strong>
+            {failureDetail?.hint ? <p class="failure-hint">{failureDetail.hint}</p> : null}
+            {failureDetail?.details ? <p class="failure-details">Tried: {failureDetail.details}</p> : null}
+          </Notice>
+        ) : null}
         {/* Always present, so that screen readers announce each warning as it is added. */}
         <div aria-live="polite" aria-relevant="additions">
           {warnings.length ? (
@@ -238,7 +276,10 @@ function Generation({ record }: { record: BlueprintRecord }) {
             </ul>
           ) : null}
         </div>
-        {phase === "failed" && draft.title ? <p class="help">Below is a fallback draft built from your answers. It was not saved.</p> : null}
+        {phase === "failed" && draft.title ? (
+          <p class="help">Below is a draft built from your answers, without a model. It is not saved unless you keep it; a kept draft is marked “curated draft” wherever it appears.</p>
+        ) : null}
+        {phase === "complete" && keptFallback ? <p class="help">Kept as a curated draft. Regenerate with a model any time: that becomes the next version.</p> : null}
       </section>
       {draft.title || draft.modules?.length || running ? <BlueprintView blueprint={draft} live={running} /> : null}
     </div>

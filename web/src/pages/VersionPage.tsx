@@ -24,7 +24,10 @@ export function VersionPage({ id, version }: { id: string; version: number }) {
   return (
     <div>
       {back}
-      <p class="eyebrow">Read-only · created {formatDate(snapshot.created_at)}{snapshot.model ? ` · ${[snapshot.provider, snapshot.model].filter(Boolean).join(" · ")}` : ""}</p>
+      <p class="eyebrow">
+        Read-only · created {formatDate(snapshot.created_at)}
+        {snapshot.source === "fallback" ? " · curated draft (no model)" : snapshot.model ? ` · ${[snapshot.provider, snapshot.model].filter(Boolean).join(" · ")}` : ""}
+      </p>
       <PageHeading focusKey={`version-${version}`}>Version {version}: {snapshot.blueprint_json.title}</PageHeading>
       <Notice kind="info">This is a saved snapshot. It cannot be edited; regenerate from the dashboard to make a new version.</Notice>
       {snapshot.quality ? <QualityPanel quality={snapshot.quality} /> : null}

@@ -66,7 +66,7 @@ fn origin_policy(env: &Env, url: &worker::Url) -> OriginPolicy {
 async fn handle(req: Request, env: &Env, context: &RequestContext, policy: &OriginPolicy) -> std::result::Result<Response, AppError> {
     let path = req.path();
     if !path.starts_with("/api/") && path != "/api" {
-        return handlers::assets::serve(req, env).await;
+        return handlers::assets::serve(req, env, &context.request_id).await;
     }
     let origin = req.headers().get("origin").ok().flatten();
     if req.method() == Method::Options {

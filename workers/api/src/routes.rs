@@ -29,6 +29,7 @@ pub enum Route {
     GenerateBlueprint,
     GenerationEvents(String),
     Versions(String),
+    KeepDraft(String),
     Version(String, String),
     CreateExport(String),
     DownloadExport(String),
@@ -61,6 +62,7 @@ impl Route {
             | Route::GenerateDynamicQuestions
             | Route::GenerateBlueprint
             | Route::Versions(_)
+            | Route::KeepDraft(_)
             | Route::Version(_, _)
             | Route::CreateExport(_)
             | Route::DownloadExport(_)
@@ -105,6 +107,7 @@ pub fn resolve(method: &Method, path: &str) -> Result<Route, AppError> {
         ["blueprints", id, "exports"] => only(POST, Method::Post, Route::CreateExport(id.to_string())),
         ["exports", id, "download"] => only(GET, Method::Get, Route::DownloadExport(id.to_string())),
         ["blueprints", id, "versions"] => only(GET, Method::Get, Route::Versions(id.to_string())),
+        ["blueprints", id, "keep-draft"] => only(POST, Method::Post, Route::KeepDraft(id.to_string())),
         ["blueprints", id, "versions", version] => only(GET, Method::Get, Route::Version(id.to_string(), version.to_string())),
         ["blueprints"] => match method {
             Method::Get => Ok(Route::ListBlueprints),
@@ -157,6 +160,7 @@ pub async fn dispatch(route: Route, req: Request, env: &Env, context: &RequestCo
         (Route::GenerateBlueprint, Some(principal)) => stream::generate(req, env, &principal, context).await,
         (Route::GenerationEvents(id), _) => stream::events(req, env, &id, context).await,
         (Route::Versions(id), Some(principal)) => stream::versions(env, &principal, &id).await,
+        (Route::KeepDraft(id), Some(principal)) => stream::keep_draft(env, &principal, &id, context).await,
         (Route::Version(id, version), Some(principal)) => stream::version(env, &principal, &id, &version).await,
         (Route::Dashboard(id), Some(principal)) => dashboard::dashboard(env, &principal, &id).await,
         (Route::Compare(id), Some(principal)) => dashboard::compare(req, env, &principal, &id).await,

@@ -10,6 +10,7 @@
 //!   follows live.
 
 use domain::course::{self, Blueprint};
+use domain::generation::{explain_failure, ModelSetup, Status, Transition, Tried};
 use domain::llm::parse_partial;
 use domain::readiness::{generation_inputs, GenerationInputs};
 use domain::sse::{self, SseEvent};
@@ -157,7 +158,7 @@ impl BlueprintGeneration {
         let Some(blueprint) = blueprints::for_generation(&self.env, &command.user_id, blueprint_id).await.map_err(to_worker)? else {
             return error_json(404, "Blueprint not found");
         };
-        if blueprint.status == "completed" && !command.regenerate {
+        if Status::parse(&blueprint.status).map_err(to_worker)? == Status::Completed && !command.regenerate {
             // Idempotent: what is saved, no write, no model call.
             let saved = blueprint.to_json();
             let events = [
@@ -280,8 +281,20 @@ impl BlueprintGeneration {
                 let fallback = course::fallback_blueprint(&answers);
                 let markdown = course::render_markdown(&fallback);
                 blueprints::fail_generation(&self.env, &run.user_id, &run.blueprint_id).await?;
-                let details = attempts.iter().map(|a| format!("{} {}: {}", a.provider, a.model, a.error.as_deref().unwrap_or("ok"))).collect::<Vec<_>>().join("; ");
-                self.emit("error", &json!({ "message": "Validation failed", "details": details, "blueprint": fallback, "markdown": markdown }));
+                let config = llm::chain_config(&self.env);
+                let tried: Vec<Tried> = attempts.iter().map(|a| Tried { provider: &a.provider, model: &a.model, error: a.error.as_deref(), answered: a.raw.is_some() }).collect();
+                let setup = ModelSetup {
+                    ollama_base_url: &config.ollama_base_url,
+                    primary_model: &config.primary_model,
+                    fallback_model: &config.fallback_model,
+                    openrouter_configured: config.openrouter_key.is_some(),
+                };
+                let failure = explain_failure(&tried, &setup);
+                // The draft can be kept as a version (`POST /api/blueprints/:id/keep-draft`).
+                self.emit(
+                    "error",
+                    &json!({ "message": failure.message, "reason": failure.reason, "details": failure.details, "hint": failure.hint, "blueprint": fallback, "markdown": markdown, "canKeepDraft": true }),
+                );
                 Ok(())
             }
         }
@@ -293,13 +306,14 @@ impl BlueprintGeneration {
         let quality = serde_json::to_value(domain::quality::review(&blueprint, Some(answers))).map_err(|_| domain::AppError::internal())?;
         let json = serde_json::to_value(&blueprint).map_err(|_| domain::AppError::internal())?;
         let timings = json!({ "totalMs": clock::now().millis() - run.started_at, "modelMs": ms, "attempts": attempts.iter().map(|a| json!({ "provider": a.provider, "model": a.model, "ms": a.ms, "error": a.error })).collect::<Vec<_>>() });
-        let version = blueprints::complete_generation(
-            &self.env,
-            &run.user_id,
-            &run.blueprint_id,
-            &Completion { blueprint_json: &json, markdown: &markdown, version_id: &random::uuid_v4(), provider, model, timings: &timings, quality: &quality },
-        )
-        .await?;
+        let completion = Completion { blueprint_json: &json, markdown: &markdown, version_id: &random::uuid_v4(), provider, model, timings: &timings, quality: &quality };
+        let Some(version) = blueprints::complete_generation(&self.env, &run.user_id, &run.blueprint_id, Transition::Complete, &completion).await? else {
+            // The run was given up meanwhile (recovered as stale): its result is not saved over
+            // whatever happened since.
+            let refusal = Transition::Complete.refusal(Status::Error);
+            self.emit("error", &json!({ "message": refusal.message, "details": "Start the generation again." }));
+            return Ok(());
+        };
         self.emit("complete", &json!({ "blueprint": json, "markdown": markdown, "savedBlueprintId": run.blueprint_id, "version": version, "quality": quality }));
         Ok(())
     }

@@ -3,6 +3,7 @@
 
 use super::{all, database, first, int, opt_text, run, statement, text};
 use domain::blueprints::{BlueprintId, Cursor, PageRequest};
+use domain::generation::{Source, Status, Transition};
 use domain::{AppError, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -169,11 +170,7 @@ pub async fn merge_answers(env: &Env, owner: &str, id: &BlueprintId, column: Ans
         None => {
             // Missing (or not the owner's), busy generating, or questions replaced meanwhile.
             let current = get(env, owner, id).await?;
-            if current.status == "generating" {
-                Err(AppError::conflict("A generation is running for this blueprint; try again when it finishes"))
-            } else {
-                Err(AppError::conflict("The questions changed while you were answering; reload them"))
-            }
+            Err(Status::parse(&current.status)?.edit_refusal().unwrap_or_else(|| AppError::conflict("The questions changed while you were answering; reload them")))
         }
     }
 }
@@ -236,24 +233,38 @@ pub struct Completion<'a> {
 }
 
 /// In one transaction: the artefacts, status `completed` (the trigger bumps `version`), and the
-/// immutable snapshot of that version with its inputs. Answers the new version.
-pub async fn complete_generation(env: &Env, owner: &str, id: &str, done: &Completion<'_>) -> Result<i64, AppError> {
+/// immutable snapshot of that version with its inputs. The status change is guarded by the
+/// transition's allowed statuses, and the snapshot is taken only of a version that has none
+/// yet, so a completion that lost a race (the run was given up, the draft kept twice) writes
+/// nothing. Answers the new version, or `None` when nothing was written.
+pub async fn complete_generation(env: &Env, owner: &str, id: &str, transition: Transition, done: &Completion<'_>) -> Result<Option<i64>, AppError> {
     let db = database(env)?;
+    let from: Vec<String> = transition.from().iter().map(|status| format!("'{}'", status.as_str())).collect();
     let save = statement(
         &db,
-        "UPDATE blueprint_generator SET blueprint_json = ?3, blueprint_markdown = ?4, status = 'completed' WHERE id = ?1 AND user_id = ?2",
-        &[text(id), text(owner), text(&done.blueprint_json.to_string()), text(done.markdown)],
+        &format!("UPDATE blueprint_generator SET blueprint_json = ?3, blueprint_markdown = ?4, status = ?5 WHERE id = ?1 AND user_id = ?2 AND status IN ({})", from.join(", ")),
+        &[text(id), text(owner), text(&done.blueprint_json.to_string()), text(done.markdown), text(transition.to().as_str())],
     )?;
     let snapshot = statement(
         &db,
         "INSERT INTO blueprint_versions (id, blueprint_id, user_id, version, static_answers, dynamic_questions, dynamic_answers, blueprint_json, blueprint_markdown, provider, model, timings, quality) \
-         SELECT ?1, id, user_id, version, static_answers, dynamic_questions, dynamic_answers, blueprint_json, blueprint_markdown, ?4, ?5, ?6, ?7 \
-         FROM blueprint_generator WHERE id = ?2 AND user_id = ?3 AND status = 'completed'",
-        &[text(done.version_id), text(id), text(owner), text(done.provider), text(done.model), text(&done.timings.to_string()), text(&done.quality.to_string())],
+         SELECT ?1, g.id, g.user_id, g.version, g.static_answers, g.dynamic_questions, g.dynamic_answers, g.blueprint_json, g.blueprint_markdown, ?4, ?5, ?6, ?7 \
+         FROM blueprint_generator g WHERE g.id = ?2 AND g.user_id = ?3 AND g.status = ?8 \
+         AND NOT EXISTS (SELECT 1 FROM blueprint_versions v WHERE v.blueprint_id = g.id AND v.version = g.version)",
+        &[
+            text(done.version_id),
+            text(id),
+            text(owner),
+            text(done.provider),
+            text(done.model),
+            text(&done.timings.to_string()),
+            text(&done.quality.to_string()),
+            text(transition.to().as_str()),
+        ],
     )?;
     super::batch(&db, vec![save, snapshot], "blueprints.complete_generation").await?;
     let saved: Option<Value> = first(statement(&db, "SELECT version FROM blueprint_versions WHERE id = ?1", &[text(done.version_id)])?, "blueprints.saved_version").await?;
-    saved.and_then(|row| row["version"].as_i64()).ok_or_else(AppError::internal)
+    Ok(saved.and_then(|row| row["version"].as_i64()))
 }
 
 pub async fn fail_generation(env: &Env, owner: &str, id: &str) -> Result<(), AppError> {
@@ -285,14 +296,21 @@ pub struct VersionSummary {
     pub created_at: String,
     pub provider: String,
     pub model: String,
+    /// `model` or `fallback` (a kept curated draft); derived from `provider`, not stored.
+    #[serde(skip_deserializing, default = "model_source")]
+    pub source: Source,
     pub modules: i64,
     pub objectives: i64,
+}
+
+fn model_source() -> Source {
+    Source::Model
 }
 
 /// The owner's versions of a blueprint, newest first, with module and objective counts.
 pub async fn versions(env: &Env, owner: &str, id: &BlueprintId) -> Result<Vec<VersionSummary>, AppError> {
     let db = database(env)?;
-    all(
+    let versions: Vec<VersionSummary> = all(
         statement(
             &db,
             "SELECT version, created_at, provider, model, \
@@ -303,7 +321,8 @@ pub async fn versions(env: &Env, owner: &str, id: &BlueprintId) -> Result<Vec<Ve
         )?,
         "blueprints.versions",
     )
-    .await
+    .await?;
+    Ok(versions.into_iter().map(|version| VersionSummary { source: Source::of_provider(&version.provider), ..version }).collect())
 }
 
 #[derive(Debug, Deserialize)]
@@ -335,6 +354,7 @@ impl VersionRow {
             "blueprint_markdown": self.blueprint_markdown,
             "provider": self.provider,
             "model": self.model,
+            "source": Source::of_provider(&self.provider),
             "timings": parse(&self.timings),
             "quality": parse(&self.quality),
             "created_at": self.created_at,
@@ -347,6 +367,7 @@ impl VersionRow {
 pub struct VersionDocument {
     pub version: i64,
     pub created_at: String,
+    pub provider: String,
     pub blueprint_json: String,
     pub static_answers: String,
     pub quality: String,
@@ -357,7 +378,7 @@ pub async fn version_documents(env: &Env, owner: &str, id: &BlueprintId) -> Resu
     all(
         statement(
             &db,
-            "SELECT version, created_at, blueprint_json, static_answers, quality FROM blueprint_versions WHERE blueprint_id = ?1 AND user_id = ?2 ORDER BY version",
+            "SELECT version, created_at, provider, blueprint_json, static_answers, quality FROM blueprint_versions WHERE blueprint_id = ?1 AND user_id = ?2 ORDER BY version",
             &[text(id.as_str()), text(owner)],
         )?,
         "blueprints.version_documents",

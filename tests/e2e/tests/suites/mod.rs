@@ -4,6 +4,7 @@ pub mod blueprints;
 pub mod dashboard;
 pub mod exports;
 pub mod generation;
+pub mod harness;
 pub mod security;
 pub mod stream;
 pub mod ui;
@@ -36,8 +37,10 @@ pub fn admin(stack: &Stack) -> Client {
 pub fn exclusive() -> Vec<Test> {
     let mut tests = wiring::exclusive();
     tests.extend(answers::exclusive());
-    // Last: it leaves the stack believing Ollama is down for a while.
+    // Late: it leaves the stack believing Ollama is down for a while.
     tests.extend(generation::exclusive());
+    // Last: it kills the stack's wrangler (and checks that the harness brings it back).
+    tests.extend(harness::exclusive());
     tests
 }
 

@@ -12,6 +12,8 @@ pub fn tests() -> Vec<super::Test> {
         ("stream::a_completed_blueprint_answers_from_what_is_saved", a_completed_blueprint_answers_from_what_is_saved),
         ("stream::regenerate_makes_version_2_and_keeps_version_1", regenerate_makes_version_2_and_keeps_version_1),
         ("stream::an_invalid_model_answer_sends_error_with_the_fallback", an_invalid_model_answer_sends_error_with_the_fallback),
+        ("stream::the_draft_of_a_failed_generation_can_be_kept_as_a_fallback_version", the_draft_of_a_failed_generation_can_be_kept_as_a_fallback_version),
+        ("stream::a_draft_is_kept_once_and_only_after_a_failure", a_draft_is_kept_once_and_only_after_a_failure),
         ("stream::a_runaway_answer_is_cut_off_and_the_next_model_answers", a_runaway_answer_is_cut_off_and_the_next_model_answers),
         ("stream::two_concurrent_requests_share_one_generation", two_concurrent_requests_share_one_generation),
         ("stream::a_dropped_client_reconnects_and_gets_exactly_what_it_missed", a_dropped_client_reconnects_and_gets_exactly_what_it_missed),
@@ -172,6 +174,77 @@ fn an_invalid_model_answer_sends_error_with_the_fallback(stack: &Stack) {
     assert_eq!(saved["status"], "error");
     assert_eq!(saved["version"], 0, "nothing saved as completed");
     assert_eq!(client.get(&format!("/api/blueprints/{id}/versions")).json()["versions"], json!([]));
+}
+
+/// A failed generation (answers no model could make usable) leaves `status: error` and a draft;
+/// the user keeps it: version 1, marked `source: "fallback"` in the answer, the version list,
+/// the snapshot, the dashboard and an export; a later generation with a model is version 2.
+fn the_draft_of_a_failed_generation_can_be_kept_as_a_fallback_version(stack: &Stack) {
+    let tag = e2e::unique("stream-keep");
+    let (mut client, id) = ready_blueprint(stack, &tag);
+    stack.llm.script(&tag, vec![Behaviour::reply(json!({ "title": "x" }).to_string())]);
+    let events = start(&mut client, &id, false).collect_all();
+    let failure = events.last().unwrap().json();
+    assert_eq!(failure["reason"], "unusable_answer", "{failure}");
+    assert_eq!(failure["message"], "The model's answers could not be used");
+    assert_eq!(failure["canKeepDraft"], true);
+    assert!(failure["hint"].as_str().unwrap().contains("keep this draft"), "{failure}");
+
+    let kept = client.post_empty(&format!("/api/blueprints/{id}/keep-draft"));
+    assert_eq!(kept.status, 201, "{}", kept.text());
+    let kept = kept.json();
+    assert_eq!(kept["version"], 1);
+    assert_eq!(kept["source"], "fallback");
+    assert_eq!(kept["blueprint"], failure["blueprint"], "the draft kept is the draft shown");
+    let saved = client.get(&format!("/api/blueprints/{id}")).json();
+    assert_eq!((saved["status"].as_str(), saved["version"].as_i64()), (Some("completed"), Some(1)));
+    let versions = client.get(&format!("/api/blueprints/{id}/versions")).json();
+    assert_eq!(versions["versions"][0]["source"], "fallback", "{versions}");
+    assert_eq!(versions["versions"][0]["provider"], "fallback");
+    assert_eq!(client.get(&format!("/api/blueprints/{id}/versions/1")).json()["source"], "fallback");
+    let dashboard = client.get(&format!("/api/blueprints/{id}/dashboard")).json();
+    assert_eq!(dashboard["latest"]["source"], "fallback", "{dashboard}");
+    assert_eq!(dashboard["versions"][0]["source"], "fallback");
+    let export = client.post(&format!("/api/blueprints/{id}/exports"), &json!({ "format": "markdown" }));
+    assert_eq!(export.status, 201, "{}", export.text());
+    assert_eq!(export.json()["source"], "fallback");
+
+    let regenerated = generate(stack, &tag, &mut client, &id, true, "With a model");
+    assert_eq!(regenerated.last().unwrap().json()["version"], 2);
+    let versions = client.get(&format!("/api/blueprints/{id}/versions")).json();
+    let sources: Vec<&str> = versions["versions"].as_array().unwrap().iter().map(|v| v["source"].as_str().unwrap()).collect();
+    assert_eq!(sources, ["model", "fallback"]);
+}
+
+/// Keeping is a guarded transition from `error` only: never before a failure, never twice
+/// (two tabs at once: one version), never someone else's blueprint.
+fn a_draft_is_kept_once_and_only_after_a_failure(stack: &Stack) {
+    let tag = e2e::unique("stream-keep-once");
+    let (mut client, id) = ready_blueprint(stack, &tag);
+    let early = client.post_empty(&format!("/api/blueprints/{id}/keep-draft")).expect_error(409);
+    assert_eq!(early["error"], "Only a blueprint whose last generation failed has a draft to keep");
+    stack.llm.script(&tag, vec![Behaviour::reply(json!({ "title": "x" }).to_string())]);
+    assert_eq!(start(&mut client, &id, false).collect_all().last().unwrap().event, "error");
+
+    let mut stranger = Client::new(&stack.base_url);
+    stranger.sign_up("keep-stranger");
+    stranger.post_empty(&format!("/api/blueprints/{id}/keep-draft")).expect_error(404);
+    client.send("GET", &format!("/api/blueprints/{id}/keep-draft"), &[], None).expect_error(405);
+
+    let (mut first, mut second) = (client.fork(), client.fork());
+    let path = format!("/api/blueprints/{id}/keep-draft");
+    let (a, b) = std::thread::scope(|scope| {
+        let a = scope.spawn(|| first.post_empty(&path));
+        let b = scope.spawn(|| second.post_empty(&path));
+        (a.join().unwrap(), b.join().unwrap())
+    });
+    let mut statuses = [a.status, b.status];
+    statuses.sort();
+    assert_eq!(statuses, [201, 409], "{} / {}", a.text(), b.text());
+    let versions = client.get(&format!("/api/blueprints/{id}/versions")).json();
+    assert_eq!(versions["versions"].as_array().unwrap().len(), 1, "one version: {versions}");
+    let again = client.post_empty(&path).expect_error(409);
+    assert_eq!(again["error"], "The blueprint already has a saved result; regenerate it instead");
 }
 
 fn two_concurrent_requests_share_one_generation(stack: &Stack) {

@@ -14,6 +14,7 @@ pub fn tests() -> Vec<super::Test> {
         ("ui::the_static_wizard_by_keyboard_alone", the_static_wizard_by_keyboard_alone),
         ("ui::two_tabs_renew_one_session_without_revoking_it", two_tabs_renew_one_session_without_revoking_it),
         ("ui::a_failed_generation_can_be_retried", a_failed_generation_can_be_retried),
+        ("ui::without_a_model_the_draft_is_kept_and_the_product_walked_to_an_export", without_a_model_the_draft_is_kept_and_the_product_walked_to_an_export),
         ("ui::questions_replaced_in_another_tab_are_not_answered_blindly", questions_replaced_in_another_tab_are_not_answered_blindly),
     ]
 }
@@ -131,6 +132,15 @@ fn a_failed_generation_can_be_retried(stack: &Stack) {
     ]);
     run(stack, "retry", &tag);
     assert_eq!(blueprint_streams(stack, &tag), 4, "three failed tiers, then one retry");
+}
+
+/// A newcomer's first run: no model anywhere (a stack of its own whose Ollama address answers
+/// nothing, no OpenRouter key). The standard questions, a failed generation that says which
+/// address had no model and how to start one, "Keep this draft", then the dashboard and an
+/// export of the kept draft, marked as such.
+fn without_a_model_the_draft_is_kept_and_the_product_walked_to_an_export(_shared: &Stack) {
+    let alone = Stack::start_without_model().expect("a stack without a model starts");
+    run(&alone, "nomodel", &e2e::unique("ui-nomodel"));
 }
 
 fn questions_replaced_in_another_tab_are_not_answered_blindly(stack: &Stack) {

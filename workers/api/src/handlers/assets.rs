@@ -8,13 +8,17 @@ const PDF_FONT_REGULAR: &str = "/fonts/DejaVuSans.ttf";
 const PDF_FONT_BOLD: &str = "/fonts/DejaVuSans-Bold.ttf";
 
 /// The web UI: static files from the assets binding (unknown paths get the app shell).
-pub async fn serve(req: Request, env: &Env) -> Result<Response, AppError> {
+pub async fn serve(req: Request, env: &Env, request_id: &str) -> Result<Response, AppError> {
     if !matches!(req.method(), Method::Get | Method::Head) {
         return Err(AppError::method_not_allowed(&["GET", "HEAD"]));
     }
     let immutable = domain::http::is_content_hashed_asset(&req.path());
     let assets = env.assets("ASSETS").or_internal("assets.binding")?;
-    let response = assets.fetch_request(req).await.or_internal("assets.fetch")?;
+    let response = match assets.fetch_request(req).await {
+        Ok(response) if response.status_code() < 500 => response,
+        Ok(response) => return updating(request_id, &format!("the assets binding answered {}", response.status_code())),
+        Err(error) => return updating(request_id, &error.to_string()),
+    };
     if !immutable || response.status_code() != 200 {
         return Ok(response);
     }
@@ -26,6 +30,19 @@ pub async fn serve(req: Request, env: &Env) -> Result<Response, AppError> {
     }
     let _ = headers.set("cache-control", "public, max-age=31536000, immutable");
     Ok(response.with_headers(headers))
+}
+
+/// What a visitor gets while the assets cannot be served (locally: while a UI build swaps files
+/// under a running `wrangler dev`): a page that says so and reloads itself, never a bare 500.
+fn updating(request_id: &str, cause: &str) -> Result<Response, AppError> {
+    const PAGE: &str = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"2\">\
+<title>Updating</title></head><body><main><h1>Blueprint Studio is updating</h1><p>This page reloads in a moment.</p></main></body></html>";
+    edge::context::log_event(request_id, "warn", "assets.unavailable", &serde_json::json!({ "cause": cause }));
+    let headers = worker::Headers::new();
+    let _ = headers.set("content-type", "text/html; charset=utf-8");
+    let _ = headers.set("cache-control", "no-store");
+    let _ = headers.set("retry-after", "2");
+    Ok(Response::ok(PAGE).or_internal("assets.updating")?.with_status(503).with_headers(headers))
 }
 
 /// The regular and bold PDF fonts. Missing, they are a 503: a PDF is built once per version and

@@ -4,6 +4,7 @@
 use domain::auth::Principal;
 use domain::blueprints::BlueprintId;
 use domain::course::{validate_blueprint, Blueprint};
+use domain::generation::Source;
 use domain::static_answers::{self, StaticAnswers};
 use domain::{compare, kpis, quality, AppError, FieldError};
 use edge::db::blueprints::{self, VersionDocument};
@@ -14,6 +15,7 @@ use worker::{Env, Request, Response};
 struct Version {
     number: i64,
     created_at: String,
+    source: Source,
     blueprint: Blueprint,
     answers: Option<StaticAnswers>,
 }
@@ -23,7 +25,7 @@ fn read(document: VersionDocument) -> Result<Version, AppError> {
     // Stored versions were validated when saved; a failure here is data corruption, not input.
     let blueprint = validate_blueprint(&json).map_err(|_| AppError::internal())?;
     let answers = serde_json::from_str::<Value>(&document.static_answers).ok().and_then(|v| static_answers::complete(&v).ok());
-    Ok(Version { number: document.version, created_at: document.created_at, blueprint, answers })
+    Ok(Version { number: document.version, created_at: document.created_at, source: Source::of_provider(&document.provider), blueprint, answers })
 }
 
 async fn versions(env: &Env, principal: &Principal, id: &BlueprintId) -> Result<Vec<Version>, AppError> {
@@ -40,7 +42,7 @@ pub async fn dashboard(env: &Env, principal: &Principal, id: &str) -> Result<Res
     };
     let history: Vec<Value> = versions
         .iter()
-        .map(|v| json!({ "version": v.number, "created_at": v.created_at, "kpis": kpis::kpis(&v.blueprint), "qualityScore": quality::review(&v.blueprint, v.answers.as_ref()).score }))
+        .map(|v| json!({ "version": v.number, "created_at": v.created_at, "source": v.source, "kpis": kpis::kpis(&v.blueprint), "qualityScore": quality::review(&v.blueprint, v.answers.as_ref()).score }))
         .collect();
     respond::json(
         200,
@@ -49,6 +51,7 @@ pub async fn dashboard(env: &Env, principal: &Principal, id: &str) -> Result<Res
             "latest": {
                 "version": latest.number,
                 "created_at": latest.created_at,
+                "source": latest.source,
                 "kpis": kpis::kpis(&latest.blueprint),
                 "quality": quality::review(&latest.blueprint, latest.answers.as_ref()),
             },

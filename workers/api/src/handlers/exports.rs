@@ -4,6 +4,7 @@
 use domain::auth::Principal;
 use domain::blueprints::BlueprintId;
 use domain::course::validate_blueprint;
+use domain::generation::Source;
 use domain::exports::{self, content_disposition, filename, object_key, sha256_hex, ExportFormat, COSTLY_BUILDS};
 use domain::pdf::{self, PageSize};
 use domain::scorm::{self, PackageMeta};
@@ -24,7 +25,7 @@ pub async fn create(mut req: worker::Request, env: &Env, principal: &Principal, 
     let snapshot = blueprints::version(env, &principal.user_id, &id, version).await?;
     exports::check_size(snapshot.blueprint_json.len())?;
     if let Some(existing) = export_rows::find(env, &principal.user_id, id.as_str(), version, request.format.as_str(), request.variant()).await? {
-        return answer(env, principal, context, existing, true).await;
+        return answer(env, principal, context, existing, Source::of_provider(&snapshot.provider), true).await;
     }
     if request.format.is_costly() {
         rate_limit::hit(env, &req, &format!("export_build:{}", id.as_str()), &principal.user_id, COSTLY_BUILDS).await?;
@@ -78,11 +79,12 @@ pub async fn create(mut req: worker::Request, env: &Env, principal: &Principal, 
         sha256: sha256_hex(&content),
     };
     let saved = export_rows::record(env, &principal.user_id, &row).await?;
-    answer(env, principal, context, saved, false).await
+    answer(env, principal, context, saved, Source::of_provider(&snapshot.provider), false).await
 }
 
-async fn answer(env: &Env, principal: &Principal, context: &RequestContext, export: export_rows::Export, reused: bool) -> Result<Response, AppError> {
-    let metadata = json!({ "format": export.format, "version": export.version, "reused": reused });
+/// `source` says whether the exported version came from a model or is a kept curated draft.
+async fn answer(env: &Env, principal: &Principal, context: &RequestContext, export: export_rows::Export, source: Source, reused: bool) -> Result<Response, AppError> {
+    let metadata = json!({ "format": export.format, "version": export.version, "source": source, "reused": reused });
     let entry = audit::Entry::by(principal, &context.request_id, "export.create", "export", Some(&export.id)).with_metadata(metadata);
     audit::record(env, entry, clock::now()).await;
     respond::json(
@@ -91,6 +93,7 @@ async fn answer(env: &Env, principal: &Principal, context: &RequestContext, expo
             "exportId": export.id,
             "format": export.format,
             "version": export.version,
+            "source": source,
             "filename": export.filename,
             "bytes": export.bytes,
             "sha256": export.sha256,

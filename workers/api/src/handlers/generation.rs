@@ -6,6 +6,7 @@
 use crate::llm_hub::{QuestionsAnswer, QuestionsRequest, BINDING, INSTANCE};
 use domain::auth::Principal;
 use domain::blueprints::BlueprintId;
+use domain::generation::Status;
 use domain::rate_limit::{GENERATE_DYNAMIC_QUESTIONS, GENERATE_QUESTIONS};
 use domain::static_answers::{self, parse_generation_input, StaticAnswers};
 use domain::{AppError, FieldError};
@@ -36,8 +37,8 @@ pub async fn generate_dynamic_questions(mut req: Request, env: &Env, principal: 
     let body: Body = domain::input::parse_json(&raw)?;
     let id = BlueprintId::parse(&body.blueprint_id)?;
     let blueprint = blueprints::get(env, &principal.user_id, &id).await?;
-    if blueprint.status == "generating" {
-        return Err(AppError::conflict("A generation is running for this blueprint; try again when it finishes"));
+    if let Some(refusal) = Status::parse(&blueprint.status)?.edit_refusal() {
+        return Err(refusal);
     }
     let stored: Value = serde_json::from_str(&blueprint.static_answers).or_internal("static_answers.decode")?;
     let answers = static_answers::complete(&stored).map_err(|missing| {

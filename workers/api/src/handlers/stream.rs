@@ -4,9 +4,13 @@
 
 use domain::auth::Principal;
 use domain::blueprints::BlueprintId;
+use domain::course;
+use domain::generation::{Source, Status, Transition, FALLBACK_MODEL, FALLBACK_PROVIDER};
+use domain::quality;
+use domain::readiness::generation_inputs;
 use domain::rate_limit::GENERATE_BLUEPRINT;
 use domain::{AppError, ErrorKind};
-use edge::db::blueprints;
+use edge::db::{audit, blueprints};
 use edge::{body, clock, config, rate_limit, OrInternal, RequestContext};
 use serde::Deserialize;
 use serde_json::json;
@@ -69,6 +73,46 @@ pub async fn versions(env: &Env, principal: &Principal, id: &str) -> Result<Resp
     blueprints::get(env, &principal.user_id, &id).await?;
     let versions = blueprints::versions(env, &principal.user_id, &id).await?;
     edge::respond::json(200, &json!({ "versions": versions }))
+}
+
+/// `POST /api/blueprints/:id/keep-draft`: after a generation that produced nothing usable (no
+/// model reachable, or only unusable answers), saves the curated draft built from the stored
+/// answers as the next version, marked `source: "fallback"`. The draft is rebuilt here from
+/// what is stored — never taken from the client — so it is exactly what the stream showed.
+pub async fn keep_draft(env: &Env, principal: &Principal, id: &str, context: &RequestContext) -> Result<Response, AppError> {
+    let id = BlueprintId::parse(id)?;
+    let blueprint = blueprints::get(env, &principal.user_id, &id).await?;
+    let status = Status::parse(&blueprint.status)?;
+    if !Transition::KeepDraft.from().contains(&status) {
+        return Err(Transition::KeepDraft.refusal(status));
+    }
+    let parse = |text: &str| serde_json::from_str::<serde_json::Value>(text).or_internal("blueprint.answers");
+    let inputs = generation_inputs(&parse(&blueprint.static_answers)?, &parse(&blueprint.dynamic_questions)?, &parse(&blueprint.dynamic_answers)?).map_err(AppError::invalid_fields)?;
+    let draft = course::fallback_blueprint(&inputs.answers);
+    let markdown = course::render_markdown(&draft);
+    let review = quality::review(&draft, Some(&inputs.answers));
+    let document = serde_json::to_value(&draft).or_internal("keep_draft.json")?;
+    let quality = serde_json::to_value(&review).or_internal("keep_draft.quality")?;
+    let completion = blueprints::Completion {
+        blueprint_json: &document,
+        markdown: &markdown,
+        version_id: &edge::random::uuid_v4(),
+        provider: FALLBACK_PROVIDER,
+        model: FALLBACK_MODEL,
+        timings: &json!({}),
+        quality: &quality,
+    };
+    let Some(version) = blueprints::complete_generation(env, &principal.user_id, id.as_str(), Transition::KeepDraft, &completion).await? else {
+        // Lost a race (a generation started, or the draft was kept by another tab): say why.
+        let now = blueprints::get(env, &principal.user_id, &id).await?;
+        return Err(Transition::KeepDraft.refusal(Status::parse(&now.status)?));
+    };
+    let entry = audit::Entry::by(principal, &context.request_id, "blueprint.keep_draft", "blueprint", Some(id.as_str()));
+    audit::record(env, entry, clock::now()).await;
+    edge::respond::json(
+        201,
+        &json!({ "savedBlueprintId": id.as_str(), "version": version, "source": Source::Fallback, "blueprint": document, "markdown": markdown, "quality": review }),
+    )
 }
 
 /// `GET /api/blueprints/:id/versions/:version`: the read-only snapshot.
