@@ -8,6 +8,7 @@ use crate::error::FieldError;
 use crate::providers::Prompt;
 use crate::questions::DynamicQuestion;
 use crate::static_answers::{Modality, StaticAnswers};
+use crate::text::{model_text, shorten};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
@@ -118,14 +119,15 @@ impl Check {
         self.errors.push(FieldError::new(field, message));
     }
 
-    /// Required text of at least `min_chars` characters once trimmed.
+    /// Required text of at least `min_chars` characters once trimmed and cleaned
+    /// (`text::model_text`: invisible format and control characters removed).
     fn text(&mut self, field: &str, value: Option<&Value>, min_chars: usize) -> String {
         match value {
             None | Some(Value::Null) => self.fail(field, "is required"),
             Some(Value::String(raw)) => {
-                let trimmed = raw.trim();
-                if trimmed.chars().count() >= min_chars {
-                    return trimmed.to_string();
+                let cleaned = model_text(raw);
+                if cleaned.chars().count() >= min_chars {
+                    return cleaned;
                 }
                 self.fail(field, if min_chars <= 1 { "must not be empty".to_string() } else { format!("must be at least {min_chars} characters") });
             }
@@ -138,7 +140,7 @@ impl Check {
     fn optional_text(&mut self, field: &str, value: Option<&Value>) -> Option<String> {
         match value {
             None | Some(Value::Null) => None,
-            Some(Value::String(raw)) => Some(raw.trim()).filter(|text| !text.is_empty()).map(str::to_string),
+            Some(Value::String(raw)) => Some(model_text(raw)).filter(|text| !text.is_empty()),
             Some(_) => {
                 self.fail(field, "must be text");
                 None
@@ -172,7 +174,7 @@ impl Check {
         Some(self.list(field, value, 0)).filter(|items| !items.is_empty())
     }
 
-    /// Trimmed text items, blanks dropped, the first `MAX_LIST_ITEMS` kept.
+    /// Cleaned text items (`text::model_text`), blanks dropped, the first `MAX_LIST_ITEMS` kept.
     fn list_items(&mut self, field: &str, raw: &[Value]) -> Vec<String> {
         let mut items = Vec::new();
         for (index, item) in raw.iter().enumerate() {
@@ -180,8 +182,12 @@ impl Check {
                 break;
             }
             match item {
-                Value::String(text) if text.trim().is_empty() => {}
-                Value::String(text) => items.push(text.trim().to_string()),
+                Value::String(text) => {
+                    let cleaned = model_text(text);
+                    if !cleaned.is_empty() {
+                        items.push(cleaned);
+                    }
+                }
                 Value::Null => {}
                 _ => self.fail(&format!("{field}[{index}]"), "must be text"),
             }
@@ -705,16 +711,6 @@ fn plural(count: usize, noun: &str) -> String {
     if count == 1 { format!("1 {noun}") } else { format!("{count} {noun}s") }
 }
 
-/// At most `max_chars` characters, cut at a character boundary and marked with `…`.
-fn shorten(text: &str, max_chars: usize) -> String {
-    let text = text.trim();
-    if text.chars().count() <= max_chars {
-        return text.to_string();
-    }
-    let cut: String = text.chars().take(max_chars.saturating_sub(1)).collect();
-    format!("{}…", cut.trim_end())
-}
-
 // ---------------------------------------------------------------------------------------------
 // Prompt
 
@@ -826,6 +822,25 @@ mod tests {
         }))
         .unwrap();
         assert_eq!(blueprint, small());
+    }
+
+    #[test]
+    fn format_characters_are_stripped_from_model_text() {
+        let blueprint = validate_blueprint(&json!({
+            "title": "\u{202E}Sales onboarding\u{202C}",
+            "overview": "Get new reps\u{200B} quoting confidently.\u{2066}",
+            "learningObjectives": ["Explain the \u{200F}pricing tiers", "\u{2067}\u{2069}", "Build a quote"],
+            "modules": [
+                {"title": "Pricing\u{200D} basics", "durationMinutes": 90, "objectives": ["Explain the pricing tiers\u{FEFF}"], "activities": ["Walk\u{00AD}through"], "assessments": ["Quiz\u{061C}"]},
+                {"title": "Quoting", "durationMinutes": 60, "objectives": ["Build a quote"]}
+            ],
+            "timeline": "Two\u{2068} half-days.",
+            "resources": ["Price list\u{202A}", "\u{200E}"]
+        }))
+        .unwrap();
+        assert_eq!(blueprint, small());
+        let fields = fields(json!({"title": "\u{202E}ab\u{202C}\u{200B}", "overview": "Ten chars!", "learningObjectives": ["a"], "modules": [{"title": "\u{200B}", "durationMinutes": 5, "objectives": ["o"]}]}));
+        assert_eq!(fields, ["title", "modules[0].title"], "invisible characters do not count towards a minimum length");
     }
 
     #[test]

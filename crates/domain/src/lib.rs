@@ -28,6 +28,7 @@ pub mod sse;
 pub mod static_answers;
 #[cfg(test)]
 mod testing;
+pub mod text;
 pub mod time;
 
 pub use error::{AppError, ErrorKind, FieldError};

@@ -159,10 +159,11 @@ fn normalise_question(item: &Map<String, Value>) -> Option<DynamicQuestion> {
     })
 }
 
-/// Text with its ends trimmed, or `None` when there is none.
+/// Text with its ends trimmed and its invisible format and control characters removed
+/// (`text::model_text`), or `None` when nothing visible is left.
 fn trimmed(value: Option<&Value>) -> Option<String> {
-    let text = value?.as_str()?.trim();
-    (!text.is_empty()).then(|| text.to_string())
+    let text = crate::text::model_text(value?.as_str()?);
+    (!text.is_empty()).then_some(text)
 }
 
 /// Options as a user can pick them: text only, trimmed, no blanks, and no two that differ only
@@ -379,6 +380,17 @@ mod tests {
         assert!(one(json!({"type": "file_upload", "label": "CV?"})).is_none());
         assert!(one(json!({"label": "No type?"})).is_none());
         assert!(one(json!("just text")).is_none());
+    }
+
+    #[test]
+    fn format_characters_are_stripped_from_model_text() {
+        let question = one(json!({"type": "select", "section": "\u{202E}Goals", "label": "Wh\u{200B}ich\u{2066}?\u{2069}", "helpText": "\u{200E}", "placeholder": "e.g.\u{FEFF} this",
+            "options": ["\u{202D}Yes", "Yes\u{200B}", "No\u{061C}"]})).unwrap();
+        assert_eq!(question.section, "Goals");
+        assert_eq!(question.label, "Which?");
+        assert_eq!(question.help_text, None, "nothing visible is left");
+        assert_eq!(question.placeholder.as_deref(), Some("e.g. this"));
+        assert_eq!(question.options, Some(vec!["Yes".to_string(), "No".to_string()]), "twins once the invisible characters are gone");
     }
 
     #[test]
