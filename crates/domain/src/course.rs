@@ -12,18 +12,30 @@ use crate::text::{model_text, shorten};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-/// More modules than this is not one course; the rest are dropped unread.
-pub const MAX_MODULES: usize = 200;
-/// Items kept per list (objectives, activities, …); the rest are dropped unread.
-pub const MAX_LIST_ITEMS: usize = 100;
+/// More modules than this is not one course: the document is refused.
+pub const MAX_MODULES: usize = 30;
+/// Non-blank items per list (course objectives, each module's objectives, activities and
+/// assessments, resources); a longer list is refused.
+pub const MAX_LIST_ITEMS: usize = 20;
 pub const MIN_TITLE_CHARS: usize = 3;
 pub const MIN_OVERVIEW_CHARS: usize = 10;
+/// Characters of the course title and of each module title.
+pub const MAX_TITLE_CHARS: usize = 200;
+/// Characters of the overview ("two to four sentences") and of the timeline.
+pub const MAX_OVERVIEW_CHARS: usize = 3_000;
+pub const MAX_TIMELINE_CHARS: usize = 3_000;
+/// Characters of one list item: an objective, activity, assessment or resource.
+pub const MAX_ITEM_CHARS: usize = 500;
 /// About ten weeks of full days: more than that in one module is a model's mistake.
 pub const MAX_MODULE_MINUTES: u32 = 100_000;
 /// Each module's length when the stated time cannot be read as hours or minutes.
 pub const DEFAULT_MODULE_MINUTES: u32 = 60;
 /// One module per goal, up to this many, between the introduction and the wrap-up.
 pub const MAX_FALLBACK_TOPICS: usize = 6;
+/// How much of one answer (the audience, a goal) the fallback quotes, and of the context: the
+/// answers may be longer than a title or a list item may be, and the fallback must stay valid.
+const FALLBACK_QUOTE_CHARS: usize = 200;
+const FALLBACK_CONTEXT_CHARS: usize = 1_000;
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "camelCase")]
@@ -60,9 +72,11 @@ impl Blueprint {
 // ---------------------------------------------------------------------------------------------
 // Validation
 
-/// A document as a model or a client sent it, validated and normalised: text trimmed, blank
-/// list items dropped, durations as whole minutes, an empty `timeline` or `resources` read as
-/// absent, unknown fields ignored. The document may also come wrapped as `{"blueprint": {...}}`.
+/// A document as a model or a client sent it, validated and normalised: text trimmed and
+/// cleaned of invisible format characters, blank list items dropped, durations as whole
+/// minutes, an empty `timeline` or `resources` read as absent, unknown fields ignored. Text and
+/// lists past their caps are refused, not cut: a model that ran on wrote something no one
+/// reviewed, and the next tier or the curated fallback does better than a trimmed runaway. The document may also come wrapped as `{"blueprint": {...}}`.
 /// Every wrong field is named (`title`, `modules[2].durationMinutes`, …), in document order.
 pub fn validate_blueprint(value: &Value) -> Result<Blueprint, Vec<FieldError>> {
     let Some(object) = unwrap_document(value).as_object() else {
@@ -70,11 +84,11 @@ pub fn validate_blueprint(value: &Value) -> Result<Blueprint, Vec<FieldError>> {
     };
     let mut check = Check::default();
     let blueprint = Blueprint {
-        title: check.text("title", object.get("title"), MIN_TITLE_CHARS),
-        overview: check.text("overview", object.get("overview"), MIN_OVERVIEW_CHARS),
+        title: check.text("title", object.get("title"), MIN_TITLE_CHARS, MAX_TITLE_CHARS),
+        overview: check.text("overview", object.get("overview"), MIN_OVERVIEW_CHARS, MAX_OVERVIEW_CHARS),
         learning_objectives: check.list("learningObjectives", object.get("learningObjectives"), 1),
         modules: check.modules(object.get("modules")),
-        timeline: check.optional_text("timeline", object.get("timeline")),
+        timeline: check.optional_text("timeline", object.get("timeline"), MAX_TIMELINE_CHARS),
         resources: check.optional_list("resources", object.get("resources")),
     };
     if check.errors.is_empty() { Ok(blueprint) } else { Err(check.errors) }
@@ -119,28 +133,38 @@ impl Check {
         self.errors.push(FieldError::new(field, message));
     }
 
-    /// Required text of at least `min_chars` characters once trimmed and cleaned
+    /// Required text of `min_chars` to `max_chars` characters once trimmed and cleaned
     /// (`text::model_text`: invisible format and control characters removed).
-    fn text(&mut self, field: &str, value: Option<&Value>, min_chars: usize) -> String {
+    fn text(&mut self, field: &str, value: Option<&Value>, min_chars: usize, max_chars: usize) -> String {
         match value {
             None | Some(Value::Null) => self.fail(field, "is required"),
             Some(Value::String(raw)) => {
                 let cleaned = model_text(raw);
-                if cleaned.chars().count() >= min_chars {
+                let chars = cleaned.chars().count();
+                if chars > max_chars {
+                    self.fail(field, too_long(max_chars));
+                } else if chars >= min_chars {
                     return cleaned;
+                } else {
+                    self.fail(field, if min_chars <= 1 { "must not be empty".to_string() } else { format!("must be at least {min_chars} characters") });
                 }
-                self.fail(field, if min_chars <= 1 { "must not be empty".to_string() } else { format!("must be at least {min_chars} characters") });
             }
             Some(_) => self.fail(field, "must be text"),
         }
         String::new()
     }
 
-    /// Text that may be absent; blank text counts as absent.
-    fn optional_text(&mut self, field: &str, value: Option<&Value>) -> Option<String> {
+    /// Text that may be absent, of at most `max_chars` characters; blank text counts as absent.
+    fn optional_text(&mut self, field: &str, value: Option<&Value>, max_chars: usize) -> Option<String> {
         match value {
             None | Some(Value::Null) => None,
-            Some(Value::String(raw)) => Some(model_text(raw)).filter(|text| !text.is_empty()),
+            Some(Value::String(raw)) => {
+                let cleaned = Some(model_text(raw)).filter(|text| !text.is_empty());
+                if cleaned.as_ref().is_some_and(|text| text.chars().count() > max_chars) {
+                    self.fail(field, too_long(max_chars));
+                }
+                cleaned
+            }
             Some(_) => {
                 self.fail(field, "must be text");
                 None
@@ -174,19 +198,26 @@ impl Check {
         Some(self.list(field, value, 0)).filter(|items| !items.is_empty())
     }
 
-    /// Cleaned text items (`text::model_text`), blanks dropped, the first `MAX_LIST_ITEMS` kept.
+    /// Cleaned text items (`text::model_text`) of at most `MAX_ITEM_CHARS` characters, blanks
+    /// dropped. More than `MAX_LIST_ITEMS` of them is an error on the list, and what follows
+    /// the first one too many is not read: a list of any length costs at most the cap.
     fn list_items(&mut self, field: &str, raw: &[Value]) -> Vec<String> {
         let mut items = Vec::new();
         for (index, item) in raw.iter().enumerate() {
-            if items.len() == MAX_LIST_ITEMS {
-                break;
-            }
             match item {
                 Value::String(text) => {
                     let cleaned = model_text(text);
-                    if !cleaned.is_empty() {
-                        items.push(cleaned);
+                    if cleaned.is_empty() {
+                        continue;
                     }
+                    if items.len() == MAX_LIST_ITEMS {
+                        self.fail(field, format!("must have at most {MAX_LIST_ITEMS} items"));
+                        break;
+                    }
+                    if cleaned.chars().count() > MAX_ITEM_CHARS {
+                        self.fail(&format!("{field}[{index}]"), too_long(MAX_ITEM_CHARS));
+                    }
+                    items.push(cleaned);
                 }
                 Value::Null => {}
                 _ => self.fail(&format!("{field}[{index}]"), "must be text"),
@@ -211,6 +242,11 @@ impl Check {
         if raw.is_empty() {
             self.fail(field, "must have at least 1 module");
         }
+        if raw.len() > MAX_MODULES {
+            self.fail(field, format!("must have at most {MAX_MODULES} modules"));
+        }
+        // Only the first `MAX_MODULES` are read (and their errors named): the rest cannot
+        // change the verdict.
         raw.iter().take(MAX_MODULES).enumerate().map(|(index, item)| self.module(&format!("{field}[{index}]"), item)).collect()
     }
 
@@ -221,7 +257,7 @@ impl Check {
         };
         let at = |name: &str| format!("{field}.{name}");
         Module {
-            title: self.text(&at("title"), object.get("title"), 1),
+            title: self.text(&at("title"), object.get("title"), 1, MAX_TITLE_CHARS),
             duration_minutes: self.duration(&at("durationMinutes"), object.get("durationMinutes")),
             objectives: self.list(&at("objectives"), object.get("objectives"), 1),
             activities: self.list(&at("activities"), object.get("activities"), 0),
@@ -252,6 +288,10 @@ impl Check {
     }
 }
 
+fn too_long(max_chars: usize) -> String {
+    format!("must be at most {max_chars} characters")
+}
+
 // ---------------------------------------------------------------------------------------------
 // Schema
 
@@ -259,7 +299,10 @@ impl Check {
 /// `response_format.json_schema.schema` (strict). Like `questions_json_schema`, it stays inside
 /// the subset strict structured outputs accept: every property required and closed, optional
 /// fields nullable instead of absent, no `$schema`, `minItems` or `minimum` keywords. The limits
-/// it cannot carry are enforced by `validate_blueprint`.
+/// it cannot carry are enforced by `validate_blueprint`: that includes the caps (`MAX_MODULES`,
+/// `MAX_LIST_ITEMS`, `MAX_*_CHARS`), which would be `maxItems`/`maxLength` here but are left out
+/// for the same reason (strict mode rejects them; the schema is being reworked for constrained
+/// decoders, issue 16).
 pub fn blueprint_json_schema() -> Value {
     let texts = |description: &str| json!({ "type": "array", "items": { "type": "string" }, "description": description });
     let module = json!({
@@ -466,7 +509,8 @@ fn delivery(modality: Option<Modality>) -> Delivery {
 /// the final assessment. The stated time is shared out when it reads as hours or minutes;
 /// otherwise each module gets `DEFAULT_MODULE_MINUTES`. Deterministic, and already valid.
 pub fn fallback_blueprint(answers: &StaticAnswers) -> Blueprint {
-    let audience = Some(answers.audience.trim()).filter(|a| !a.is_empty()).unwrap_or("the learners");
+    let audience = Some(answers.audience.trim()).filter(|a| !a.is_empty()).map(|a| shorten(a, FALLBACK_QUOTE_CHARS)).unwrap_or_else(|| "the learners".to_string());
+    let audience = audience.as_str();
     let goals = distinct_goals(&answers.goals);
     let delivery = delivery(answers.constraints.modality);
 
@@ -480,23 +524,25 @@ pub fn fallback_blueprint(answers: &StaticAnswers) -> Blueprint {
 
     Blueprint {
         title: fallback_title(audience, &goals),
-        overview: fallback_overview(answers, audience, &goals, &delivery, modules.len()),
+        // The caps hold whatever the answers are (they are validated, but this must never fail).
+        overview: shorten(&fallback_overview(answers, audience, &goals, &delivery, modules.len()), MAX_OVERVIEW_CHARS),
         learning_objectives: course_objectives(&goals),
-        timeline: Some(fallback_timeline(&answers.constraints.time, &modules)),
-        resources: Some(fallback_resources(&delivery, &answers.languages)),
+        timeline: Some(shorten(&fallback_timeline(&answers.constraints.time, &modules), MAX_TIMELINE_CHARS)),
+        resources: Some(fallback_resources(&delivery, &answers.languages).iter().map(|resource| shorten(resource, MAX_ITEM_CHARS)).collect()),
         modules,
     }
 }
 
-/// Trimmed goals without blanks or case-only repeats, at most `MAX_FALLBACK_TOPICS`.
+/// Trimmed goals (shortened to `FALLBACK_QUOTE_CHARS`) without blanks or case-only repeats,
+/// at most `MAX_FALLBACK_TOPICS`.
 fn distinct_goals(raw: &[String]) -> Vec<String> {
     let mut goals: Vec<String> = Vec::new();
-    for goal in raw.iter().map(|g| g.trim()).filter(|g| !g.is_empty()) {
+    for goal in raw.iter().map(|g| shorten(g, FALLBACK_QUOTE_CHARS)).filter(|g| !g.is_empty()) {
         if goals.len() == MAX_FALLBACK_TOPICS {
             break;
         }
         if !goals.iter().any(|kept| kept.to_lowercase() == goal.to_lowercase()) {
-            goals.push(goal.to_string());
+            goals.push(goal);
         }
     }
     goals
@@ -517,7 +563,7 @@ fn fallback_overview(answers: &StaticAnswers, audience: &str, goals: &[String], 
     if let Some(time) = Some(answers.constraints.time.trim()).filter(|t| !t.is_empty()) {
         sentences.push(format!("Time available: {time}."));
     }
-    if let Some(context) = Some(answers.context.trim()).filter(|c| !c.is_empty()) {
+    if let Some(context) = Some(shorten(&answers.context, FALLBACK_CONTEXT_CHARS)).filter(|c| !c.is_empty()) {
         let stop = if context.ends_with(['.', '!', '?']) { "" } else { "." };
         sentences.push(format!("Context: {context}{stop}"));
     }
@@ -913,20 +959,66 @@ mod tests {
     }
 
     #[test]
-    fn long_lists_are_capped() {
-        let items: Vec<String> = (0..150).map(|i| format!("item {i}")).collect();
-        let modules: Vec<Value> = (0..250).map(|i| json!({"title": format!("M{i}"), "durationMinutes": 10, "objectives": items})).collect();
-        let blueprint = validate_blueprint(&json!({"title": "Tit", "overview": "Ten chars!", "learningObjectives": items, "modules": modules})).unwrap();
+    fn lists_up_to_their_cap_pass_and_longer_ones_are_refused() {
+        let items = |count: usize| -> Vec<String> { (0..count).map(|i| format!("item {i}")).collect() };
+        let module = |i: usize, objectives: Vec<String>| json!({"title": format!("M{i}"), "durationMinutes": 10, "objectives": objectives});
+        let at_cap: Vec<Value> = (0..MAX_MODULES).map(|i| module(i, items(MAX_LIST_ITEMS))).collect();
+        let blueprint = validate_blueprint(&json!({"title": "Tit", "overview": "Ten chars!", "learningObjectives": items(MAX_LIST_ITEMS), "modules": at_cap})).unwrap();
         assert_eq!(blueprint.modules.len(), MAX_MODULES);
         assert_eq!(blueprint.learning_objectives.len(), MAX_LIST_ITEMS);
-        assert_eq!(blueprint.modules[199].objectives[99], "item 99");
+        assert_eq!(blueprint.modules[MAX_MODULES - 1].objectives[MAX_LIST_ITEMS - 1], format!("item {}", MAX_LIST_ITEMS - 1));
+        // One more is refused, naming the list: a model that ran on is not quietly trimmed.
+        let over: Vec<Value> = (0..=MAX_MODULES).map(|i| module(i, items(1))).collect();
+        let errors = validate_blueprint(&json!({"title": "Tit", "overview": "Ten chars!", "learningObjectives": items(MAX_LIST_ITEMS + 1), "modules": over})).unwrap_err();
+        assert_eq!(errors.iter().map(ToString::to_string).collect::<Vec<_>>(), [
+            format!("learningObjectives: must have at most {MAX_LIST_ITEMS} items"),
+            format!("modules: must have at most {MAX_MODULES} modules"),
+        ]);
         // Blanks do not use up the cap.
         let mut padded = vec![json!(" "); 5];
-        padded.extend(items.iter().map(|i| json!(i)));
-        let first = modules[0].clone();
-        let blueprint = validate_blueprint(&json!({"title": "Tit", "overview": "Ten chars!", "learningObjectives": padded, "modules": [first]})).unwrap();
+        padded.extend(items(MAX_LIST_ITEMS).iter().map(|i| json!(i)));
+        let blueprint = validate_blueprint(&json!({"title": "Tit", "overview": "Ten chars!", "learningObjectives": padded, "modules": [module(0, items(1))]})).unwrap();
         assert_eq!(blueprint.learning_objectives[0], "item 0");
         assert_eq!(blueprint.learning_objectives.len(), MAX_LIST_ITEMS);
+    }
+
+    /// Issue 17 #6: nothing bounded what a model may write. Every string and list past its cap
+    /// is refused with the field named, and a list of any length is read only up to its cap.
+    #[test]
+    fn a_runaway_document_is_refused_naming_each_field() {
+        let long = |chars: usize| "é".repeat(chars);
+        let activities: Vec<String> = (0..26_000).map(|i| format!("Activity {i}")).collect();
+        let runaway = json!({
+            "title": long(MAX_TITLE_CHARS + 1),
+            "overview": long(MAX_OVERVIEW_CHARS + 1),
+            "learningObjectives": ["Explain a", long(MAX_ITEM_CHARS + 1)],
+            "modules": [{"title": long(MAX_TITLE_CHARS + 1), "durationMinutes": 5, "objectives": ["o"], "activities": activities, "assessments": [long(MAX_ITEM_CHARS + 1)]}],
+            "timeline": long(MAX_TIMELINE_CHARS + 1),
+            "resources": [long(MAX_ITEM_CHARS + 1)]
+        });
+        assert_eq!(fields(runaway.clone()), [
+            "title",
+            "overview",
+            "learningObjectives[1]",
+            "modules[0].title",
+            "modules[0].activities",
+            "modules[0].assessments[0]",
+            "timeline",
+            "resources[0]"
+        ]);
+        let error = read_blueprint(&runaway.to_string()).unwrap_err();
+        assert!(error.starts_with(&format!("the blueprint is invalid: title: must be at most {MAX_TITLE_CHARS} characters; overview: must be at most {MAX_OVERVIEW_CHARS} characters")), "{error}");
+        assert!(error.contains(&format!("modules[0].activities: must have at most {MAX_LIST_ITEMS} items")), "{error}");
+
+        let at_caps = json!({
+            "title": long(MAX_TITLE_CHARS),
+            "overview": long(MAX_OVERVIEW_CHARS),
+            "learningObjectives": [long(MAX_ITEM_CHARS)],
+            "modules": [{"title": long(MAX_TITLE_CHARS), "durationMinutes": 5, "objectives": [long(MAX_ITEM_CHARS)], "activities": [long(MAX_ITEM_CHARS)], "assessments": [long(MAX_ITEM_CHARS)]}],
+            "timeline": long(MAX_TIMELINE_CHARS),
+            "resources": [long(MAX_ITEM_CHARS)]
+        });
+        assert!(validate_blueprint(&at_caps).is_ok());
     }
 
     #[test]
@@ -1128,6 +1220,22 @@ Two half-days.
         assert!(sales.timeline.as_deref().unwrap().starts_with("Within 6 hours (6 h of sessions)"));
         assert_eq!(fallback_blueprint(&answers(&["a", "b", "c", "d", "e", "f", "g", "h"], "", None)).modules.len(), 2 + MAX_FALLBACK_TOPICS);
         assert_eq!(fallback_blueprint(&answers(&[], "", None)).title, "A course for Frontline sales reps");
+    }
+
+    #[test]
+    fn fallback_for_the_longest_answers_stays_valid() {
+        let longest = |chars: usize| StaticAnswers {
+            audience: "a".repeat(chars),
+            goals: (0..20).map(|i| format!("{i:02} {}", "g".repeat(chars))).collect(),
+            constraints: Constraints { time: format!("6 hours {}", "t".repeat(chars)), budget: Some("b".repeat(chars)), modality: Some(Modality::Blended) },
+            context: "c".repeat(chars * 10),
+            languages: (0..chars).map(|i| format!("en-{i:04}")).collect(),
+        };
+        // The static answers' own caps (audience 500, goals 300, context 5000, …), and beyond.
+        for chars in [300, 500, 10_000] {
+            let blueprint = fallback_blueprint(&longest(chars));
+            assert_eq!(validate_blueprint(&serde_json::to_value(&blueprint).unwrap()).unwrap(), blueprint, "{chars}");
+        }
     }
 
     #[test]
