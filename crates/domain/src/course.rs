@@ -12,6 +12,18 @@ use crate::text::{model_text, shorten};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
+// Caps on what a blueprint may hold. A completed generation is stored as one D1 row
+// (`blueprint_versions`: the inputs, the blueprint JSON, its Markdown, the quality review and
+// the timings), and D1 refuses rows over 2 MB. The largest row the validators allow, every text
+// at its cap in 4-byte characters, must stay under `ROW_BUDGET_BYTES`; the `row_budget` test
+// computes it: 1.29 MB for a version row, 1.35 MB for the working row (`blueprint_generator`,
+// which also keeps the raw text of the question attempts). The inputs take 0.84 MB of that
+// (static answers 47 KB, 30 follow-up questions 194 KB, their answers 600 KB: 30 long-text
+// answers of 5 000 characters), the quality review 40 KB (its evidence is capped), the
+// blueprint's JSON and Markdown 0.2 MB each: 4 bytes per character of text in each, hence
+// `MAX_BLUEPRINT_CHARS`. The per-field caps are each generous for a real course; only the
+// total binds a long one.
+
 /// More modules than this is not one course: the document is refused.
 pub const MAX_MODULES: usize = 30;
 /// Non-blank items per list (course objectives, each module's objectives, activities and
@@ -26,6 +38,12 @@ pub const MAX_OVERVIEW_CHARS: usize = 3_000;
 pub const MAX_TIMELINE_CHARS: usize = 3_000;
 /// Characters of one list item: an objective, activity, assessment or resource.
 pub const MAX_ITEM_CHARS: usize = 500;
+/// Characters of text in the whole document (titles, overview, every item, timeline): about
+/// three times a long real blueprint, and 0.4 MB of JSON and Markdown at 4 bytes a character.
+pub const MAX_BLUEPRINT_CHARS: usize = 50_000;
+/// The most one stored generation may take: D1 refuses rows over 2 MB, and a quarter is left
+/// for what the budget does not count (column overhead, a later column).
+pub const ROW_BUDGET_BYTES: usize = 1_500_000;
 /// About ten weeks of full days: more than that in one module is a model's mistake.
 pub const MAX_MODULE_MINUTES: u32 = 100_000;
 /// Each module's length when the stated time cannot be read as hours or minutes.
@@ -91,7 +109,22 @@ pub fn validate_blueprint(value: &Value) -> Result<Blueprint, Vec<FieldError>> {
         timeline: check.optional_text("timeline", object.get("timeline"), MAX_TIMELINE_CHARS),
         resources: check.optional_list("resources", object.get("resources")),
     };
+    if text_chars(&blueprint) > MAX_BLUEPRINT_CHARS {
+        check.fail("blueprint", format!("must have at most {MAX_BLUEPRINT_CHARS} characters of text in all"));
+    }
     if check.errors.is_empty() { Ok(blueprint) } else { Err(check.errors) }
+}
+
+/// Characters of every text in the document, as counted against `MAX_BLUEPRINT_CHARS`.
+fn text_chars(blueprint: &Blueprint) -> usize {
+    let chars = |texts: &[String]| texts.iter().map(|text| text.chars().count()).sum::<usize>();
+    let modules: usize = blueprint.modules.iter().map(|m| m.title.chars().count() + chars(&m.objectives) + chars(&m.activities) + chars(&m.assessments)).sum();
+    blueprint.title.chars().count()
+        + blueprint.overview.chars().count()
+        + chars(&blueprint.learning_objectives)
+        + modules
+        + blueprint.timeline.as_deref().map_or(0, |timeline| timeline.chars().count())
+        + blueprint.resources.as_deref().map_or(0, chars)
 }
 
 /// The model's text as a blueprint: extracted (think blocks, fences, repairs) and validated; an
@@ -1058,6 +1091,30 @@ mod tests {
             "resources": [long(MAX_ITEM_CHARS)]
         });
         assert!(validate_blueprint(&at_caps).is_ok());
+    }
+
+    #[test]
+    fn a_document_past_the_total_is_refused() {
+        // Every field within its own cap; together exactly at `MAX_BLUEPRINT_CHARS`, or one past.
+        let document = |extra: usize| {
+            let mut left = MAX_BLUEPRINT_CHARS + extra - "Tit".len() - "Ten chars!".len() - "a".len();
+            let mut modules = Vec::new();
+            while left > 0 {
+                left -= "m".len();
+                let mut objectives = Vec::new();
+                while left > 0 && objectives.len() < MAX_LIST_ITEMS {
+                    let chars = left.min(MAX_ITEM_CHARS);
+                    objectives.push("x".repeat(chars));
+                    left -= chars;
+                }
+                modules.push(json!({"title": "m", "durationMinutes": 5, "objectives": objectives}));
+            }
+            json!({"title": "Tit", "overview": "Ten chars!", "learningObjectives": ["a"], "modules": modules})
+        };
+        let at_total = validate_blueprint(&document(0)).unwrap();
+        assert_eq!(text_chars(&at_total), MAX_BLUEPRINT_CHARS);
+        let error = read_blueprint(&document(1).to_string()).unwrap_err();
+        assert_eq!(error, format!("the blueprint is invalid: blueprint: must have at most {MAX_BLUEPRINT_CHARS} characters of text in all"));
     }
 
     #[test]

@@ -23,6 +23,8 @@ pub mod quality;
 pub mod questions;
 pub mod rate_limit;
 pub mod readiness;
+#[cfg(test)]
+mod row_budget;
 pub mod scorm;
 pub mod sse;
 pub mod static_answers;

@@ -91,7 +91,8 @@ pub const SEED: u64 = 42;
 /// at 2 MB, and a blueprint is stored with its Markdown and a versioned copy).
 pub const MAX_ANSWER_BYTES: usize = 256 * 1024;
 
-/// How much of each attempt's raw text is kept for diagnosis (`dynamic_questions_raw`).
+/// How much of each attempt's raw text is kept for diagnosis (`dynamic_questions_raw`), in bytes
+/// of its JSON string (so escapes count: control characters take six bytes each there).
 pub const MAX_RAW_KEPT_BYTES: usize = 16 * 1024;
 
 /// The most we read of one provider response body, and of one line of a streamed one. A body
@@ -106,19 +107,30 @@ pub fn answer_too_long() -> ProviderError {
     ProviderError::Unusable(format!("the answer passed {} KB without ending", MAX_ANSWER_BYTES / 1024))
 }
 
-/// `text` cut to [`MAX_RAW_KEPT_BYTES`] (at a character boundary), saying how much was left out.
+/// `text` cut to [`MAX_RAW_KEPT_BYTES`] once written as a JSON string (at a character
+/// boundary), saying how much was left out. Measured as stored, because a model's text of
+/// control characters would otherwise take six times the cap in its row.
 pub fn kept_for_diagnosis(mut text: String) -> String {
-    if text.len() <= MAX_RAW_KEPT_BYTES {
+    let mut stored = 0;
+    let Some(end) = text.char_indices().find_map(|(at, c)| {
+        stored += json_string_bytes(c);
+        (stored > MAX_RAW_KEPT_BYTES).then_some(at)
+    }) else {
         return text;
-    }
-    let mut end = MAX_RAW_KEPT_BYTES;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
+    };
     let dropped = text.len() - end;
     text.truncate(end);
     text.push_str(&format!("…[{dropped} more bytes not kept]"));
     text
+}
+
+/// The bytes `c` takes inside a JSON string as serde_json writes it.
+fn json_string_bytes(c: char) -> usize {
+    match c {
+        '"' | '\\' | '\n' | '\r' | '\t' | '\u{8}' | '\u{c}' => 2,
+        c if u32::from(c) < 0x20 => 6,
+        c => c.len_utf8(),
+    }
 }
 
 /// `(url, body)` of a non-streaming chat request for `tier`.
@@ -463,6 +475,17 @@ mod stream_tests {
         assert!(kept.ends_with(&format!("…[{} more bytes not kept]", long.len() - MAX_RAW_KEPT_BYTES)));
         let odd = format!("a{}", "é".repeat(MAX_RAW_KEPT_BYTES));
         assert!(kept_for_diagnosis(odd).contains("more bytes not kept"), "a cut inside a character moves back");
+    }
+
+    #[test]
+    fn raw_text_is_measured_as_it_is_stored() {
+        for raw in ["\u{1}".repeat(MAX_RAW_KEPT_BYTES), "\"".repeat(MAX_RAW_KEPT_BYTES), format!("{}\u{1f}", "x".repeat(MAX_RAW_KEPT_BYTES - 5))] {
+            let stored = serde_json::to_string(&kept_for_diagnosis(raw.clone())).unwrap();
+            assert!(stored.len() <= MAX_RAW_KEPT_BYTES + 64, "{} bytes stored", stored.len());
+            assert!(stored.contains("more bytes not kept"));
+        }
+        let fits = format!("{}\u{1f}", "x".repeat(MAX_RAW_KEPT_BYTES - 6));
+        assert_eq!(kept_for_diagnosis(fits.clone()), fits, "exactly the cap once stored (with its quotes left out)");
     }
 
     fn collect(kind: ProviderKind, wire: &[u8], cut: usize) -> (String, bool) {

@@ -9,18 +9,22 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use std::collections::HashSet;
 
+// The caps below bound what one question set can store: with every text at its cap in 4-byte
+// characters, 30 questions take about 190 KB of JSON, kept in the blueprint's row and in each
+// version's (see `course::ROW_BUDGET_BYTES`, and `row_budget` for the sum).
+
 /// More than this is a survey, not a follow-up.
 pub const MAX_QUESTIONS: usize = 30;
-/// Choices kept per select or multi-select question.
-pub const MAX_OPTIONS: usize = 20;
-/// Characters of a question's label.
-pub const MAX_LABEL_CHARS: usize = 500;
-/// Characters of one choice.
-pub const MAX_OPTION_CHARS: usize = 200;
-/// Characters of a help text or a placeholder.
-pub const MAX_HINT_CHARS: usize = 500;
+/// Choices kept per select or multi-select question: more is a list to scroll, not to pick from.
+pub const MAX_OPTIONS: usize = 12;
+/// Characters of a question's label: a question of a sentence or two.
+pub const MAX_LABEL_CHARS: usize = 400;
+/// Characters of one choice: a short phrase.
+pub const MAX_OPTION_CHARS: usize = 60;
+/// Characters of a help text or a placeholder: one sentence, one example.
+pub const MAX_HINT_CHARS: usize = 200;
 /// Characters of a section heading.
-pub const MAX_SECTION_CHARS: usize = 100;
+pub const MAX_SECTION_CHARS: usize = 60;
 pub const DEFAULT_SECTION: &str = "General";
 pub const DEFAULT_SCALE_MIN: f64 = 1.0;
 pub const DEFAULT_SCALE_MAX: f64 = 5.0;
