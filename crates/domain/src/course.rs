@@ -94,8 +94,9 @@ impl Blueprint {
 /// cleaned of invisible format characters, blank list items dropped, durations as whole
 /// minutes, an empty `timeline` or `resources` read as absent, unknown fields ignored. Text and
 /// lists past their caps are refused, not cut: a model that ran on wrote something no one
-/// reviewed, and the next tier or the curated fallback does better than a trimmed runaway. The document may also come wrapped as `{"blueprint": {...}}`.
-/// Every wrong field is named (`title`, `modules[2].durationMinutes`, …), in document order.
+/// reviewed, and the next tier or the curated fallback does better than a trimmed runaway.
+/// The document may also come wrapped as `{"blueprint": {...}}`. Every wrong field is named
+/// (`title`, `modules[2].durationMinutes`, …), in document order.
 pub fn validate_blueprint(value: &Value) -> Result<Blueprint, Vec<FieldError>> {
     let Some(object) = unwrap_document(value).as_object() else {
         return Err(vec![FieldError::new("blueprint", "must be an object")]);

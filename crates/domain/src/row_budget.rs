@@ -2,10 +2,11 @@
 //! A `blueprint_versions` row holds the inputs (static answers, dynamic questions, dynamic
 //! answers), the blueprint JSON, its Markdown, the quality review and the timings; D1 refuses
 //! a row over 2 MB. Every input here is the largest its validator accepts, every text is made
-//! of 4-byte characters (the most UTF-8 bytes per character, and none that JSON escapes to
-//! fewer), and the blueprint is the largest `validate_blueprint` accepts, laid out several ways
-//! (many short items, fewer long ones) because the quality review grows with the number of
-//! items and the JSON and Markdown with their length.
+//! of 4-byte characters (the most a character can take in the stored JSON and Markdown: their
+//! escapes take two bytes, control characters are removed on the way in), and the blueprint is
+//! the largest `validate_blueprint` accepts, laid out several ways (many short items, fewer
+//! long ones) because the quality review grows with the number of items and the JSON and
+//! Markdown with their length. The working row (`blueprint_generator`) is checked too.
 
 use crate::answers::{validate_dynamic_answers, LONG_TEXT_MAX};
 use crate::course::{render_markdown, validate_blueprint, Blueprint, Module, MAX_BLUEPRINT_CHARS, MAX_ITEM_CHARS, MAX_LIST_ITEMS, MAX_MODULES, MAX_OVERVIEW_CHARS, MAX_TIMELINE_CHARS, MAX_TITLE_CHARS, ROW_BUDGET_BYTES};
