@@ -145,6 +145,16 @@ mod tests {
     }
 
     #[test]
+    fn titles_lose_bidi_and_invisible_format_characters() {
+        let spoofed = "{\"title\":\"Invoice \u{202E}fdp.exe\u{202C} \u{2066}2027\u{2069}\u{200E}\"}";
+        assert_eq!(parse_rename(spoofed.as_bytes()).unwrap(), "Invoice fdp.exe 2027");
+        assert_eq!(parse_new_title(spoofed.as_bytes()).unwrap(), "Invoice fdp.exe 2027");
+        assert_eq!(parse_rename("{\"title\":\"\u{200F}\u{200B}\"}".as_bytes()).unwrap_err().details.unwrap()[0]["field"], "title");
+        // Text that needs its joiners keeps them: an emoji sequence, Persian with ZWNJ.
+        assert_eq!(parse_rename("{\"title\":\"Team \u{1F469}\u{200D}\u{1F4BB} \u{0645}\u{06CC}\u{200C}\u{062E}\u{0648}\u{0627}\u{0647}\u{0645}\"}".as_bytes()).unwrap(), "Team \u{1F469}\u{200D}\u{1F4BB} \u{0645}\u{06CC}\u{200C}\u{062E}\u{0648}\u{0627}\u{0647}\u{0645}");
+    }
+
+    #[test]
     fn pages_parse_and_cursors_round_trip() {
         let cursor = Cursor { created_at: "2026-11-22T18:40:58.123Z".into(), id: "6f1d3c1e-5b8a-4d44-9a51-0c2f7e9b8d10".into() };
         let encoded = cursor.encode();

@@ -8,21 +8,52 @@ use crate::error::FieldError;
 use crate::providers::Prompt;
 use crate::questions::DynamicQuestion;
 use crate::static_answers::{Modality, StaticAnswers};
+use crate::text::{model_text, shorten};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-/// More modules than this is not one course; the rest are dropped unread.
-pub const MAX_MODULES: usize = 200;
-/// Items kept per list (objectives, activities, …); the rest are dropped unread.
-pub const MAX_LIST_ITEMS: usize = 100;
+// Caps on what a blueprint may hold. A completed generation is stored as one D1 row
+// (`blueprint_versions`: the inputs, the blueprint JSON, its Markdown, the quality review and
+// the timings), and D1 refuses rows over 2 MB. The largest row the validators allow, every text
+// at its cap in 4-byte characters, must stay under `ROW_BUDGET_BYTES`; the `row_budget` test
+// computes it: 1.29 MB for a version row, 1.35 MB for the working row (`blueprint_generator`,
+// which also keeps the raw text of the question attempts). The inputs take 0.84 MB of that
+// (static answers 47 KB, 30 follow-up questions 194 KB, their answers 600 KB: 30 long-text
+// answers of 5 000 characters), the quality review 40 KB (its evidence is capped), the
+// blueprint's JSON and Markdown 0.2 MB each: 4 bytes per character of text in each, hence
+// `MAX_BLUEPRINT_CHARS`. The per-field caps are each generous for a real course; only the
+// total binds a long one.
+
+/// More modules than this is not one course: the document is refused.
+pub const MAX_MODULES: usize = 30;
+/// Non-blank items per list (course objectives, each module's objectives, activities and
+/// assessments, resources); a longer list is refused.
+pub const MAX_LIST_ITEMS: usize = 20;
 pub const MIN_TITLE_CHARS: usize = 3;
 pub const MIN_OVERVIEW_CHARS: usize = 10;
+/// Characters of the course title and of each module title.
+pub const MAX_TITLE_CHARS: usize = 200;
+/// Characters of the overview ("two to four sentences") and of the timeline.
+pub const MAX_OVERVIEW_CHARS: usize = 3_000;
+pub const MAX_TIMELINE_CHARS: usize = 3_000;
+/// Characters of one list item: an objective, activity, assessment or resource.
+pub const MAX_ITEM_CHARS: usize = 500;
+/// Characters of text in the whole document (titles, overview, every item, timeline): about
+/// three times a long real blueprint, and 0.4 MB of JSON and Markdown at 4 bytes a character.
+pub const MAX_BLUEPRINT_CHARS: usize = 50_000;
+/// The most one stored generation may take: D1 refuses rows over 2 MB, and a quarter is left
+/// for what the budget does not count (column overhead, a later column).
+pub const ROW_BUDGET_BYTES: usize = 1_500_000;
 /// About ten weeks of full days: more than that in one module is a model's mistake.
 pub const MAX_MODULE_MINUTES: u32 = 100_000;
 /// Each module's length when the stated time cannot be read as hours or minutes.
 pub const DEFAULT_MODULE_MINUTES: u32 = 60;
 /// One module per goal, up to this many, between the introduction and the wrap-up.
 pub const MAX_FALLBACK_TOPICS: usize = 6;
+/// How much of one answer (the audience, a goal) the fallback quotes, and of the context: the
+/// answers may be longer than a title or a list item may be, and the fallback must stay valid.
+const FALLBACK_QUOTE_CHARS: usize = 200;
+const FALLBACK_CONTEXT_CHARS: usize = 1_000;
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "camelCase")]
@@ -59,24 +90,42 @@ impl Blueprint {
 // ---------------------------------------------------------------------------------------------
 // Validation
 
-/// A document as a model or a client sent it, validated and normalised: text trimmed, blank
-/// list items dropped, durations as whole minutes, an empty `timeline` or `resources` read as
-/// absent, unknown fields ignored. The document may also come wrapped as `{"blueprint": {...}}`.
-/// Every wrong field is named (`title`, `modules[2].durationMinutes`, …), in document order.
+/// A document as a model or a client sent it, validated and normalised: text trimmed and
+/// cleaned of invisible format characters, blank list items dropped, durations as whole
+/// minutes, an empty `timeline` or `resources` read as absent, unknown fields ignored. Text and
+/// lists past their caps are refused, not cut: a model that ran on wrote something no one
+/// reviewed, and the next tier or the curated fallback does better than a trimmed runaway.
+/// The document may also come wrapped as `{"blueprint": {...}}`. Every wrong field is named
+/// (`title`, `modules[2].durationMinutes`, …), in document order.
 pub fn validate_blueprint(value: &Value) -> Result<Blueprint, Vec<FieldError>> {
     let Some(object) = unwrap_document(value).as_object() else {
         return Err(vec![FieldError::new("blueprint", "must be an object")]);
     };
     let mut check = Check::default();
     let blueprint = Blueprint {
-        title: check.text("title", object.get("title"), MIN_TITLE_CHARS),
-        overview: check.text("overview", object.get("overview"), MIN_OVERVIEW_CHARS),
+        title: check.text("title", object.get("title"), MIN_TITLE_CHARS, MAX_TITLE_CHARS),
+        overview: check.text("overview", object.get("overview"), MIN_OVERVIEW_CHARS, MAX_OVERVIEW_CHARS),
         learning_objectives: check.list("learningObjectives", object.get("learningObjectives"), 1),
         modules: check.modules(object.get("modules")),
-        timeline: check.optional_text("timeline", object.get("timeline")),
+        timeline: check.optional_text("timeline", object.get("timeline"), MAX_TIMELINE_CHARS),
         resources: check.optional_list("resources", object.get("resources")),
     };
+    if text_chars(&blueprint) > MAX_BLUEPRINT_CHARS {
+        check.fail("blueprint", format!("must have at most {MAX_BLUEPRINT_CHARS} characters of text in all"));
+    }
     if check.errors.is_empty() { Ok(blueprint) } else { Err(check.errors) }
+}
+
+/// Characters of every text in the document, as counted against `MAX_BLUEPRINT_CHARS`.
+fn text_chars(blueprint: &Blueprint) -> usize {
+    let chars = |texts: &[String]| texts.iter().map(|text| text.chars().count()).sum::<usize>();
+    let modules: usize = blueprint.modules.iter().map(|m| m.title.chars().count() + chars(&m.objectives) + chars(&m.activities) + chars(&m.assessments)).sum();
+    blueprint.title.chars().count()
+        + blueprint.overview.chars().count()
+        + chars(&blueprint.learning_objectives)
+        + modules
+        + blueprint.timeline.as_deref().map_or(0, |timeline| timeline.chars().count())
+        + blueprint.resources.as_deref().map_or(0, chars)
 }
 
 /// The model's text as a blueprint: extracted (think blocks, fences, repairs) and validated; an
@@ -118,27 +167,38 @@ impl Check {
         self.errors.push(FieldError::new(field, message));
     }
 
-    /// Required text of at least `min_chars` characters once trimmed.
-    fn text(&mut self, field: &str, value: Option<&Value>, min_chars: usize) -> String {
+    /// Required text of `min_chars` to `max_chars` characters once trimmed and cleaned
+    /// (`text::model_text`: invisible format and control characters removed).
+    fn text(&mut self, field: &str, value: Option<&Value>, min_chars: usize, max_chars: usize) -> String {
         match value {
             None | Some(Value::Null) => self.fail(field, "is required"),
             Some(Value::String(raw)) => {
-                let trimmed = raw.trim();
-                if trimmed.chars().count() >= min_chars {
-                    return trimmed.to_string();
+                let cleaned = model_text(raw);
+                let chars = cleaned.chars().count();
+                if chars > max_chars {
+                    self.fail(field, too_long(max_chars));
+                } else if chars >= min_chars {
+                    return cleaned;
+                } else {
+                    self.fail(field, if min_chars <= 1 { "must not be empty".to_string() } else { format!("must be at least {min_chars} characters") });
                 }
-                self.fail(field, if min_chars <= 1 { "must not be empty".to_string() } else { format!("must be at least {min_chars} characters") });
             }
             Some(_) => self.fail(field, "must be text"),
         }
         String::new()
     }
 
-    /// Text that may be absent; blank text counts as absent.
-    fn optional_text(&mut self, field: &str, value: Option<&Value>) -> Option<String> {
+    /// Text that may be absent, of at most `max_chars` characters; blank text counts as absent.
+    fn optional_text(&mut self, field: &str, value: Option<&Value>, max_chars: usize) -> Option<String> {
         match value {
             None | Some(Value::Null) => None,
-            Some(Value::String(raw)) => Some(raw.trim()).filter(|text| !text.is_empty()).map(str::to_string),
+            Some(Value::String(raw)) => {
+                let cleaned = Some(model_text(raw)).filter(|text| !text.is_empty());
+                if cleaned.as_ref().is_some_and(|text| text.chars().count() > max_chars) {
+                    self.fail(field, too_long(max_chars));
+                }
+                cleaned
+            }
             Some(_) => {
                 self.fail(field, "must be text");
                 None
@@ -172,16 +232,27 @@ impl Check {
         Some(self.list(field, value, 0)).filter(|items| !items.is_empty())
     }
 
-    /// Trimmed text items, blanks dropped, the first `MAX_LIST_ITEMS` kept.
+    /// Cleaned text items (`text::model_text`) of at most `MAX_ITEM_CHARS` characters, blanks
+    /// dropped. More than `MAX_LIST_ITEMS` of them is an error on the list, and what follows
+    /// the first one too many is not read: a list of any length costs at most the cap.
     fn list_items(&mut self, field: &str, raw: &[Value]) -> Vec<String> {
         let mut items = Vec::new();
         for (index, item) in raw.iter().enumerate() {
-            if items.len() == MAX_LIST_ITEMS {
-                break;
-            }
             match item {
-                Value::String(text) if text.trim().is_empty() => {}
-                Value::String(text) => items.push(text.trim().to_string()),
+                Value::String(text) => {
+                    let cleaned = model_text(text);
+                    if cleaned.is_empty() {
+                        continue;
+                    }
+                    if items.len() == MAX_LIST_ITEMS {
+                        self.fail(field, format!("must have at most {MAX_LIST_ITEMS} items"));
+                        break;
+                    }
+                    if cleaned.chars().count() > MAX_ITEM_CHARS {
+                        self.fail(&format!("{field}[{index}]"), too_long(MAX_ITEM_CHARS));
+                    }
+                    items.push(cleaned);
+                }
                 Value::Null => {}
                 _ => self.fail(&format!("{field}[{index}]"), "must be text"),
             }
@@ -205,6 +276,11 @@ impl Check {
         if raw.is_empty() {
             self.fail(field, "must have at least 1 module");
         }
+        if raw.len() > MAX_MODULES {
+            self.fail(field, format!("must have at most {MAX_MODULES} modules"));
+        }
+        // Only the first `MAX_MODULES` are read (and their errors named): the rest cannot
+        // change the verdict.
         raw.iter().take(MAX_MODULES).enumerate().map(|(index, item)| self.module(&format!("{field}[{index}]"), item)).collect()
     }
 
@@ -215,7 +291,7 @@ impl Check {
         };
         let at = |name: &str| format!("{field}.{name}");
         Module {
-            title: self.text(&at("title"), object.get("title"), 1),
+            title: self.text(&at("title"), object.get("title"), 1, MAX_TITLE_CHARS),
             duration_minutes: self.duration(&at("durationMinutes"), object.get("durationMinutes")),
             objectives: self.list(&at("objectives"), object.get("objectives"), 1),
             activities: self.list(&at("activities"), object.get("activities"), 0),
@@ -246,6 +322,10 @@ impl Check {
     }
 }
 
+fn too_long(max_chars: usize) -> String {
+    format!("must be at most {max_chars} characters")
+}
+
 // ---------------------------------------------------------------------------------------------
 // Schema
 
@@ -253,7 +333,10 @@ impl Check {
 /// `response_format.json_schema.schema` (strict). Like `questions_json_schema`, it stays inside
 /// the subset strict structured outputs accept: every property required and closed, optional
 /// fields nullable instead of absent, no `$schema`, `minItems` or `minimum` keywords. The limits
-/// it cannot carry are enforced by `validate_blueprint`.
+/// it cannot carry are enforced by `validate_blueprint`: that includes the caps (`MAX_MODULES`,
+/// `MAX_LIST_ITEMS`, `MAX_*_CHARS`), which would be `maxItems`/`maxLength` here but are left out
+/// for the same reason (strict mode rejects them; the schema is being reworked for constrained
+/// decoders, issue 16).
 pub fn blueprint_json_schema() -> Value {
     let texts = |description: &str| json!({ "type": "array", "items": { "type": "string" }, "description": description });
     let module = json!({
@@ -296,7 +379,8 @@ const UNTITLED: &str = "Course blueprint";
 /// The blueprint as Markdown, the same text for the same blueprint. User and model text can
 /// never change the document's structure: one-line text (titles, list items) has its line
 /// breaks folded into spaces, and any line that starts with a character Markdown would read
-/// as structure (`#`, `-`, `1.`, `>`, …) has that character escaped. Empty sections are left out.
+/// as structure (`#`, `-`, `1.`, `>`, …) has that character escaped. Nor can it become HTML or
+/// a link anywhere in a line (`escape_inline`). Empty sections are left out.
 pub fn render_markdown(blueprint: &Blueprint) -> String {
     let title = Some(inline(&blueprint.title)).filter(|t| !t.is_empty()).unwrap_or_else(|| UNTITLED.to_string());
     let mut blocks = vec![format!("# {}", escape_heading_end(&title))];
@@ -354,10 +438,48 @@ fn bullet_list(items: &[String]) -> Option<String> {
 }
 
 /// Text for one line: whitespace runs (line breaks included) folded to one space, other
-/// control characters dropped, and the start escaped.
+/// control characters dropped, HTML and links escaped, and the start escaped.
 fn inline(text: &str) -> String {
     let visible: String = text.chars().filter(|c| !c.is_control() || c.is_whitespace()).collect();
-    escape_line_start(&visible.split_whitespace().collect::<Vec<_>>().join(" "))
+    escape_line_start(&escape_inline(&visible.split_whitespace().collect::<Vec<_>>().join(" ")))
+}
+
+/// A backslash before each character that could turn text into HTML, a link or an entity
+/// anywhere in a line, so a CommonMark reader shows the text as written:
+///
+/// - `<` starts every raw HTML tag, comment, HTML block and autolink (`<javascript:…>`);
+///   escaped, none can form. (`>` alone forms nothing, so it is left readable.)
+/// - `[` opens every link, image and link reference (`[x](javascript:…)`, `![x](data:…)`);
+///   escaped, none can form, whatever the target. (`]` and `(` without it form nothing.)
+/// - `&` followed by what reads as a character reference (`&lt;`, `&#60;`, `&#x3C;`) would
+///   show as another character; `R&D` stays as written.
+/// - `\` itself, so a backslash in the text cannot cancel the escape we put after it (text
+///   `\[` would become `\\[`: a literal backslash and a live `[`), nor end a line as a break.
+///
+/// Each escape sits right before its character, so no code span can come between the two.
+/// Emphasis and code spans are left alone: they change how text looks, never what it does.
+fn escape_inline(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for (at, c) in text.char_indices() {
+        let reference = c == '&' && starts_character_reference(&text[at + 1..]);
+        if matches!(c, '<' | '[' | '\\') || reference {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
+/// Whether text right after a `&` reads as an entity or numeric character reference: a name or
+/// number and a `;` (`lt;`, `#60;`, `#x3C;`). Any name counts, known to HTML or not: escaping
+/// one `&` too many only shows a backslash-free `&` anyway.
+fn starts_character_reference(after: &str) -> bool {
+    let body = match after.strip_prefix('#') {
+        Some(number) => number.strip_prefix(['x', 'X']).unwrap_or(number),
+        None => after,
+    };
+    let name = body.bytes().take_while(u8::is_ascii_alphanumeric).count();
+    name > 0 && body[name..].starts_with(';')
 }
 
 /// Text that may span lines: each line trimmed (leading spaces would make a code block) and
@@ -460,7 +582,8 @@ fn delivery(modality: Option<Modality>) -> Delivery {
 /// the final assessment. The stated time is shared out when it reads as hours or minutes;
 /// otherwise each module gets `DEFAULT_MODULE_MINUTES`. Deterministic, and already valid.
 pub fn fallback_blueprint(answers: &StaticAnswers) -> Blueprint {
-    let audience = Some(answers.audience.trim()).filter(|a| !a.is_empty()).unwrap_or("the learners");
+    let audience = Some(answers.audience.trim()).filter(|a| !a.is_empty()).map(|a| shorten(a, FALLBACK_QUOTE_CHARS)).unwrap_or_else(|| "the learners".to_string());
+    let audience = audience.as_str();
     let goals = distinct_goals(&answers.goals);
     let delivery = delivery(answers.constraints.modality);
 
@@ -479,23 +602,25 @@ pub fn fallback_blueprint(answers: &StaticAnswers) -> Blueprint {
 
     Blueprint {
         title: fallback_title(audience, &goals),
-        overview: fallback_overview(answers, audience, &goals, &delivery, modules.len()),
+        // The caps hold whatever the answers are (they are validated, but this must never fail).
+        overview: shorten(&fallback_overview(answers, audience, &goals, &delivery, modules.len()), MAX_OVERVIEW_CHARS),
         learning_objectives: course_objectives(&goals),
-        timeline: Some(fallback_timeline(&answers.constraints.time, &modules)),
-        resources: Some(fallback_resources(&delivery, &answers.languages)),
+        timeline: Some(shorten(&fallback_timeline(&answers.constraints.time, &modules), MAX_TIMELINE_CHARS)),
+        resources: Some(fallback_resources(&delivery, &answers.languages).iter().map(|resource| shorten(resource, MAX_ITEM_CHARS)).collect()),
         modules,
     }
 }
 
-/// Trimmed goals without blanks or case-only repeats, at most `MAX_FALLBACK_TOPICS`.
+/// Trimmed goals (shortened to `FALLBACK_QUOTE_CHARS`) without blanks or case-only repeats,
+/// at most `MAX_FALLBACK_TOPICS`.
 fn distinct_goals(raw: &[String]) -> Vec<String> {
     let mut goals: Vec<String> = Vec::new();
-    for goal in raw.iter().map(|g| g.trim()).filter(|g| !g.is_empty()) {
+    for goal in raw.iter().map(|g| shorten(g, FALLBACK_QUOTE_CHARS)).filter(|g| !g.is_empty()) {
         if goals.len() == MAX_FALLBACK_TOPICS {
             break;
         }
         if !goals.iter().any(|kept| kept.to_lowercase() == goal.to_lowercase()) {
-            goals.push(goal.to_string());
+            goals.push(goal);
         }
     }
     goals
@@ -516,7 +641,7 @@ fn fallback_overview(answers: &StaticAnswers, audience: &str, goals: &[String], 
     if let Some(time) = Some(answers.constraints.time.trim()).filter(|t| !t.is_empty()) {
         sentences.push(format!("Time available: {time}."));
     }
-    if let Some(context) = Some(answers.context.trim()).filter(|c| !c.is_empty()) {
+    if let Some(context) = Some(shorten(&answers.context, FALLBACK_CONTEXT_CHARS)).filter(|c| !c.is_empty()) {
         let stop = if context.ends_with(['.', '!', '?']) { "" } else { "." };
         sentences.push(format!("Context: {context}{stop}"));
     }
@@ -711,16 +836,6 @@ fn plural(count: usize, noun: &str) -> String {
     if count == 1 { format!("1 {noun}") } else { format!("{count} {noun}s") }
 }
 
-/// At most `max_chars` characters, cut at a character boundary and marked with `…`.
-fn shorten(text: &str, max_chars: usize) -> String {
-    let text = text.trim();
-    if text.chars().count() <= max_chars {
-        return text.to_string();
-    }
-    let cut: String = text.chars().take(max_chars.saturating_sub(1)).collect();
-    format!("{}…", cut.trim_end())
-}
-
 // ---------------------------------------------------------------------------------------------
 // Prompt
 
@@ -835,6 +950,25 @@ mod tests {
     }
 
     #[test]
+    fn format_characters_are_stripped_from_model_text() {
+        let blueprint = validate_blueprint(&json!({
+            "title": "\u{202E}Sales onboarding\u{202C}",
+            "overview": "Get new reps\u{200B} quoting confidently.\u{2066}",
+            "learningObjectives": ["Explain the \u{200F}pricing tiers", "\u{2067}\u{2069}", "Build a quote"],
+            "modules": [
+                {"title": "Pricing\u{200D} basics", "durationMinutes": 90, "objectives": ["Explain the pricing tiers\u{FEFF}"], "activities": ["Walk\u{00AD}through"], "assessments": ["Quiz\u{061C}"]},
+                {"title": "Quoting", "durationMinutes": 60, "objectives": ["Build a quote"]}
+            ],
+            "timeline": "Two\u{2068} half-days.",
+            "resources": ["Price list\u{202A}", "\u{200E}"]
+        }))
+        .unwrap();
+        assert_eq!(blueprint, small());
+        let fields = fields(json!({"title": "\u{202E}ab\u{202C}\u{200B}", "overview": "Ten chars!", "learningObjectives": ["a"], "modules": [{"title": "\u{200B}", "durationMinutes": 5, "objectives": ["o"]}]}));
+        assert_eq!(fields, ["title", "modules[0].title"], "invisible characters do not count towards a minimum length");
+    }
+
+    #[test]
     fn durations_accept_integers_numeric_text_and_rounded_fractions() {
         let duration = |value: Value| {
             validate_blueprint(&json!({"title": "Tit", "overview": "Ten chars!", "learningObjectives": ["a"], "modules": [{"title": "m", "durationMinutes": value, "objectives": ["o"]}]}))
@@ -904,20 +1038,90 @@ mod tests {
     }
 
     #[test]
-    fn long_lists_are_capped() {
-        let items: Vec<String> = (0..150).map(|i| format!("item {i}")).collect();
-        let modules: Vec<Value> = (0..250).map(|i| json!({"title": format!("M{i}"), "durationMinutes": 10, "objectives": items})).collect();
-        let blueprint = validate_blueprint(&json!({"title": "Tit", "overview": "Ten chars!", "learningObjectives": items, "modules": modules})).unwrap();
+    fn lists_up_to_their_cap_pass_and_longer_ones_are_refused() {
+        let items = |count: usize| -> Vec<String> { (0..count).map(|i| format!("item {i}")).collect() };
+        let module = |i: usize, objectives: Vec<String>| json!({"title": format!("M{i}"), "durationMinutes": 10, "objectives": objectives});
+        let at_cap: Vec<Value> = (0..MAX_MODULES).map(|i| module(i, items(MAX_LIST_ITEMS))).collect();
+        let blueprint = validate_blueprint(&json!({"title": "Tit", "overview": "Ten chars!", "learningObjectives": items(MAX_LIST_ITEMS), "modules": at_cap})).unwrap();
         assert_eq!(blueprint.modules.len(), MAX_MODULES);
         assert_eq!(blueprint.learning_objectives.len(), MAX_LIST_ITEMS);
-        assert_eq!(blueprint.modules[199].objectives[99], "item 99");
+        assert_eq!(blueprint.modules[MAX_MODULES - 1].objectives[MAX_LIST_ITEMS - 1], format!("item {}", MAX_LIST_ITEMS - 1));
+        // One more is refused, naming the list: a model that ran on is not quietly trimmed.
+        let over: Vec<Value> = (0..=MAX_MODULES).map(|i| module(i, items(1))).collect();
+        let errors = validate_blueprint(&json!({"title": "Tit", "overview": "Ten chars!", "learningObjectives": items(MAX_LIST_ITEMS + 1), "modules": over})).unwrap_err();
+        assert_eq!(errors.iter().map(ToString::to_string).collect::<Vec<_>>(), [
+            format!("learningObjectives: must have at most {MAX_LIST_ITEMS} items"),
+            format!("modules: must have at most {MAX_MODULES} modules"),
+        ]);
         // Blanks do not use up the cap.
         let mut padded = vec![json!(" "); 5];
-        padded.extend(items.iter().map(|i| json!(i)));
-        let first = modules[0].clone();
-        let blueprint = validate_blueprint(&json!({"title": "Tit", "overview": "Ten chars!", "learningObjectives": padded, "modules": [first]})).unwrap();
+        padded.extend(items(MAX_LIST_ITEMS).iter().map(|i| json!(i)));
+        let blueprint = validate_blueprint(&json!({"title": "Tit", "overview": "Ten chars!", "learningObjectives": padded, "modules": [module(0, items(1))]})).unwrap();
         assert_eq!(blueprint.learning_objectives[0], "item 0");
         assert_eq!(blueprint.learning_objectives.len(), MAX_LIST_ITEMS);
+    }
+
+    /// Issue 17 #6: nothing bounded what a model may write. Every string and list past its cap
+    /// is refused with the field named, and a list of any length is read only up to its cap.
+    #[test]
+    fn a_runaway_document_is_refused_naming_each_field() {
+        let long = |chars: usize| "é".repeat(chars);
+        let activities: Vec<String> = (0..26_000).map(|i| format!("Activity {i}")).collect();
+        let runaway = json!({
+            "title": long(MAX_TITLE_CHARS + 1),
+            "overview": long(MAX_OVERVIEW_CHARS + 1),
+            "learningObjectives": ["Explain a", long(MAX_ITEM_CHARS + 1)],
+            "modules": [{"title": long(MAX_TITLE_CHARS + 1), "durationMinutes": 5, "objectives": ["o"], "activities": activities, "assessments": [long(MAX_ITEM_CHARS + 1)]}],
+            "timeline": long(MAX_TIMELINE_CHARS + 1),
+            "resources": [long(MAX_ITEM_CHARS + 1)]
+        });
+        assert_eq!(fields(runaway.clone()), [
+            "title",
+            "overview",
+            "learningObjectives[1]",
+            "modules[0].title",
+            "modules[0].activities",
+            "modules[0].assessments[0]",
+            "timeline",
+            "resources[0]"
+        ]);
+        let error = read_blueprint(&runaway.to_string()).unwrap_err();
+        assert!(error.starts_with(&format!("the blueprint is invalid: title: must be at most {MAX_TITLE_CHARS} characters; overview: must be at most {MAX_OVERVIEW_CHARS} characters")), "{error}");
+        assert!(error.contains(&format!("modules[0].activities: must have at most {MAX_LIST_ITEMS} items")), "{error}");
+
+        let at_caps = json!({
+            "title": long(MAX_TITLE_CHARS),
+            "overview": long(MAX_OVERVIEW_CHARS),
+            "learningObjectives": [long(MAX_ITEM_CHARS)],
+            "modules": [{"title": long(MAX_TITLE_CHARS), "durationMinutes": 5, "objectives": [long(MAX_ITEM_CHARS)], "activities": [long(MAX_ITEM_CHARS)], "assessments": [long(MAX_ITEM_CHARS)]}],
+            "timeline": long(MAX_TIMELINE_CHARS),
+            "resources": [long(MAX_ITEM_CHARS)]
+        });
+        assert!(validate_blueprint(&at_caps).is_ok());
+    }
+
+    #[test]
+    fn a_document_past_the_total_is_refused() {
+        // Every field within its own cap; together exactly at `MAX_BLUEPRINT_CHARS`, or one past.
+        let document = |extra: usize| {
+            let mut left = MAX_BLUEPRINT_CHARS + extra - "Tit".len() - "Ten chars!".len() - "a".len();
+            let mut modules = Vec::new();
+            while left > 0 {
+                left -= "m".len();
+                let mut objectives = Vec::new();
+                while left > 0 && objectives.len() < MAX_LIST_ITEMS {
+                    let chars = left.min(MAX_ITEM_CHARS);
+                    objectives.push("x".repeat(chars));
+                    left -= chars;
+                }
+                modules.push(json!({"title": "m", "durationMinutes": 5, "objectives": objectives}));
+            }
+            json!({"title": "Tit", "overview": "Ten chars!", "learningObjectives": ["a"], "modules": modules})
+        };
+        let at_total = validate_blueprint(&document(0)).unwrap();
+        assert_eq!(text_chars(&at_total), MAX_BLUEPRINT_CHARS);
+        let error = read_blueprint(&document(1).to_string()).unwrap_err();
+        assert_eq!(error, format!("the blueprint is invalid: blueprint: must have at most {MAX_BLUEPRINT_CHARS} characters of text in all"));
     }
 
     #[test]
@@ -1030,6 +1234,53 @@ Two half-days.
         assert!(markdown.contains("- \\- nested?\n- line break\n- \\`code`\n"));
         assert!(markdown.contains("- \\* star\n- \\+ plus\n- \\[x]: http://example.com"));
         assert!(!markdown.contains("## Timeline") && !markdown.contains("## Resources"));
+    }
+
+    /// Issue 17 #10: text reached the export as raw HTML and links. Every piece of text is
+    /// read back as that same text by a CommonMark reader: no tag, no link, no entity.
+    #[test]
+    fn markdown_text_is_never_html_or_a_link() {
+        let hostile = "a < b && c <b>bold</b> <img src=x onerror=alert(1)> [click](javascript:alert(1)) ![i](data:text/html,x) \
+<javascript:alert(1)> <https://example.com> &lt;script&gt; &#60;b&#62; &amp; C:\\path\\ \\[x](vbscript:y)";
+        let blueprint = Blueprint {
+            title: hostile.into(),
+            overview: format!("{hostile}\n<div>\n[ref]: javascript:alert(1)\n\n<!-- comment -->"),
+            learning_objectives: vec![hostile.into()],
+            modules: vec![module(hostile, 5, &[hostile], &[hostile], &[hostile])],
+            timeline: Some(hostile.into()),
+            resources: Some(vec![hostile.into(), "[ref]".into()]),
+        };
+        let markdown = render_markdown(&blueprint);
+        let parsed = commonmark(&markdown);
+        assert_eq!(parsed.html, Vec::<String>::new(), "{markdown}");
+        assert_eq!(parsed.links, Vec::<String>::new(), "{markdown}");
+        // And nothing is lost: the heading reads as the title, character for character.
+        assert_eq!(parsed.blocks[0], hostile, "{markdown}");
+    }
+
+    /// What a CommonMark reader (pulldown-cmark, not our renderer) finds in a document: raw
+    /// HTML, link and image targets, and the text of each block.
+    struct Parsed {
+        html: Vec<String>,
+        links: Vec<String>,
+        blocks: Vec<String>,
+    }
+
+    fn commonmark(markdown: &str) -> Parsed {
+        use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+        let mut parsed = Parsed { html: Vec::new(), links: Vec::new(), blocks: Vec::new() };
+        let mut block = String::new();
+        for event in Parser::new(markdown) {
+            match event {
+                Event::Html(html) | Event::InlineHtml(html) => parsed.html.push(html.to_string()),
+                Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => parsed.links.push(dest_url.to_string()),
+                Event::Text(text) | Event::Code(text) => block.push_str(&text),
+                Event::SoftBreak | Event::HardBreak => block.push('\n'),
+                Event::End(TagEnd::Heading(_) | TagEnd::Paragraph | TagEnd::Item) => parsed.blocks.push(std::mem::take(&mut block)),
+                _ => {}
+            }
+        }
+        parsed
     }
 
     #[test]
@@ -1163,6 +1414,22 @@ Two half-days.
     }
 
     #[test]
+    fn fallback_for_the_longest_answers_stays_valid() {
+        let longest = |chars: usize| StaticAnswers {
+            audience: "a".repeat(chars),
+            goals: (0..20).map(|i| format!("{i:02} {}", "g".repeat(chars))).collect(),
+            constraints: Constraints { time: format!("6 hours {}", "t".repeat(chars)), budget: Some("b".repeat(chars)), modality: Some(Modality::Blended) },
+            context: "c".repeat(chars * 10),
+            languages: (0..chars).map(|i| format!("en-{i:04}")).collect(),
+        };
+        // The static answers' own caps (audience 500, goals 300, context 5000, …), and beyond.
+        for chars in [300, 500, 10_000] {
+            let blueprint = fallback_blueprint(&longest(chars));
+            assert_eq!(validate_blueprint(&serde_json::to_value(&blueprint).unwrap()).unwrap(), blueprint, "{chars}");
+        }
+    }
+
+    #[test]
     fn fallback_wording_follows_the_modality() {
         let text = |modality| {
             let blueprint = fallback_blueprint(&answers(&["Know the tiers"], "6 hours", modality));
@@ -1249,6 +1516,28 @@ Two half-days.
         "[ a-z#\\-*>=|<\\[`~_0-9.)\n\r\té日😀\\x00]{0,40}"
     }
 
+    /// Text built from the pieces of HTML, links, autolinks, entities and escapes, mixed with
+    /// arbitrary characters.
+    fn hostile_text() -> impl Strategy<Value = String> {
+        let pieces = proptest::sample::select(vec![
+            "<", ">", "&", "[", "]", "(", ")", "!", "\\", "`", "``", "*", "_", ":", "/", "\"", "'", "#", " ", "  ", "\n", "\n\n", "\t", "-", "1.", ";", "=", "|", "~",
+            "javascript:", "JaVaScRiPt:", " javascript:", "data:", "vbscript:", "<script>", "</script>", "<img src=x onerror=alert(1)>", "<!--", "-->", "<![CDATA[", "<?php",
+            "<div>", "<a href=", "&lt;", "&#60;", "&#x3C;", "&amp;", "&#106;", "&#x6A;", "&#58;", "](", "]:", "[x]", "<javascript:alert(1)>", "<data:x>", "mailto:", "http://x",
+            "alert(1)", "a", "B", "é", "😀", "\u{202E}",
+        ]);
+        let piece = prop_oneof![3 => pieces.prop_map(str::to_string), 1 => any::<char>().prop_map(String::from)];
+        proptest::collection::vec(piece, 0..24).prop_map(|pieces| pieces.concat())
+    }
+
+    fn hostile_blueprint() -> impl Strategy<Value = Blueprint> {
+        let texts = || proptest::collection::vec(hostile_text(), 0..3);
+        let module = (hostile_text(), texts(), texts(), texts())
+            .prop_map(|(title, objectives, activities, assessments)| Module { title, duration_minutes: 30, objectives, activities, assessments });
+        (hostile_text(), hostile_text(), texts(), proptest::collection::vec(module, 0..3), proptest::option::of(hostile_text()), proptest::option::of(texts())).prop_map(
+            |(title, overview, learning_objectives, modules, timeline, resources)| Blueprint { title, overview, learning_objectives, modules, timeline, resources },
+        )
+    }
+
     proptest! {
         // Failures are reported, not written into the source tree.
         #![proptest_config(ProptestConfig { failure_persistence: None, ..ProptestConfig::default() })]
@@ -1300,6 +1589,22 @@ Two half-days.
             }
             let module_headings = markdown.lines().filter(|l| l.starts_with("### ")).count();
             prop_assert_eq!(module_headings, blueprint.modules.len());
+        }
+
+        /// Issue 17 #10: whatever the text, a CommonMark reader finds no HTML and no link (we
+        /// write none, so any would come from the text), let alone a `javascript:`, `data:` or
+        /// `vbscript:` one.
+        #[test]
+        fn markdown_has_no_html_and_no_links_whatever_the_text(blueprint in hostile_blueprint()) {
+            let markdown = render_markdown(&blueprint);
+            let parsed = commonmark(&markdown);
+            prop_assert!(parsed.html.is_empty(), "HTML {:?} in\n{}", parsed.html, markdown);
+            let dangerous = parsed.links.iter().filter(|target| {
+                let target: String = target.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect::<String>().to_lowercase();
+                ["javascript:", "data:", "vbscript:"].iter().any(|scheme| target.starts_with(scheme))
+            });
+            prop_assert_eq!(dangerous.count(), 0, "{:?} in\n{}", parsed.links, markdown);
+            prop_assert!(parsed.links.is_empty(), "links {:?} in\n{}", parsed.links, markdown);
         }
     }
 }

@@ -52,9 +52,13 @@ fn missing_field_name(message: &str) -> Option<&str> {
     message.strip_prefix("missing field `")?.strip_suffix('`')
 }
 
-/// Trims a text field and checks its length in characters.
+/// Trims a text field and checks its length in characters. Invisible format characters
+/// (bidirectional controls, zero-width spaces, …; see `text::without_format_characters`) are
+/// removed first: they can make a title read differently from what it holds, and they do not
+/// count towards the length.
 pub fn bounded_text(field: &str, raw: &str, min: usize, max: usize) -> Result<String, FieldError> {
-    let trimmed = raw.trim();
+    let visible = crate::text::without_format_characters(raw);
+    let trimmed = visible.trim();
     let chars = trimmed.chars().count();
     if chars < min {
         return Err(FieldError::new(
@@ -129,5 +133,7 @@ mod tests {
         assert!(bounded_text("name", "ééééé", 1, 4).is_err());
         assert_eq!(bounded_text("name", "éééé", 1, 4).unwrap(), "éééé");
         assert!(bounded_text("name", "a\u{0}b", 1, 10).is_err());
+        assert_eq!(bounded_text("name", " \u{202E}Ada\u{202C}\u{200B} ", 1, 3).unwrap(), "Ada");
+        assert!(bounded_text("name", "\u{2066}\u{2069}", 1, 10).is_err());
     }
 }

@@ -24,11 +24,14 @@ pub mod quality;
 pub mod questions;
 pub mod rate_limit;
 pub mod readiness;
+#[cfg(test)]
+mod row_budget;
 pub mod scorm;
 pub mod sse;
 pub mod static_answers;
 #[cfg(test)]
 mod testing;
+pub mod text;
 pub mod time;
 
 pub use error::{AppError, ErrorKind, FieldError};

@@ -91,27 +91,46 @@ pub const SEED: u64 = 42;
 /// at 2 MB, and a blueprint is stored with its Markdown and a versioned copy).
 pub const MAX_ANSWER_BYTES: usize = 256 * 1024;
 
-/// How much of each attempt's raw text is kept for diagnosis (`dynamic_questions_raw`).
+/// How much of each attempt's raw text is kept for diagnosis (`dynamic_questions_raw`), in bytes
+/// of its JSON string (so escapes count: control characters take six bytes each there).
 pub const MAX_RAW_KEPT_BYTES: usize = 16 * 1024;
+
+/// The most we read of one provider response body, and of one line of a streamed one. A body
+/// or line carries at most the whole answer JSON-escaped (a JSON answer is full of quotes,
+/// each escaped to two bytes), next to the reasoning some models return beside it (up to as
+/// long again), plus the envelope (ids, model name, usage). Anything longer could only hold
+/// an answer past [`MAX_ANSWER_BYTES`]; reading on would only cost memory.
+pub const MAX_RESPONSE_BYTES: usize = 4 * MAX_ANSWER_BYTES;
 
 /// The error for an answer that passed [`MAX_ANSWER_BYTES`].
 pub fn answer_too_long() -> ProviderError {
     ProviderError::Unusable(format!("the answer passed {} KB without ending", MAX_ANSWER_BYTES / 1024))
 }
 
-/// `text` cut to [`MAX_RAW_KEPT_BYTES`] (at a character boundary), saying how much was left out.
+/// `text` cut to [`MAX_RAW_KEPT_BYTES`] once written as a JSON string (at a character
+/// boundary), saying how much was left out. Measured as stored, because a model's text of
+/// control characters would otherwise take six times the cap in its row.
 pub fn kept_for_diagnosis(mut text: String) -> String {
-    if text.len() <= MAX_RAW_KEPT_BYTES {
+    let mut stored = 0;
+    let Some(end) = text.char_indices().find_map(|(at, c)| {
+        stored += json_string_bytes(c);
+        (stored > MAX_RAW_KEPT_BYTES).then_some(at)
+    }) else {
         return text;
-    }
-    let mut end = MAX_RAW_KEPT_BYTES;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
+    };
     let dropped = text.len() - end;
     text.truncate(end);
     text.push_str(&format!("…[{dropped} more bytes not kept]"));
     text
+}
+
+/// The bytes `c` takes inside a JSON string as serde_json writes it.
+fn json_string_bytes(c: char) -> usize {
+    match c {
+        '"' | '\\' | '\n' | '\r' | '\t' | '\u{8}' | '\u{c}' => 2,
+        c if u32::from(c) < 0x20 => 6,
+        c => c.len_utf8(),
+    }
 }
 
 /// `(url, body)` of a non-streaming chat request for `tier`.
@@ -184,6 +203,47 @@ impl ProviderError {
 /// Backoff before retry `n` (1-based): 500 ms × 1.5^(n-1).
 pub fn backoff_ms(retry: u32) -> u64 {
     (500.0 * 1.5f64.powi(retry.saturating_sub(1) as i32)) as u64
+}
+
+/// The error for a response body or stream line that passed [`MAX_RESPONSE_BYTES`].
+pub fn response_too_long() -> ProviderError {
+    ProviderError::Unusable(format!("the response passed {} KB", MAX_RESPONSE_BYTES / 1024))
+}
+
+/// A non-streaming response body read chunk by chunk, refused as soon as it passes
+/// [`MAX_RESPONSE_BYTES`] (a provider that never stops sending cannot fill the isolate's
+/// memory). A declared `Content-Length` over the cap is refused before anything is read.
+#[derive(Debug, Default)]
+pub struct ResponseBody {
+    bytes: Vec<u8>,
+    /// Once refused, always refused (and what was read is let go).
+    refused: bool,
+}
+
+impl ResponseBody {
+    /// Refuses a body whose `Content-Length` already says it is too long; a missing or
+    /// unreadable header is left to the byte count.
+    pub fn check_declared_length(content_length: Option<&str>) -> Result<(), ProviderError> {
+        match content_length.and_then(|length| length.trim().parse::<u64>().ok()) {
+            Some(length) if length > MAX_RESPONSE_BYTES as u64 => Err(response_too_long()),
+            _ => Ok(()),
+        }
+    }
+
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), ProviderError> {
+        if self.refused || self.bytes.len() + chunk.len() > MAX_RESPONSE_BYTES {
+            self.bytes = Vec::new();
+            self.refused = true;
+            return Err(response_too_long());
+        }
+        self.bytes.extend_from_slice(chunk);
+        Ok(())
+    }
+
+    /// The body as text (invalid UTF-8 replaced: the JSON reader then says what is wrong).
+    pub fn into_text(self) -> String {
+        String::from_utf8(self.bytes).unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
+    }
 }
 
 /// The model's text from a non-streaming response. Reasoning models sometimes leave `content`
@@ -302,32 +362,59 @@ pub enum StreamPiece {
 /// Decodes Ollama's NDJSON (`{"message":{"content":…},"done":…}` per line) and OpenRouter's
 /// SSE (`data: {"choices":[{"delta":{"content":…}}]}` … `data: [DONE]`) from arbitrary network
 /// chunks: bytes are buffered until a full line, so a chunk boundary inside a line or inside a
-/// multi-byte character changes nothing.
+/// multi-byte character changes nothing. A line is held up to [`MAX_RESPONSE_BYTES`]; a longer
+/// one is reported once as `Failed` and its remaining bytes are skipped up to its newline.
 #[derive(Debug)]
 pub struct StreamDecoder {
     kind: ProviderKind,
+    /// The start of a line whose newline has not arrived yet (never holds a newline).
     pending: Vec<u8>,
+    /// Inside a line already refused as too long: bytes are dropped until its newline.
+    skipping: bool,
 }
 
 impl StreamDecoder {
     pub fn new(kind: ProviderKind) -> Self {
-        StreamDecoder { kind, pending: Vec::new() }
+        StreamDecoder { kind, pending: Vec::new(), skipping: false }
     }
 
+    /// Only the new bytes are searched for newlines (`pending` holds none), so a long line
+    /// arriving in many small chunks costs linear time.
     pub fn push(&mut self, bytes: &[u8]) -> Vec<StreamPiece> {
-        self.pending.extend_from_slice(bytes);
         let mut pieces = Vec::new();
-        while let Some(end) = self.pending.iter().position(|b| *b == b'\n') {
-            let line: Vec<u8> = self.pending.drain(..=end).collect();
+        let mut rest = bytes;
+        while let Some(end) = rest.iter().position(|b| *b == b'\n') {
+            let (tail, after) = rest.split_at(end);
+            rest = &after[1..];
+            if std::mem::take(&mut self.skipping) {
+                continue;
+            }
+            if self.pending.len() + tail.len() > MAX_RESPONSE_BYTES {
+                self.pending = Vec::new();
+                pieces.push(line_too_long());
+                continue;
+            }
+            self.pending.extend_from_slice(tail);
+            let line = std::mem::take(&mut self.pending);
             let line = String::from_utf8_lossy(&line);
-            if let Some(piece) = self.decode_line(line.trim_end_matches(['\n', '\r'])) {
+            if let Some(piece) = self.decode_line(line.trim_end_matches('\r')) {
                 pieces.push(piece);
             }
+        }
+        if self.skipping {
+            return pieces;
+        }
+        if self.pending.len() + rest.len() > MAX_RESPONSE_BYTES {
+            self.pending = Vec::new();
+            self.skipping = true;
+            pieces.push(line_too_long());
+        } else {
+            self.pending.extend_from_slice(rest);
         }
         pieces
     }
 
-    /// The stream ended: a last line without a newline still counts.
+    /// The stream ended: a last line without a newline still counts (unless it was refused).
     pub fn finish(&mut self) -> Vec<StreamPiece> {
         if self.pending.is_empty() {
             return Vec::new();
@@ -371,6 +458,10 @@ impl StreamDecoder {
     }
 }
 
+fn line_too_long() -> StreamPiece {
+    StreamPiece::Failed(format!("a stream line passed {} KB without ending", MAX_RESPONSE_BYTES / 1024))
+}
+
 #[cfg(test)]
 mod stream_tests {
     use super::*;
@@ -384,6 +475,17 @@ mod stream_tests {
         assert!(kept.ends_with(&format!("…[{} more bytes not kept]", long.len() - MAX_RAW_KEPT_BYTES)));
         let odd = format!("a{}", "é".repeat(MAX_RAW_KEPT_BYTES));
         assert!(kept_for_diagnosis(odd).contains("more bytes not kept"), "a cut inside a character moves back");
+    }
+
+    #[test]
+    fn raw_text_is_measured_as_it_is_stored() {
+        for raw in ["\u{1}".repeat(MAX_RAW_KEPT_BYTES), "\"".repeat(MAX_RAW_KEPT_BYTES), format!("{}\u{1f}", "x".repeat(MAX_RAW_KEPT_BYTES - 5))] {
+            let stored = serde_json::to_string(&kept_for_diagnosis(raw.clone())).unwrap();
+            assert!(stored.len() <= MAX_RAW_KEPT_BYTES + 64, "{} bytes stored", stored.len());
+            assert!(stored.contains("more bytes not kept"));
+        }
+        let fits = format!("{}\u{1f}", "x".repeat(MAX_RAW_KEPT_BYTES - 6));
+        assert_eq!(kept_for_diagnosis(fits.clone()), fits, "exactly the cap once stored (with its quotes left out)");
     }
 
     fn collect(kind: ProviderKind, wire: &[u8], cut: usize) -> (String, bool) {
@@ -421,6 +523,73 @@ mod stream_tests {
         let mut decoder = StreamDecoder::new(ProviderKind::OpenRouter);
         assert_eq!(decoder.push(b"data: {\"error\":{\"message\":\"rate limited\"}}\n"), vec![StreamPiece::Failed("rate limited".into())]);
         assert!(decoder.push(b"event: ping\n: comment\n\n").is_empty());
+    }
+
+    /// A provider that sends one endless line (no newline, ever) must not make the decoder
+    /// hold it all: past the cap it is an error, and the buffer stays bounded.
+    #[test]
+    fn an_endless_line_is_an_error_and_memory_stays_bounded() {
+        for kind in [ProviderKind::Ollama, ProviderKind::OpenRouter] {
+            let mut decoder = StreamDecoder::new(kind);
+            let chunk = vec![b'x'; 64 * 1024];
+            let mut failures = 0;
+            for _ in 0..(16 * MAX_ANSWER_BYTES / chunk.len()) {
+                failures += decoder.push(&chunk).iter().filter(|p| matches!(p, StreamPiece::Failed(_))).count();
+                assert!(decoder.pending.len() <= MAX_RESPONSE_BYTES, "{kind:?} holds {} bytes", decoder.pending.len());
+            }
+            assert_eq!(failures, 1, "{kind:?}: the overlong line is reported once");
+            assert!(decoder.finish().is_empty(), "the rest of a refused line is not read as a line");
+        }
+    }
+
+    #[test]
+    fn a_long_line_split_into_tiny_chunks_still_decodes() {
+        // The whole answer in one delta, delivered a few bytes at a time: the newline search
+        // must not rescan what it already scanned (that would be quadratic).
+        let text = "é".repeat(MAX_ANSWER_BYTES / 4);
+        let wire = format!("{}\n{}\n", json!({"message": {"content": text}, "done": false}), json!({"message": {"content": ""}, "done": true}));
+        let (decoded, done) = collect(ProviderKind::Ollama, wire.as_bytes(), 3);
+        assert_eq!((decoded == text, done), (true, true));
+    }
+
+    #[test]
+    fn after_a_refused_line_the_next_lines_decode() {
+        let mut decoder = StreamDecoder::new(ProviderKind::Ollama);
+        let mut wire = vec![b'x'; MAX_RESPONSE_BYTES + 1];
+        wire.extend_from_slice(b"\n{\"message\":{\"content\":\"ok\"},\"done\":true}\n");
+        let pieces = decoder.push(&wire);
+        assert!(matches!(pieces.as_slice(), [StreamPiece::Failed(_), StreamPiece::Text(ok)] if ok == "ok"), "{pieces:?}");
+    }
+
+    #[test]
+    fn a_line_at_the_cap_is_still_read() {
+        let mut decoder = StreamDecoder::new(ProviderKind::Ollama);
+        let envelope = json!({"message": {"content": ""}, "done": false}).to_string();
+        let text = "y".repeat(MAX_RESPONSE_BYTES - envelope.len());
+        let line = json!({"message": {"content": text}, "done": false}).to_string();
+        assert_eq!(line.len(), MAX_RESPONSE_BYTES);
+        assert!(decoder.push(line.as_bytes()).is_empty());
+        assert_eq!(decoder.push(b"\n"), vec![StreamPiece::Text(text)]);
+    }
+
+    #[test]
+    fn a_non_streaming_body_is_capped() {
+        let mut body = ResponseBody::default();
+        let chunk = vec![b' '; 64 * 1024];
+        let pushed: Vec<bool> = (0..(2 * MAX_RESPONSE_BYTES / chunk.len())).map(|_| body.push(&chunk).is_ok()).collect();
+        assert_eq!(pushed.iter().filter(|ok| **ok).count(), MAX_RESPONSE_BYTES / chunk.len(), "accepted up to the cap, then refused");
+        assert_eq!(body.push(b"{}"), Err(response_too_long()));
+        assert!(body.bytes.len() <= MAX_RESPONSE_BYTES);
+
+        let mut small = ResponseBody::default();
+        small.push(br#"{"message":{"content":"\u00e9"#).unwrap();
+        small.push(br#"t\u00e9"},"done":true}"#).unwrap();
+        assert_eq!(response_text(ProviderKind::Ollama, 200, &small.into_text()).unwrap(), "été");
+
+        assert_eq!(ResponseBody::check_declared_length(Some(&(MAX_RESPONSE_BYTES + 1).to_string())), Err(response_too_long()));
+        for fine in [None, Some("12"), Some(" 1024 "), Some("not a number")] {
+            assert_eq!(ResponseBody::check_declared_length(fine), Ok(()), "{fine:?}");
+        }
     }
 
     #[test]

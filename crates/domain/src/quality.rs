@@ -18,8 +18,13 @@ pub const MODALITY_RESPECTED: &str = "modality_respected";
 /// sessions never run to the minute, but a course a quarter too long does not fit.
 pub const TIME_TOLERANCE_PERCENT: u64 = 15;
 
-/// Locations named in one `to_fix` sentence; the evidence has the full list.
+/// Locations named in one `to_fix` sentence; the evidence has more.
 const LOCATIONS_IN_FIX: usize = 5;
+/// Evidence lines per check; past them one line says how many more there are. The review is
+/// stored with every version (`blueprint_versions.quality`), so it must not grow with the
+/// blueprint: a line is at most two quotes of `QUOTED_CHARS` and a location, so a review stays
+/// under about 60 KB whatever the blueprint (see `course::ROW_BUDGET_BYTES`).
+pub const MAX_EVIDENCE_LINES: usize = 20;
 /// Characters of user or model text quoted in evidence.
 const QUOTED_CHARS: usize = 60;
 
@@ -76,11 +81,15 @@ struct Outcome {
 
 impl Outcome {
     /// A judged check: it passes when nothing was found; the evidence lists the findings first,
-    /// then the notes (what was seen when it went well).
+    /// then the notes (what was seen when it went well), up to `MAX_EVIDENCE_LINES` of them and
+    /// a count of the rest.
     fn judged(id: &str, title: &str, findings: &[Finding], notes: Vec<String>, fix: impl FnOnce(&[Finding]) -> String) -> Outcome {
         let passed = findings.is_empty();
-        let mut evidence: Vec<String> = findings.iter().map(Finding::to_string).collect();
-        evidence.extend(notes);
+        let lines = findings.len() + notes.len();
+        let mut evidence: Vec<String> = findings.iter().map(Finding::to_string).chain(notes).take(MAX_EVIDENCE_LINES).collect();
+        if lines > MAX_EVIDENCE_LINES {
+            evidence.push(format!("… and {} more", lines - MAX_EVIDENCE_LINES));
+        }
         let fix = (!passed).then(|| fix(findings));
         Outcome { check: Check { id: id.to_string(), title: title.to_string(), passed, evidence }, applicable: true, fix }
     }
@@ -736,6 +745,22 @@ mod tests {
         assert!(levels[1].ends_with(": apply"));
         assert!(check(&review, CONSTRUCTIVE_ALIGNMENT).evidence[0].ends_with("addressed by module 1"));
         assert_eq!(check(&review, TIME_BUDGET).evidence, ["the modules add up to 6 h; 6 h available, 5 h 6 min to 6 h 54 min within ±15%"]);
+    }
+
+    /// Issue 17 #12: the review is stored with each version, so its size must not grow with
+    /// the blueprint. The evidence names the first findings and counts the rest.
+    #[test]
+    fn evidence_is_capped_and_counts_what_it_leaves_out() {
+        let vague: Vec<String> = (0..30).map(|i| format!("Understand topic {i}")).collect();
+        let mut blueprint = good();
+        blueprint.learning_objectives = vague.clone();
+        blueprint.modules[0].objectives = vague;
+        let review = review(&blueprint, Some(&online()));
+        let evidence = &check(&review, MEASURABLE_OBJECTIVES).evidence;
+        assert_eq!(evidence.len(), MAX_EVIDENCE_LINES + 1);
+        assert_eq!(evidence[0], "course objective 1: \"Understand topic 0\" starts with \"understand\", which cannot be observed");
+        assert_eq!(evidence[MAX_EVIDENCE_LINES], format!("… and {} more", 30 + 30 + 2 - MAX_EVIDENCE_LINES));
+        assert!(review.to_fix[0].starts_with("Rewrite 60 objectives"), "the counts stay whole: {}", review.to_fix[0]);
     }
 
     #[test]

@@ -4,11 +4,27 @@
 //! built from the user's answers take its place.
 
 use crate::static_answers::{Modality, StaticAnswers};
+use crate::text::shorten;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
+use std::collections::HashSet;
+
+// The caps below bound what one question set can store: with every text at its cap in 4-byte
+// characters, 30 questions take about 190 KB of JSON, kept in the blueprint's row and in each
+// version's (see `course::ROW_BUDGET_BYTES`, and `row_budget` for the sum).
 
 /// More than this is a survey, not a follow-up.
 pub const MAX_QUESTIONS: usize = 30;
+/// Choices kept per select or multi-select question: more is a list to scroll, not to pick from.
+pub const MAX_OPTIONS: usize = 12;
+/// Characters of a question's label: a question of a sentence or two.
+pub const MAX_LABEL_CHARS: usize = 400;
+/// Characters of one choice: a short phrase.
+pub const MAX_OPTION_CHARS: usize = 60;
+/// Characters of a help text or a placeholder: one sentence, one example.
+pub const MAX_HINT_CHARS: usize = 200;
+/// Characters of a section heading.
+pub const MAX_SECTION_CHARS: usize = 60;
 pub const DEFAULT_SECTION: &str = "General";
 pub const DEFAULT_SCALE_MIN: f64 = 1.0;
 pub const DEFAULT_SCALE_MAX: f64 = 5.0;
@@ -127,8 +143,13 @@ fn question_list(value: &Value) -> Option<&Vec<Value>> {
 }
 
 /// One item, or `None` when it cannot be shown as asked. The id is assigned by the caller.
+/// Text past its cap is dropped rather than cut (a cut label or choice would be text the model
+/// never wrote): a question without a label that fits goes, like any unusable item; an
+/// over-long help text or placeholder is left out, an over-long section becomes the default.
+/// Dropping, not refusing the whole list, because one runaway question should not cost the
+/// user the others (the curated fallback would replace them all).
 fn normalise_question(item: &Map<String, Value>) -> Option<DynamicQuestion> {
-    let label = trimmed(item.get("label"))?;
+    let label = within(trimmed(item.get("label")), MAX_LABEL_CHARS)?;
     let kind = QuestionType::parse_lenient(item.get("type")?.as_str()?)?;
     let options = if kind.has_options() {
         let options = clean_options(item.get("options").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default());
@@ -147,30 +168,43 @@ fn normalise_question(item: &Map<String, Value>) -> Option<DynamicQuestion> {
     };
     Some(DynamicQuestion {
         id: String::new(),
-        section: trimmed(item.get("section")).unwrap_or_else(|| DEFAULT_SECTION.to_string()),
+        section: within(trimmed(item.get("section")), MAX_SECTION_CHARS).unwrap_or_else(|| DEFAULT_SECTION.to_string()),
         kind,
         label,
         options,
         required: item.get("required").and_then(Value::as_bool).unwrap_or(true),
-        placeholder: trimmed(item.get("placeholder")),
-        help_text: trimmed(item.get("helpText").or_else(|| item.get("help_text"))),
+        placeholder: within(trimmed(item.get("placeholder")), MAX_HINT_CHARS),
+        help_text: within(trimmed(item.get("helpText").or_else(|| item.get("help_text"))), MAX_HINT_CHARS),
         min,
         max,
     })
 }
 
-/// Text with its ends trimmed, or `None` when there is none.
+/// Text with its ends trimmed and its invisible format and control characters removed
+/// (`text::model_text`), or `None` when nothing visible is left.
 fn trimmed(value: Option<&Value>) -> Option<String> {
-    let text = value?.as_str()?.trim();
-    (!text.is_empty()).then(|| text.to_string())
+    let text = crate::text::model_text(value?.as_str()?);
+    (!text.is_empty()).then_some(text)
 }
 
-/// Options as a user can pick them: text only, trimmed, no blanks, and no two that differ only
-/// in case (an answer is matched against them exactly, so near-twins would confuse).
+/// `text` when it has at most `max_chars` characters.
+fn within(text: Option<String>, max_chars: usize) -> Option<String> {
+    text.filter(|text| text.chars().count() <= max_chars)
+}
+
+/// Options as a user can pick them: text only, trimmed, no blanks, none over
+/// `MAX_OPTION_CHARS`, and no two that differ only in case (an answer is matched against them
+/// exactly, so near-twins would confuse); the first `MAX_OPTIONS` are kept and the rest dropped
+/// (a list the user could not read through anyway). Twins are found with a set of lowercase
+/// keys, so a model's list of any length costs linear time.
 fn clean_options(raw: &[Value]) -> Vec<String> {
     let mut options: Vec<String> = Vec::new();
-    for option in raw.iter().filter_map(|o| trimmed(Some(o))) {
-        if !options.iter().any(|kept| kept.to_lowercase() == option.to_lowercase()) {
+    let mut seen: HashSet<String> = HashSet::new();
+    for option in raw.iter().filter_map(|o| within(trimmed(Some(o)), MAX_OPTION_CHARS)) {
+        if options.len() == MAX_OPTIONS {
+            break;
+        }
+        if seen.insert(option.to_lowercase()) {
             options.push(option);
         }
     }
@@ -195,7 +229,8 @@ fn scale_bounds(min: Option<f64>, max: Option<f64>) -> (f64, f64) {
 /// structured outputs accept: every property is required and closed (`additionalProperties:
 /// false`), optional fields are nullable instead of absent, and there are no `$schema`,
 /// `minItems` or `maxItems` keywords (some providers reject them). The limits that schema
-/// cannot carry are enforced by `normalise_questions`.
+/// cannot carry are enforced by `normalise_questions`, the caps (`MAX_OPTIONS`, `MAX_*_CHARS`)
+/// among them.
 pub fn questions_json_schema() -> Value {
     let types: Vec<&str> = QuestionType::ALL.iter().map(|t| t.as_str()).collect();
     let nullable = |kind: &str, description: &str| json!({ "type": [kind, "null"], "description": description });
@@ -228,11 +263,16 @@ pub fn questions_json_schema() -> Value {
     })
 }
 
+/// How much of the user's audience is quoted in a fallback label (the whole answer may be
+/// longer than a label may be).
+const FALLBACK_AUDIENCE_CHARS: usize = 200;
+
 /// Curated questions built from the user's own answers, used when no model produced usable
-/// ones. Deterministic, and already in normalised form.
+/// ones. Deterministic, and already in normalised form: the user's text is shortened to fit the
+/// caps, so none of it is dropped by `normalise_questions`.
 pub fn fallback_questions(answers: &StaticAnswers) -> Vec<DynamicQuestion> {
-    let audience = Some(answers.audience.trim()).filter(|a| !a.is_empty()).unwrap_or("the learners");
-    let goals = clean_options(&answers.goals.iter().map(|g| Value::from(g.as_str())).collect::<Vec<_>>());
+    let audience = Some(answers.audience.trim()).filter(|a| !a.is_empty()).map(|a| shorten(a, FALLBACK_AUDIENCE_CHARS)).unwrap_or_else(|| "the learners".to_string());
+    let goals = clean_options(&answers.goals.iter().map(|g| Value::from(shorten(g, MAX_OPTION_CHARS))).collect::<Vec<_>>());
     let languages = clean_options(&answers.languages.iter().map(|l| Value::from(l.as_str())).collect::<Vec<_>>());
 
     let mut questions = vec![
@@ -382,6 +422,17 @@ mod tests {
     }
 
     #[test]
+    fn format_characters_are_stripped_from_model_text() {
+        let question = one(json!({"type": "select", "section": "\u{202E}Goals", "label": "Wh\u{200B}ich\u{2066}?\u{2069}", "helpText": "\u{200E}", "placeholder": "e.g.\u{FEFF} this",
+            "options": ["\u{202D}Yes", "Yes\u{200B}", "No\u{061C}"]})).unwrap();
+        assert_eq!(question.section, "Goals");
+        assert_eq!(question.label, "Which?");
+        assert_eq!(question.help_text, None, "nothing visible is left");
+        assert_eq!(question.placeholder.as_deref(), Some("e.g. this"));
+        assert_eq!(question.options, Some(vec!["Yes".to_string(), "No".to_string()]), "twins once the invisible characters are gone");
+    }
+
+    #[test]
     fn type_aliases_are_understood() {
         let cases = [
             ("text", QuestionType::ShortText),
@@ -410,6 +461,59 @@ mod tests {
         assert!(one(json!({"type": "multi_select", "label": "Q?", "options": ["only", " only "]})).is_none());
         assert!(one(json!({"type": "select", "label": "Q?"})).is_none());
         assert_eq!(one(json!({"type": "short_text", "label": "Q?", "options": ["a", "b"], "min": 1})).unwrap().options, None);
+    }
+
+    /// Issue 17 #6: a 26 000-option answer made another user wait 14 s (quadratic
+    /// de-duplication). Options past the cap are dropped, and the work is linear: this input
+    /// finishes at once (a timing is not asserted).
+    #[test]
+    fn a_26000_option_answer_is_cut_to_the_cap() {
+        let distinct: Vec<String> = (0..26_000).map(|i| format!("Option {i}")).collect();
+        let question = one(json!({"type": "select", "label": "Q?", "options": distinct})).unwrap();
+        let options = question.options.unwrap();
+        assert_eq!(options.len(), MAX_OPTIONS);
+        assert_eq!((options[0].as_str(), options[MAX_OPTIONS - 1].as_str()), ("Option 0", format!("Option {}", MAX_OPTIONS - 1).as_str()));
+
+        // Near-twins among many: de-duplication by a set of normalised keys, first spelling kept.
+        let twins: Vec<String> = (0..26_000).map(|i| if i % 2 == 0 { format!("choice {}", i % 7) } else { format!(" CHOICE {} ", i % 7) }).collect();
+        let many = vec![json!({"type": "multi_select", "label": "Q?", "options": twins}); MAX_QUESTIONS];
+        let questions = normalise_questions(&Value::from(many)).unwrap();
+        assert_eq!(questions.len(), MAX_QUESTIONS);
+        assert_eq!(questions[0].options.as_deref().unwrap(), ["choice 0", "CHOICE 1", "choice 2", "CHOICE 3", "choice 4", "CHOICE 5", "choice 6"]);
+    }
+
+    #[test]
+    fn text_past_its_cap_is_dropped_never_cut() {
+        let long = |chars: usize| "é".repeat(chars);
+        // A label too long to show as asked: the question goes, like any unusable item.
+        assert!(one(json!({"type": "short_text", "label": long(MAX_LABEL_CHARS + 1)})).is_none());
+        assert_eq!(one(json!({"type": "short_text", "label": long(MAX_LABEL_CHARS)})).unwrap().label.chars().count(), MAX_LABEL_CHARS);
+        // An over-long choice is dropped (an answer must equal a choice, so cutting it would
+        // offer text the model never wrote); the question stays while two choices remain.
+        let options = one(json!({"type": "select", "label": "Q?", "options": ["a", long(MAX_OPTION_CHARS + 1), long(MAX_OPTION_CHARS)]})).unwrap().options.unwrap();
+        assert_eq!(options, ["a".to_string(), long(MAX_OPTION_CHARS)]);
+        assert!(one(json!({"type": "select", "label": "Q?", "options": ["a", long(MAX_OPTION_CHARS + 1)]})).is_none());
+        // Optional hints go; an over-long section falls back to the default.
+        let question = one(json!({"type": "date", "label": "When?", "section": long(MAX_SECTION_CHARS + 1), "helpText": long(MAX_HINT_CHARS + 1), "placeholder": long(MAX_HINT_CHARS + 1)})).unwrap();
+        assert_eq!((question.section.as_str(), question.help_text, question.placeholder), (DEFAULT_SECTION, None, None));
+        let question = one(json!({"type": "date", "label": "When?", "section": long(MAX_SECTION_CHARS), "helpText": long(MAX_HINT_CHARS), "placeholder": long(MAX_HINT_CHARS)})).unwrap();
+        assert_eq!(question.section, long(MAX_SECTION_CHARS));
+        assert_eq!((question.help_text.unwrap().chars().count(), question.placeholder.unwrap().chars().count()), (MAX_HINT_CHARS, MAX_HINT_CHARS));
+    }
+
+    #[test]
+    fn fallback_questions_stay_within_the_caps_for_the_longest_answers() {
+        let longest = StaticAnswers {
+            audience: "a".repeat(500),
+            goals: (0..20).map(|i| format!("{i:02}{}", "g".repeat(298))).collect(),
+            constraints: Constraints { time: "t".repeat(100), budget: Some("b".repeat(100)), modality: Some(Modality::Blended) },
+            context: "c".repeat(5000),
+            languages: (0..10).map(|i| format!("en-{i:02}")).collect(),
+        };
+        let questions = fallback_questions(&longest);
+        assert_eq!(normalise_questions(&serde_json::to_value(&questions).unwrap()).unwrap(), questions, "already normal, nothing dropped");
+        let goal = questions.iter().find(|q| q.section == "Goals" && q.kind == QuestionType::Select).unwrap();
+        assert_eq!(goal.options.as_ref().unwrap().len(), MAX_OPTIONS);
     }
 
     #[test]

@@ -278,6 +278,19 @@ mod tests {
     }
 
     #[test]
+    fn bidi_and_invisible_format_characters_are_stripped() {
+        // U+202E would show "Nurses" as "sesruN"-style spoofed text in titles, SCORM pages and
+        // the PDF; U+200B and U+2066..U+2069 hide or reorder text the same way.
+        let patch = parse_patch("{\"audience\":\"\u{202E}Nur\u{200B}ses\u{202C}\",\"goals\":[\"\u{2067}Quote\u{2069} faster\"],\"constraints\":{\"time\":\"6\u{200F} hours\"}}".as_bytes()).unwrap();
+        assert_eq!(patch, json!({ "audience": "Nurses", "goals": ["Quote faster"], "constraints": { "time": "6 hours" } }));
+        let mut spoofed = full();
+        spoofed["context"] = json!("\u{FEFF}B2B SaaS with complex pricing\u{061C}");
+        assert_eq!(complete(&spoofed).unwrap(), complete(&full()).unwrap());
+        let error = parse_patch("{\"audience\":\"\u{202E}\u{202E}\u{202E}\"}".as_bytes()).unwrap_err();
+        assert_eq!(fields(&error), ["audience"], "nothing visible is left");
+    }
+
+    #[test]
     fn fingerprint_ignores_whitespace_differences() {
         let mut spaced = full();
         spaced["audience"] = json!("  Frontline sales reps ");

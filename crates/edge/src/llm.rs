@@ -6,14 +6,18 @@
 use crate::config::{secret, var_or};
 use crate::context::log_event;
 use crate::clock;
-use domain::providers::{answer_too_long, backoff_ms, chat_request, kept_for_diagnosis, response_text, tiers, ChainConfig, Prompt, ProviderError, ProviderKind, StreamDecoder, StreamPiece, Tier, MAX_ANSWER_BYTES};
+use domain::providers::{
+    answer_too_long, backoff_ms, chat_request, kept_for_diagnosis, response_text, tiers, ChainConfig, Prompt, ProviderError, ProviderKind, ResponseBody, StreamDecoder, StreamPiece, Tier,
+    MAX_ANSWER_BYTES,
+};
 use domain::Timestamp;
 use futures_util::future::{select, Either};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::cell::Cell;
 use std::time::Duration;
-use worker::{AbortController, Delay, Env, Fetch, Headers, Method, Request, RequestInit};
+use futures_util::StreamExt;
+use worker::{AbortController, Delay, Env, Fetch, Headers, Method, Request, RequestInit, Response};
 
 /// One try of one model, kept for `dynamic_questions_raw` and the logs.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -170,14 +174,13 @@ async fn stream_into(config: &ChainConfig, tier: &Tier, prompt: &Prompt, text: &
     .await?;
     let status = response.status_code();
     if !(200..300).contains(&status) {
-        let body = within(config.timeout_ms, async { response.text().await.map_err(|e| ProviderError::Unreachable(e.to_string())) }).await.unwrap_or_default();
+        let body = within(config.timeout_ms, read_capped(&mut response)).await.unwrap_or_default();
         return response_text(tier.kind, status, &body).map(|_| ());
     }
     let mut chunks = response.stream().map_err(|e| ProviderError::BadResponse(e.to_string()))?;
     let mut decoder = StreamDecoder::new(tier.kind);
     let mut done = false;
     while !done {
-        use futures_util::StreamExt;
         let next = within(config.timeout_ms, async { Ok(chunks.next().await) }).await?;
         let pieces = match next {
             Some(Ok(bytes)) => decoder.push(&bytes),
@@ -244,17 +247,35 @@ async fn fetch_text(url: &str, method: Method, headers: Headers, body: Option<St
     let exchange = async move {
         let mut response = Fetch::Request(request).send_with_signal(&signal).await.map_err(|e| ProviderError::Unreachable(e.to_string()))?;
         let status = response.status_code();
-        let text = response.text().await.map_err(|e| ProviderError::Unreachable(e.to_string()))?;
+        let text = read_capped(&mut response).await?;
         Ok((status, text))
     };
     let timeout = Delay::from(Duration::from_millis(timeout_ms));
-    match select(Box::pin(exchange), Box::pin(timeout)).await {
+    let outcome = match select(Box::pin(exchange), Box::pin(timeout)).await {
         Either::Left((outcome, _)) => outcome,
-        Either::Right(_) => {
-            controller.abort();
-            Err(ProviderError::Timeout)
-        }
+        Either::Right(_) => Err(ProviderError::Timeout),
+    };
+    if outcome.is_err() {
+        // A timed-out or oversized response stops downloading instead of running on unread.
+        controller.abort();
     }
+    outcome
+}
+
+/// A response body read as a stream and refused as soon as it passes
+/// `domain::providers::MAX_RESPONSE_BYTES` (`Response::text` would buffer whatever the
+/// provider sends). A declared `Content-Length` over the cap is refused before reading.
+async fn read_capped(response: &mut Response) -> Result<String, ProviderError> {
+    ResponseBody::check_declared_length(response.headers().get("content-length").ok().flatten().as_deref())?;
+    let mut body = ResponseBody::default();
+    // workers-rs has no stream for a response without a body: that body is empty.
+    let Ok(mut chunks) = response.stream() else {
+        return Ok(String::new());
+    };
+    while let Some(chunk) = chunks.next().await {
+        body.push(&chunk.map_err(|e| ProviderError::Unreachable(e.to_string()))?)?;
+    }
+    Ok(body.into_text())
 }
 
 thread_local! {
