@@ -12,5 +12,9 @@ fi
 export PATH="$HOME/.cargo/bin:$root/node_modules/.bin:$PATH"
 export WASM_BINDGEN_BIN="${WASM_BINDGEN_BIN:-$(command -v wasm-bindgen)}"
 echo "building $name worker" >&2
+# The output is dated when the build started, not when it ended: a source edited while the
+# build ran is then newer than the output, and the next run builds again instead of skipping.
+started=$(mktemp)
+trap 'rm -f "$started"' EXIT
 worker-build --release "workers/$name" >&2
-touch "$out"
+touch -r "$started" "$out"

@@ -128,6 +128,13 @@ fn text_chars(blueprint: &Blueprint) -> usize {
         + blueprint.resources.as_deref().map_or(0, chars)
 }
 
+/// A blueprint as stored with a version. It was validated when it was saved, under the caps of
+/// that day: it is read as it is (never re-validated, so a version saved before a cap tightened
+/// still opens and exports), and a document that does not read is corruption — a logged 500.
+pub fn read_stored(json: &str) -> Result<Blueprint, crate::AppError> {
+    serde_json::from_str(json).map_err(|error| crate::AppError::internal().caused_by("stored_blueprint", error))
+}
+
 /// The model's text as a blueprint: extracted (think blocks, fences, repairs) and validated; an
 /// error says why it is unusable, naming the first few wrong fields.
 pub fn read_blueprint(raw: &str) -> Result<Blueprint, String> {
@@ -1337,6 +1344,16 @@ Two half-days.
 
     /// The curated draft is judged by the same rubric as a model's blueprint: on the answers it
     /// was built from it must pass every check, whatever way the time was written.
+    #[test]
+    fn stored_documents_are_read_as_saved_and_corruption_is_a_500() {
+        let mut long = fallback_blueprint(&answers(&["Know the tiers"], "6 hours", None));
+        long.modules = std::iter::repeat_n(long.modules[1].clone(), MAX_MODULES + 5).collect();
+        let stored = serde_json::to_string(&long).unwrap();
+        assert!(validate_blueprint(&serde_json::from_str(&stored).unwrap()).is_err(), "past today's caps");
+        assert_eq!(read_stored(&stored).unwrap(), long, "still opens");
+        assert_eq!(read_stored("{\"title\": 3}").unwrap_err().status(), 500);
+    }
+
     #[test]
     fn the_fallback_passes_the_rubric_on_its_own_answers() {
         let phrasings = [

@@ -142,7 +142,12 @@ pub fn parse_request(body: &[u8]) -> Result<ExportRequest, AppError> {
 /// same object, so an export is built once and reused, never overwritten.
 pub fn object_key(blueprint_id: &str, version: i64, format: ExportFormat, variant: &str) -> String {
     let name = if variant.is_empty() { format.as_str().to_string() } else { format!("{}-{variant}", format.as_str()) };
-    format!("exports/{blueprint_id}/v{version}/{name}.{}", format.extension())
+    format!("{}v{version}/{name}.{}", blueprint_prefix(blueprint_id), format.extension())
+}
+
+/// Where every export file of one blueprint lives (deleted with the blueprint).
+pub fn blueprint_prefix(blueprint_id: &str) -> String {
+    format!("exports/{blueprint_id}/")
 }
 
 /// `title_vN_YYYYMMDDTHHMMSSZ.ext`, the title slugged to ASCII letters, digits and dashes

@@ -62,7 +62,20 @@ pub fn jobs_for_cron(cron: &str) -> &'static [Job] {
     }
 }
 
+/// How far back "run now" may name a slot: backfills of the last week. Older slots are refused.
+pub const BACKFILL_WINDOW_SECS: i64 = 7 * 24 * 3600;
+/// A caller's clock may run this far ahead of the worker's.
+pub const CLOCK_SKEW_SECS: i64 = 60;
+
+/// The instant a job acts as of: its scheduled time, but never later than now. A run for a
+/// slot that is not yet due must not expire sessions or give up generations early.
+pub fn acting_time(scheduled: Timestamp, now: Timestamp) -> Timestamp {
+    scheduled.min(now)
+}
+
 /// A request to run a schedule now: `{cron, scheduledTime?}` (epoch milliseconds; default now).
+/// The time may name a slot of the last week (a backfill), never a future one: a future slot
+/// would act early and, repeated per future slot, wipe every session.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunRequest {
     pub cron: String,
@@ -70,7 +83,7 @@ pub struct RunRequest {
 }
 
 impl RunRequest {
-    pub fn parse(body: &[u8]) -> Result<Self, AppError> {
+    pub fn parse(body: &[u8], now: Timestamp) -> Result<Self, AppError> {
         #[derive(Deserialize)]
         #[serde(rename_all = "camelCase")]
         struct Raw {
@@ -82,9 +95,13 @@ impl RunRequest {
         if jobs_for_cron(&raw.cron).is_empty() {
             errors.push(FieldError::new("cron", format!("must be one of the configured schedules: \"{EVERY_FIVE_MINUTES}\", \"{DAILY}\"")));
         }
-        // Between 2000 and 2100: anything else is a unit mistake (seconds, microseconds).
-        if raw.scheduled_time.is_some_and(|ms| !(946_684_800_000..4_102_444_800_000).contains(&ms)) {
-            errors.push(FieldError::new("scheduledTime", "must be epoch milliseconds between 2000 and 2100"));
+        if let Some(ms) = raw.scheduled_time {
+            let (earliest, latest) = (now.minus_seconds(BACKFILL_WINDOW_SECS), now.plus_seconds(CLOCK_SKEW_SECS));
+            if ms > latest.millis() {
+                errors.push(FieldError::new("scheduledTime", "must not be in the future (epoch milliseconds)"));
+            } else if ms < earliest.millis() {
+                errors.push(FieldError::new("scheduledTime", "must be within the last 7 days (epoch milliseconds)"));
+            }
         }
         if !errors.is_empty() {
             return Err(AppError::invalid_fields(errors));
@@ -149,12 +166,29 @@ mod tests {
 
     #[test]
     fn run_requests_name_a_known_schedule() {
-        let request = RunRequest::parse(br#"{"cron":"*/5 * * * *","scheduledTime":1925089600000}"#).unwrap();
-        assert_eq!(request.scheduled_time, Some(Timestamp::from_millis(1_925_089_600_000)));
-        assert_eq!(RunRequest::parse(br#"{"cron":"17 3 * * *"}"#).unwrap().scheduled_time, None);
-        let error = RunRequest::parse(br#"{"cron":"* * * * *","scheduledTime":1925089600}"#).unwrap_err();
+        let now = Timestamp::from_millis(1_925_089_600_000);
+        let request = RunRequest::parse(br#"{"cron":"*/5 * * * *","scheduledTime":1925089600000}"#, now).unwrap();
+        assert_eq!(request.scheduled_time, Some(now));
+        assert_eq!(RunRequest::parse(br#"{"cron":"17 3 * * *"}"#, now).unwrap().scheduled_time, None);
+        let error = RunRequest::parse(br#"{"cron":"* * * * *","scheduledTime":1925089600}"#, now).unwrap_err();
         let fields: Vec<_> = error.details.unwrap().as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap().to_string()).collect();
         assert_eq!(fields, ["cron", "scheduledTime"]);
+    }
+
+    /// The attack: "run now" for slots in the future pruned every session and gave up every
+    /// running generation, once per future slot.
+    #[test]
+    fn future_slots_are_refused_and_backfills_bounded() {
+        let now = Timestamp::from_millis(1_925_089_600_000);
+        let at = |ms: i64| format!(r#"{{"cron":"17 3 * * *","scheduledTime":{ms}}}"#);
+        let refused = |ms: i64| RunRequest::parse(at(ms).as_bytes(), now).unwrap_err().details.unwrap()[0]["message"].as_str().unwrap().to_string();
+        assert!(refused(now.plus_seconds(3600).millis()).contains("future"));
+        assert!(refused(4_102_444_000_000).contains("future"), "2100");
+        assert!(RunRequest::parse(at(now.plus_seconds(CLOCK_SKEW_SECS).millis()).as_bytes(), now).is_ok(), "a little clock skew");
+        assert!(RunRequest::parse(at(now.minus_seconds(BACKFILL_WINDOW_SECS).millis()).as_bytes(), now).is_ok(), "a week back");
+        assert!(refused(now.minus_seconds(BACKFILL_WINDOW_SECS + 1).millis()).contains("last 7 days"));
+        assert_eq!(acting_time(now.plus_seconds(30), now), now, "never acts ahead of now");
+        assert_eq!(acting_time(now.minus_seconds(30), now), now.minus_seconds(30));
     }
 
     #[test]

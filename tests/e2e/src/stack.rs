@@ -313,6 +313,29 @@ impl Stack {
         serde_json::from_slice(&output.stdout).map_err(|e| format!("d1 execute output: {e}: {}", String::from_utf8_lossy(&output.stdout)))
     }
 
+    /// Whether the local R2 bucket holds `key`, read from a second process (exclusive tests
+    /// only, like [`Stack::d1_execute`]).
+    pub fn r2_object_exists(&self, key: &str) -> Result<bool, String> {
+        let wrangler = self.root.join("node_modules/.bin/wrangler");
+        let target = self.state_dir.join("r2-object");
+        let output = Command::new(wrangler)
+            .args(["r2", "object", "get", &format!("blueprint-outputs/{key}"), "--local", "-c", "wrangler.toml", "--persist-to"])
+            .arg(&self.state_dir)
+            .arg("--file")
+            .arg(&target)
+            .current_dir(&self.root)
+            .env("WRANGLER_SEND_METRICS", "false")
+            .output()
+            .map_err(|e| e.to_string())?;
+        let _ = fs::remove_file(&target);
+        let said = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+        match output.status.success() {
+            true => Ok(true),
+            false if said.contains("does not exist") || said.contains("not found") || said.contains("NoSuchKey") => Ok(false),
+            false => Err(format!("r2 object get failed: {said}")),
+        }
+    }
+
     /// Runs SQL against the local D1 database from a second process (test set-up only;
     /// assertions go through the API). Only for exclusive tests: a second writer on the SQLite
     /// file makes concurrent writes in the stack fail with "database is locked".

@@ -2,6 +2,9 @@
 //! dynamic-answers autosave of a client that names its set is validated from here and written
 //! in one D1 round trip instead of two. A name is a hash of the stored JSON, so an entry can
 //! never go stale; the database's guard (`dynamic_questions = ?`) still decides every write.
+//! Entries are kept per user and blueprint: a set is only ever found by the owner who loaded
+//! it through an owner-scoped read, so naming someone else's set (the same standard questions
+//! hash alike for everyone) finds nothing and cannot reveal its options or its existence.
 
 use domain::questions::DynamicQuestion;
 use std::cell::RefCell;
@@ -21,19 +24,24 @@ thread_local! {
     static SETS: RefCell<HashMap<String, Rc<QuestionSet>>> = RefCell::new(HashMap::new());
 }
 
-pub fn get(name: &str) -> Option<Rc<QuestionSet>> {
-    SETS.with(|sets| sets.borrow().get(name).cloned())
+fn key(user_id: &str, blueprint_id: &str, name: &str) -> String {
+    format!("{user_id}/{blueprint_id}/{name}")
 }
 
-/// Keeps `set` under `name` and hands it back.
-pub fn remember(name: String, set: QuestionSet) -> Rc<QuestionSet> {
+/// The set `name` of this user's blueprint, when this isolate has loaded it for them.
+pub fn get(user_id: &str, blueprint_id: &str, name: &str) -> Option<Rc<QuestionSet>> {
+    SETS.with(|sets| sets.borrow().get(&key(user_id, blueprint_id, name)).cloned())
+}
+
+/// Keeps `set` for this user's blueprint under `name` and hands it back.
+pub fn remember(user_id: &str, blueprint_id: &str, name: &str, set: QuestionSet) -> Rc<QuestionSet> {
     let set = Rc::new(set);
     SETS.with(|sets| {
         let mut sets = sets.borrow_mut();
         if sets.len() >= CAPACITY {
             sets.clear();
         }
-        sets.insert(name, Rc::clone(&set));
+        sets.insert(key(user_id, blueprint_id, name), Rc::clone(&set));
     });
     set
 }

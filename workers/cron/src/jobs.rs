@@ -1,6 +1,6 @@
 //! Running one job: lock, claim the slot, execute, record, release.
 
-use domain::jobs::{Job, LockCommand, LockReply, EXPIRED_SESSION_GRACE_SECS, STALE_GENERATION_SECS};
+use domain::jobs::{acting_time, Job, LockCommand, LockReply, EXPIRED_SESSION_GRACE_SECS, STALE_GENERATION_SECS};
 use domain::{AppError, Timestamp};
 use edge::context::RequestContext;
 use edge::db::{audit, blueprints, job_runs, refresh_tokens};
@@ -91,6 +91,7 @@ async fn claim_and_execute(env: &Env, context: &RequestContext, job: Job, run_ke
 }
 
 async fn execute(env: &Env, job: Job, scheduled_at: Timestamp) -> Result<Value, AppError> {
+    let scheduled_at = acting_time(scheduled_at, clock::now());
     match job {
         Job::RecoverStaleGenerations => {
             let cutoff = scheduled_at.minus_seconds(STALE_GENERATION_SECS);

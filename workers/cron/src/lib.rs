@@ -41,7 +41,7 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> worker::Result<Resp
 
 async fn run_on_demand(req: &mut Request, env: &Env, context: &RequestContext) -> Result<Response, AppError> {
     let raw = body::read_limited(req, 4 * 1024).await?;
-    let request = RunRequest::parse(&raw)?;
+    let request = RunRequest::parse(&raw, clock::now())?;
     let scheduled_at = request.scheduled_time.unwrap_or_else(clock::now);
     let outcomes = run_schedule(env, context, &request.cron, scheduled_at, "manual").await;
     respond::json(200, &json!({ "cron": request.cron, "scheduledTime": scheduled_at.to_iso8601(), "jobs": outcomes }))

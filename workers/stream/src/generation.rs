@@ -112,6 +112,14 @@ impl DurableObject for BlueprintGeneration {
                 }
             }
             (Method::Post, "/ping") => self.ping(),
+            // The blueprint was deleted: its events (the generated text) go with it, and a
+            // viewer token still in someone's hands replays nothing.
+            (Method::Post, "/forget") => {
+                self.viewers.borrow_mut().clear();
+                self.state.storage().delete_alarm().await?;
+                self.state.storage().delete_all().await?;
+                Response::empty().map(|response| response.with_status(204))
+            }
             _ => Response::error("unknown command", 404),
         }
     }

@@ -45,6 +45,10 @@ async fn route(req: Request, env: &Env) -> std::result::Result<Response, AppErro
             let headers = forwarded_headers(&req, &[]);
             to_object(env, id, "/events", Method::Get, headers, None).await
         }
+        (Method::Delete, ["generations", id]) => {
+            let headers = forwarded_headers(&req, &[]);
+            to_object(env, id, "/forget", Method::Post, headers, None).await
+        }
         _ => Err(AppError::new(domain::ErrorKind::NotFound, "No such endpoint")),
     }
 }

@@ -375,6 +375,19 @@ fn dynamic_answers_are_checked_against_their_question_type(stack: &Stack) {
     let mut intruder = signed_in(stack, "gen-answers-intruder");
     intruder.send("PATCH", &path, &[("content-type", "application/json")], Some(json!({ "answers": { "dq_002": 1 } }).to_string().into_bytes())).expect_error(404);
     assert_eq!(client.get(&format!("/api/blueprint/{id}")).json()["dynamic_answers"]["dq_002"], 4);
+
+    // The attack: naming the owner's question set (a hash of its questions — the standard set
+    // hashes alike for everyone) against any blueprint id, with a wrong answer. The set was
+    // cached on first use, so the intruder's answer was checked against it before anyone
+    // looked at ownership: a 400 quoting the owner's options, and 400-vs-404 told which sets
+    // exist. Now it is the same 404 as any blueprint that is not theirs.
+    let set = client.get(&format!("/api/blueprint/{id}")).json()["dynamic_questions_set"].as_str().unwrap().to_string();
+    let probe = json!({ "answers": { "dq_001": ["Juggling"] }, "questionSet": set }).to_string().into_bytes();
+    for target in [id.clone(), "00000000-0000-4000-8000-000000000000".to_string(), super::answers::new_blueprint(&mut intruder)] {
+        let reply = intruder.send("PATCH", &format!("/api/blueprints/{target}/dynamic-answers"), &[("content-type", "application/json")], Some(probe.clone()));
+        assert!(!reply.text().contains("CRM basics") && !reply.text().contains("Negotiation"), "nothing of the owner's questions shows: {}", reply.text());
+        assert!(matches!(reply.status, 404 | 409), "not a validation against the owner's set: {} {}", reply.status, reply.text());
+    }
 }
 
 fn answers_to_replaced_questions_are_refused(stack: &Stack) {

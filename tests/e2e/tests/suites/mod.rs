@@ -36,6 +36,7 @@ pub fn admin(stack: &Stack) -> Client {
 /// Tests that need the stack to themselves (they write to D1 from outside it).
 pub fn exclusive() -> Vec<Test> {
     let mut tests = wiring::exclusive();
+    tests.extend(stream::exclusive());
     tests.extend(answers::exclusive());
     // Late: it leaves the stack believing Ollama is down for a while.
     tests.extend(generation::exclusive());

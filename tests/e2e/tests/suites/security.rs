@@ -16,6 +16,7 @@ pub fn tests() -> Vec<super::Test> {
         ("security::preflight_only_for_the_allowlist", preflight_only_for_the_allowlist),
         ("security::malformed_bodies_are_400_naming_the_problem", malformed_bodies_are_400_naming_the_problem),
         ("security::oversized_bodies_are_413", oversized_bodies_are_413),
+        ("security::a_chunked_body_is_refused_at_its_limit_not_read_whole", a_chunked_body_is_refused_at_its_limit_not_read_whole),
         ("security::the_web_ui_is_served_from_the_same_origin", the_web_ui_is_served_from_the_same_origin),
     ]
 }
@@ -158,6 +159,69 @@ fn oversized_bodies_are_413(stack: &Stack) {
     assert!(body["details"]["limitBytes"].as_u64().is_some(), "{body}");
     // The server is fine afterwards.
     assert_eq!(client.get("/api/health").status, 200);
+}
+
+/// The attack: a body without `Content-Length` (chunked) was read whole before the size check
+/// — a 100 MB upload to the public sign-up grew workerd by ~170 MB before the 413. Now the 413
+/// comes once the limit is passed: it arrives while the client is still sending (checked after
+/// each megabyte; the old code could only answer after the body's end).
+fn a_chunked_body_is_refused_at_its_limit_not_read_whole(stack: &Stack) {
+    use std::io::{Read, Write};
+    let address = stack.base_url.trim_start_matches("http://");
+    let mut socket = std::net::TcpStream::connect(address).expect("connects");
+    let head = format!("POST /api/auth/signup HTTP/1.1\r\nHost: {address}\r\nOrigin: {}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n", stack.base_url);
+    socket.write_all(head.as_bytes()).expect("headers sent");
+    let chunk = format!("{:x}\r\n{}\r\n", 64 * 1024, "x".repeat(64 * 1024));
+    socket.set_nonblocking(true).expect("non-blocking");
+    let mut answer = Vec::new();
+    let mut sent_mb = 0;
+    while sent_mb < 256 && answer.is_empty() {
+        for _ in 0..16 {
+            // A refused write means the server stopped reading: look for its answer.
+            if !write_all_nonblocking(&mut socket, chunk.as_bytes()) {
+                break;
+            }
+        }
+        sent_mb += 1;
+        let mut buffer = [0u8; 4096];
+        if let Ok(read) = socket.read(&mut buffer) {
+            answer.extend_from_slice(&buffer[..read]);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    socket.set_nonblocking(false).expect("blocking");
+    socket.set_read_timeout(Some(std::time::Duration::from_secs(20))).expect("timeout");
+    if answer.is_empty() {
+        let _ = socket.write_all(b"0\r\n\r\n");
+        let mut buffer = [0u8; 4096];
+        let read = socket.read(&mut buffer).unwrap_or(0);
+        panic!("no answer while 256 MB were being sent; after the body's end: {:?}", String::from_utf8_lossy(&buffer[..read]));
+    }
+    let text = String::from_utf8_lossy(&answer);
+    assert!(text.starts_with("HTTP/1.1 413"), "refused as too large after {sent_mb} MB: {text}");
+    let mut client = Client::new(&stack.base_url);
+    assert_eq!(client.get("/api/health").status, 200, "the server is fine afterwards");
+}
+
+/// Writes what the socket takes now; false once it takes nothing (the peer stopped reading).
+fn write_all_nonblocking(socket: &mut std::net::TcpStream, mut bytes: &[u8]) -> bool {
+    use std::io::Write;
+    let mut stalls = 0;
+    while !bytes.is_empty() {
+        match socket.write(bytes) {
+            Ok(0) => return false,
+            Ok(written) => bytes = &bytes[written..],
+            Err(error) if error.kind() == std::io::ErrorKind::WouldBlock => {
+                stalls += 1;
+                if stalls > 50 {
+                    return false;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            Err(_) => return false,
+        }
+    }
+    true
 }
 
 fn the_web_ui_is_served_from_the_same_origin(stack: &Stack) {

@@ -6,6 +6,11 @@ use e2e::fake_llm::Behaviour;
 use e2e::stack::Stack;
 use serde_json::{json, Value};
 
+/// Tests that read the stack's storage from outside it (they run alone).
+pub fn exclusive() -> Vec<super::Test> {
+    vec![("stream::a_deleted_blueprint_leaves_no_files_no_events_and_no_working_token", a_deleted_blueprint_leaves_no_files_no_events_and_no_working_token)]
+}
+
 pub fn tests() -> Vec<super::Test> {
     vec![
         ("stream::events_arrive_incrementally_and_the_result_is_saved_as_version_1", events_arrive_incrementally_and_the_result_is_saved_as_version_1),
@@ -291,6 +296,30 @@ fn a_dropped_client_reconnects_and_gets_exactly_what_it_missed(stack: &Stack) {
     let saved = client.get(&format!("/api/blueprint/{id}")).json();
     assert_eq!(saved["status"], "completed");
     assert_eq!(saved["blueprint_json"]["title"], "Survivor");
+}
+
+/// Delete means gone. Before: the export files stayed in R2, the generation object kept its
+/// event log (the generated text), and a viewer token issued earlier still replayed the
+/// deleted blueprint's events.
+fn a_deleted_blueprint_leaves_no_files_no_events_and_no_working_token(stack: &Stack) {
+    let tag = e2e::unique("stream-delete");
+    let (mut client, id) = ready_blueprint(stack, &tag);
+    stack.llm.script(&tag, vec![Behaviour::reply(blueprint_document("Soon gone", 2).to_string())]);
+    let mut stream = start(&mut client, &id, false);
+    let token = stream.header("x-viewer-token").unwrap().to_string();
+    assert_eq!(stream.collect_all().last().unwrap().event, "complete");
+    let export = client.post(&format!("/api/blueprints/{id}/exports"), &json!({ "format": "markdown" }));
+    assert_eq!(export.status, 201, "{}", export.text());
+    let download = export.json()["downloadUrl"].as_str().unwrap().to_string();
+    let key = format!("exports/{id}/v1/markdown.md");
+    assert_eq!(stack.r2_object_exists(&key), Ok(true), "the export file is in R2");
+    let replay = |client: &mut Client| client.open_stream("GET", &format!("/api/generate-blueprint/{id}/events?token={token}"), &[("last-event-id", "0")], None);
+    assert_eq!(replay(&mut client).status, 200, "the token replays while the blueprint exists");
+
+    assert_eq!(client.send("DELETE", &format!("/api/blueprints/{id}"), &[], None).status, 204);
+    assert_eq!(replay(&mut client).status, 404, "the token replays nothing any more");
+    client.get(&download).expect_error(404);
+    assert_eq!(stack.r2_object_exists(&key), Ok(false), "the export file went with the blueprint");
 }
 
 fn incomplete_answers_are_400_naming_what_is_missing(stack: &Stack) {

@@ -1,9 +1,17 @@
 //! The four workers wired together: api → stream (service binding) → Durable Object, api →
 //! queue → consumer → D1, cron's scheduled handler → job lock (Durable Object) → D1.
 
+use domain::Timestamp;
 use e2e::stack::Stack;
 use serde_json::Value;
 use std::time::{Duration, Instant};
+
+/// `days` days ago, `offset_secs` into its 5-minute slot (a run now may backfill the last week,
+/// never name a future slot; each test takes its own day so their slots never meet).
+fn days_ago(days: i64, offset_secs: i64) -> Timestamp {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0);
+    Timestamp::from_millis(now).minus_seconds(days * 86_400).floor_to(300).plus_seconds(offset_secs)
+}
 
 pub fn tests() -> Vec<super::Test> {
     vec![
@@ -13,8 +21,8 @@ pub fn tests() -> Vec<super::Test> {
     ]
 }
 
-/// These run schedules at future times: the jobs then see every live generation as stale and
-/// every session as expired, so they must not run beside other tests.
+/// These run schedules for past slots and set the scene in D1 from outside the stack, so they
+/// must not run beside other tests.
 pub fn exclusive() -> Vec<super::Test> {
     vec![
         ("wiring::a_scheduled_run_records_a_job_run_once_per_slot", a_scheduled_run_records_a_job_run_once_per_slot),
@@ -63,9 +71,10 @@ fn a_message_the_api_enqueues_is_consumed(stack: &Stack) {
 
 fn a_scheduled_run_records_a_job_run_once_per_slot(stack: &Stack) {
     let mut admin = super::admin(stack);
-    // 2031-01-02T03:06:40Z lies in the 03:05 slot.
-    let time_ms = 1_925_089_600_000;
-    let slot = "2031-01-02T03:05:00.000Z";
+    // 100 s into a slot two days ago.
+    let time = days_ago(2, 100);
+    let time_ms = time.millis();
+    let slot = time.floor_to(300).to_iso8601();
     let outcome = stack.trigger_cron("*/5 * * * *", time_ms).unwrap();
     assert_eq!(outcome["jobs"][0]["status"], "succeeded", "{outcome}");
     let runs: Vec<Value> = job_runs(&mut admin, "recover_stale_generations").into_iter().filter(|r| r["runKey"] == slot).collect();
@@ -82,7 +91,8 @@ fn a_scheduled_run_records_a_job_run_once_per_slot(stack: &Stack) {
     // The daily job runs on its own schedule.
     stack.trigger_cron("17 3 * * *", time_ms).unwrap();
     let daily = job_runs(&mut admin, "prune_expired_sessions");
-    assert!(daily.iter().any(|r| r["runKey"] == "2031-01-02T00:00:00.000Z" && r["status"] == "succeeded"), "{daily:?}");
+    let day = time.floor_to(86_400).to_iso8601();
+    assert!(daily.iter().any(|r| r["runKey"] == day && r["status"] == "succeeded"), "{daily:?}");
 }
 
 fn cron_recovers_generations_stuck_in_generating(stack: &Stack) {
@@ -96,14 +106,15 @@ fn cron_recovers_generations_stuck_in_generating(stack: &Stack) {
     let (stuck, running) = (create("Stuck"), create("Running"));
     // No API moves a blueprint into `generating` yet (the stream does): set the scene in D1.
     // One generation's worker died an hour before the scheduled time; one is still running.
+    let time = days_ago(3, 0);
+    let (hour_before, two_minutes_before) = (time.minus_seconds(3600).to_iso8601(), time.minus_seconds(120).to_iso8601());
     stack
         .d1_execute(&format!(
-            "UPDATE blueprint_generator SET status = 'generating', updated_at = CASE id WHEN '{stuck}' THEN '2032-05-05T09:00:00.000Z' ELSE '2032-05-05T09:58:00.000Z' END WHERE id IN ('{stuck}', '{running}')"
+            "UPDATE blueprint_generator SET status = 'generating', updated_at = CASE id WHEN '{stuck}' THEN '{hour_before}' ELSE '{two_minutes_before}' END WHERE id IN ('{stuck}', '{running}')"
         ))
         .unwrap();
-    // 2032-05-05T10:00:00Z.
-    let outcome = stack.trigger_cron("*/5 * * * *", 1_967_364_000_000).unwrap();
-    assert_eq!(outcome["scheduledTime"], "2032-05-05T10:00:00.000Z");
+    let outcome = stack.trigger_cron("*/5 * * * *", time.millis()).unwrap();
+    assert_eq!(outcome["scheduledTime"], time.to_iso8601());
     assert_eq!(outcome["jobs"][0]["status"], "succeeded", "{outcome}");
     assert_eq!(client.get(&format!("/api/blueprint/{stuck}")).json()["status"], "error", "the owner can start again");
     assert_eq!(client.get(&format!("/api/blueprint/{running}")).json()["status"], "generating");
@@ -112,7 +123,8 @@ fn cron_recovers_generations_stuck_in_generating(stack: &Stack) {
 fn running_a_schedule_now_is_for_admins_and_the_scheduler(stack: &Stack) {
     let mut user = e2e::client::Client::new(&stack.base_url);
     user.sign_up("cron-user");
-    let daily = serde_json::json!({ "cron": "17 3 * * *", "scheduledTime": 1_893_456_000_000i64 });
+    let time = days_ago(4, 0);
+    let daily = serde_json::json!({ "cron": "17 3 * * *", "scheduledTime": time.millis() });
     user.post("/api/admin/cron/run", &daily).expect_error(403);
     let mut stranger = e2e::client::Client::new(&stack.base_url);
     stranger.origin = None;
@@ -121,12 +133,22 @@ fn running_a_schedule_now_is_for_admins_and_the_scheduler(stack: &Stack) {
     let mut admin = super::admin(stack);
     let body = admin.post("/api/admin/cron/run", &serde_json::json!({ "cron": "* * * * *" })).expect_error(400);
     assert_eq!(body["details"][0]["field"], "cron", "{body}");
-    // 2030-01-01: an admin runs the daily job now; it is recorded as a manual run.
+    // An admin backfills the daily job of four days ago; it is recorded as a manual run.
     let reply = admin.post("/api/admin/cron/run", &daily);
     assert_eq!(reply.status, 200, "{}", reply.text());
     assert_eq!(reply.json()["jobs"][0]["job"], "prune_expired_sessions");
     let runs = job_runs(&mut admin, "prune_expired_sessions");
-    assert!(runs.iter().any(|r| r["runKey"] == "2030-01-01T00:00:00.000Z" && r["trigger"] == "manual" && r["status"] == "succeeded"), "{runs:?}");
+    let day = time.floor_to(86_400).to_iso8601();
+    assert!(runs.iter().any(|r| r["runKey"] == day && r["trigger"] == "manual" && r["status"] == "succeeded"), "{runs:?}");
+    // The attack: a slot in the future acted as if that day had come (every session pruned,
+    // every running generation given up), once per future slot. Refused, nothing touched.
+    for days_ahead in [1, 30, 27_000] {
+        let future = serde_json::json!({ "cron": "17 3 * * *", "scheduledTime": days_ago(-days_ahead, 0).millis() });
+        let refused = admin.post("/api/admin/cron/run", &future).expect_error(400);
+        assert_eq!(refused["details"][0]["field"], "scheduledTime", "{refused}");
+    }
+    let refreshed = user.post_empty("/api/auth/refresh");
+    assert_eq!(refreshed.status, 200, "the user's session survives: {}", refreshed.text());
 }
 
 fn the_scheduled_event_itself_runs_the_jobs(stack: &Stack) {

@@ -81,7 +81,7 @@ pub async fn job_runs(req: Request, env: &Env) -> Result<Response, AppError> {
 /// scheduler (authenticated by `CRON_TRIGGER_TOKEN`).
 pub async fn run_cron(mut req: Request, env: &Env, principal: Option<&Principal>, context: &RequestContext) -> Result<Response, AppError> {
     let raw = body::read_limited(&mut req, 4 * 1024).await?;
-    let request = RunRequest::parse(&raw)?;
+    let request = RunRequest::parse(&raw, clock::now())?;
     let cron = env.service("CRON").or_internal("cron.binding")?;
     let headers = Headers::new();
     let _ = headers.set("content-type", "application/json");

@@ -53,6 +53,16 @@ pub async fn delete(env: &Env, principal: &Principal, id: &str, context: &Reques
     if !blueprints::delete(env, &principal.user_id, &id).await? {
         return Err(AppError::not_found("Blueprint"));
     }
+    // Delete means gone: the rows went with the blueprint (cascade); its export files and the
+    // generation object's event log go too. Either failing is logged, not answered: the
+    // blueprint is deleted and nothing reaches them any more (export downloads need their
+    // rows; the events endpoint checks the blueprint exists).
+    if let Err(error) = super::exports::delete_files(env, id.as_str()).await {
+        context.log("warn", "blueprint.delete_exports_failed", &json!({ "blueprintId": id.as_str(), "cause": error.cause }));
+    }
+    if let Err(error) = super::stream::forget_generation(env, &id, context).await {
+        context.log("warn", "blueprint.forget_generation_failed", &json!({ "blueprintId": id.as_str(), "cause": error.cause }));
+    }
     record(env, principal, context, "blueprint.delete", id.as_str()).await;
     Ok(Response::empty().or_internal("response")?.with_status(204))
 }
@@ -87,7 +97,7 @@ pub async fn patch_dynamic_answers(mut req: Request, env: &Env, principal: &Prin
     let body: Body = domain::input::parse_json(&raw)?;
     // A set this isolate already knows needs no read: the guarded write checks it is still the
     // blueprint's (and the owner, and that no generation runs) in the same statement.
-    let set = match body.question_set.as_deref().and_then(question_sets::get) {
+    let set = match body.question_set.as_deref().and_then(|name| question_sets::get(&principal.user_id, id.as_str(), name)) {
         Some(set) => set,
         None => {
             let blueprint = blueprints::get(env, &principal.user_id, &id).await?;
@@ -97,7 +107,7 @@ pub async fn patch_dynamic_answers(mut req: Request, env: &Env, principal: &Prin
             }
             answers::check_question_set(body.question_set.as_deref(), &blueprint.dynamic_questions)?;
             let name = answers::question_set_id(&blueprint.dynamic_questions);
-            question_sets::remember(name, question_sets::QuestionSet { stored: blueprint.dynamic_questions, questions })
+            question_sets::remember(&principal.user_id, id.as_str(), &name, question_sets::QuestionSet { stored: blueprint.dynamic_questions, questions })
         }
     };
     let questions = &set.questions;

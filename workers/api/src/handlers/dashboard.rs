@@ -3,7 +3,7 @@
 
 use domain::auth::Principal;
 use domain::blueprints::BlueprintId;
-use domain::course::{validate_blueprint, Blueprint};
+use domain::course::{read_stored, Blueprint};
 use domain::generation::Source;
 use domain::static_answers::{self, StaticAnswers};
 use domain::{compare, kpis, quality, AppError, FieldError};
@@ -21,9 +21,7 @@ struct Version {
 }
 
 fn read(document: VersionDocument) -> Result<Version, AppError> {
-    let json: Value = serde_json::from_str(&document.blueprint_json).or_internal("dashboard.json")?;
-    // Stored versions were validated when saved; a failure here is data corruption, not input.
-    let blueprint = validate_blueprint(&json).map_err(|_| AppError::internal())?;
+    let blueprint = read_stored(&document.blueprint_json)?;
     let answers = serde_json::from_str::<Value>(&document.static_answers).ok().and_then(|v| static_answers::complete(&v).ok());
     Ok(Version { number: document.version, created_at: document.created_at, source: Source::of_provider(&document.provider), blueprint, answers })
 }

@@ -3,7 +3,7 @@
 
 use domain::auth::Principal;
 use domain::blueprints::BlueprintId;
-use domain::course::validate_blueprint;
+use domain::course;
 use domain::generation::Source;
 use domain::exports::{self, content_disposition, filename, object_key, sha256_hex, ExportFormat, COSTLY_BUILDS};
 use domain::pdf::{self, PageSize};
@@ -33,15 +33,16 @@ pub async fn create(mut req: worker::Request, env: &Env, principal: &Principal, 
     let document: Value = serde_json::from_str(&snapshot.blueprint_json).or_internal("export.json")?;
     let created = Timestamp::parse_iso8601(&snapshot.created_at).unwrap_or_else(clock::now);
     let content = match request.format {
-        ExportFormat::Markdown => snapshot.blueprint_markdown.clone().into_bytes(),
+        // Rendered afresh (deterministic), so a version stored before today's escaping rules
+        // exports without raw HTML or links in its text.
+        ExportFormat::Markdown => course::render_markdown(&course::read_stored(&snapshot.blueprint_json)?).into_bytes(),
         ExportFormat::Json => {
             let mut pretty = serde_json::to_vec_pretty(&document).or_internal("export.json")?;
             pretty.push(b'\n');
             pretty
         }
         ExportFormat::Pdf | ExportFormat::Scorm => {
-            // Saved versions were validated when generated; failing now is corruption.
-            let course = validate_blueprint(&document).map_err(|_| AppError::internal())?;
+            let course = course::read_stored(&snapshot.blueprint_json)?;
             if request.format == ExportFormat::Pdf {
                 let label = format!("Version {version} · {}", created.date());
                 // Text beyond Western European needs the embedded fonts; most PDFs do not.
@@ -100,6 +101,29 @@ async fn answer(env: &Env, principal: &Principal, context: &RequestContext, expo
             "downloadUrl": format!("/api/exports/{}/download", export.id),
         }),
     )
+}
+
+/// Removes every export file of a blueprint from R2 (after the blueprint itself was deleted).
+pub async fn delete_files(env: &Env, blueprint_id: &str) -> Result<usize, AppError> {
+    let bucket = env.bucket(BUCKET).or_internal("r2.binding")?;
+    let prefix = exports::blueprint_prefix(blueprint_id);
+    let mut deleted = 0;
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut listing = bucket.list().prefix(prefix.clone());
+        if let Some(cursor) = cursor.take() {
+            listing = listing.cursor(cursor);
+        }
+        let page = listing.execute().await.or_internal("r2.list")?;
+        for object in page.objects() {
+            bucket.delete(object.key()).await.or_internal("r2.delete")?;
+            deleted += 1;
+        }
+        match page.cursor() {
+            Some(next) if page.truncated() => cursor = Some(next),
+            _ => return Ok(deleted),
+        }
+    }
 }
 
 pub async fn download(env: &Env, principal: &Principal, export_id: &str, context: &RequestContext) -> Result<Response, AppError> {

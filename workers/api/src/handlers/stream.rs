@@ -60,11 +60,22 @@ pub async fn events(req: Request, env: &Env, id: &str, context: &RequestContext)
         .as_deref()
         .and_then(|token| keys.verify_viewer(token, id.as_str(), clock::now()).ok())
         .ok_or_else(|| AppError::new(ErrorKind::Unauthorized, "A valid viewer token for this blueprint is required"))?;
+    // A token outlives a deleted blueprint; what it named is gone, so it replays nothing.
+    blueprints::get(env, &user_id, &id).await?;
     let last_event_id = req.headers().get("last-event-id").ok().flatten();
     let headers = internal_headers(context, last_event_id.as_deref());
     let _ = headers.set("x-user-id", &user_id);
     let response = forward(env, &format!("/generations/{}/events", id.as_str()), Method::Get, headers, None).await?;
     relay(response, context).await
+}
+
+/// Clears a deleted blueprint's generation object (its event log holds the generated text).
+pub async fn forget_generation(env: &Env, id: &BlueprintId, context: &RequestContext) -> Result<(), AppError> {
+    let response = forward(env, &format!("/generations/{}", id.as_str()), Method::Delete, internal_headers(context, None), None).await?;
+    match response.status_code() {
+        204 => Ok(()),
+        status => Err(AppError::internal().caused_by("stream.forget", format!("answered {status}"))),
+    }
 }
 
 /// `GET /api/blueprints/:id/versions`.
