@@ -22,13 +22,18 @@ pub const EXPIRED_SESSION_GRACE_SECS: i64 = 24 * 60 * 60;
 pub enum Job {
     RecoverStaleGenerations,
     PruneExpiredSessions,
+    PruneAuditLog,
 }
+
+/// How long audit entries are kept (the migration's trigger refuses deleting younger ones).
+pub const AUDIT_RETENTION_DAYS: i64 = 400;
 
 impl Job {
     pub fn name(self) -> &'static str {
         match self {
             Job::RecoverStaleGenerations => "recover_stale_generations",
             Job::PruneExpiredSessions => "prune_expired_sessions",
+            Job::PruneAuditLog => "prune_audit_log",
         }
     }
 
@@ -36,7 +41,7 @@ impl Job {
     pub fn slot_secs(self) -> i64 {
         match self {
             Job::RecoverStaleGenerations => 5 * 60,
-            Job::PruneExpiredSessions => 24 * 60 * 60,
+            Job::PruneExpiredSessions | Job::PruneAuditLog => 24 * 60 * 60,
         }
     }
 
@@ -44,7 +49,7 @@ impl Job {
     pub fn lock_ttl_secs(self) -> i64 {
         match self {
             Job::RecoverStaleGenerations => 4 * 60,
-            Job::PruneExpiredSessions => 30 * 60,
+            Job::PruneExpiredSessions | Job::PruneAuditLog => 30 * 60,
         }
     }
 
@@ -57,7 +62,7 @@ impl Job {
 pub fn jobs_for_cron(cron: &str) -> &'static [Job] {
     match cron.trim() {
         EVERY_FIVE_MINUTES => &[Job::RecoverStaleGenerations],
-        DAILY => &[Job::PruneExpiredSessions],
+        DAILY => &[Job::PruneExpiredSessions, Job::PruneAuditLog],
         _ => &[],
     }
 }
@@ -160,7 +165,7 @@ mod tests {
     #[test]
     fn crons_map_to_jobs() {
         assert_eq!(jobs_for_cron("*/5 * * * *"), &[Job::RecoverStaleGenerations]);
-        assert_eq!(jobs_for_cron(DAILY), &[Job::PruneExpiredSessions]);
+        assert_eq!(jobs_for_cron(DAILY), &[Job::PruneExpiredSessions, Job::PruneAuditLog]);
         assert!(jobs_for_cron("0 0 * * *").is_empty());
     }
 

@@ -31,6 +31,9 @@ pub fn limiter_name(scope: &str, parts: &[&str]) -> String {
 pub const GENERATE_QUESTIONS: RateRule = RateRule { limit: 100, window_secs: 10 * 60 };
 pub const GENERATE_DYNAMIC_QUESTIONS: RateRule = RateRule { limit: 60, window_secs: 10 * 60 };
 pub const GENERATE_BLUEPRINT: RateRule = RateRule { limit: 20, window_secs: 10 * 60 };
+/// Dashboard and compare reads, per user + IP: generous for a person clicking around, a wall
+/// for a script replaying the heaviest read in a loop.
+pub const DASHBOARD_READS: RateRule = RateRule { limit: 120, window_secs: 60 };
 
 /// What a caller asks the limiter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -162,7 +162,7 @@ pub async fn dispatch(route: Route, req: Request, env: &Env, context: &RequestCo
         (Route::Versions(id), Some(principal)) => stream::versions(env, &principal, &id).await,
         (Route::KeepDraft(id), Some(principal)) => stream::keep_draft(env, &principal, &id, context).await,
         (Route::Version(id, version), Some(principal)) => stream::version(env, &principal, &id, &version).await,
-        (Route::Dashboard(id), Some(principal)) => dashboard::dashboard(env, &principal, &id).await,
+        (Route::Dashboard(id), Some(principal)) => dashboard::dashboard(req, env, &principal, &id).await,
         (Route::Compare(id), Some(principal)) => dashboard::compare(req, env, &principal, &id).await,
         (Route::CreateExport(id), Some(principal)) => exports::create(req, env, &principal, &id, context).await,
         (Route::DownloadExport(id), Some(principal)) => exports::download(env, &principal, &id, context).await,

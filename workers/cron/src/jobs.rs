@@ -1,6 +1,6 @@
 //! Running one job: lock, claim the slot, execute, record, release.
 
-use domain::jobs::{acting_time, Job, LockCommand, LockReply, EXPIRED_SESSION_GRACE_SECS, STALE_GENERATION_SECS};
+use domain::jobs::{acting_time, Job, LockCommand, LockReply, AUDIT_RETENTION_DAYS, EXPIRED_SESSION_GRACE_SECS, STALE_GENERATION_SECS};
 use domain::{AppError, Timestamp};
 use edge::context::RequestContext;
 use edge::db::{audit, blueprints, job_runs, refresh_tokens};
@@ -102,6 +102,11 @@ async fn execute(env: &Env, job: Job, scheduled_at: Timestamp) -> Result<Value, 
             let cutoff = scheduled_at.minus_seconds(EXPIRED_SESSION_GRACE_SECS);
             let deleted = refresh_tokens::delete_expired_before(env, cutoff).await?;
             Ok(json!({ "deletedRefreshTokens": deleted, "cutoff": cutoff.to_iso8601() }))
+        }
+        Job::PruneAuditLog => {
+            let cutoff = scheduled_at.minus_seconds(AUDIT_RETENTION_DAYS * 24 * 3600);
+            let deleted = audit::delete_before(env, cutoff).await?;
+            Ok(json!({ "deletedAuditEntries": deleted, "cutoff": cutoff.to_iso8601() }))
         }
     }
 }

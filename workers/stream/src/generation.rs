@@ -16,7 +16,7 @@ use domain::readiness::{generation_inputs, GenerationInputs};
 use domain::sse::{self, SseEvent};
 use domain::static_answers;
 use edge::context::{is_request_id, log_event};
-use edge::db::blueprints::{self, Completion};
+use edge::db::blueprints::{self, Completion, Start};
 use edge::llm::{self, StreamEvent};
 use edge::{clock, random};
 use futures_channel::mpsc::{unbounded, UnboundedSender};
@@ -182,10 +182,17 @@ impl BlueprintGeneration {
         if let Err(missing) = readiness(&blueprint) {
             return error_json_details(400, "The blueprint's answers are incomplete", json!(missing));
         }
-        if !blueprints::start_generation(&self.env, &command.user_id, blueprint_id).await.map_err(to_worker)? {
-            return error_json(404, "Blueprint not found");
+        let stale_before = clock::now().minus_seconds(domain::jobs::STALE_GENERATION_SECS);
+        match blueprints::start_generation(&self.env, &command.user_id, blueprint_id, stale_before).await.map_err(to_worker)? {
+            Start::Started => {}
+            Start::Missing => return error_json(404, "Blueprint not found"),
+            Start::Busy => return error_json(409, "Another of your blueprints is being generated; this one can start when it finishes"),
         }
         let events_after = self.last_event_id();
+        // Only the current run's events are kept: an earlier run can no longer be joined or
+        // replayed (this run replaces its record), and each progress event carries a whole
+        // partial blueprint, so keeping every run's grew without bound.
+        let _ = self.sql.exec("DELETE FROM events WHERE id <= ?", vec![events_after.into()]);
         let run = Run { blueprint_id: blueprint_id.to_string(), user_id: command.user_id, finished: false, started_at: now, events_after, idempotency_key: command.idempotency_key, request_id };
         self.state.storage().put(RUN, &run).await?;
         self.state.storage().set_alarm(Duration::from_millis(0)).await?;
@@ -314,7 +321,8 @@ impl BlueprintGeneration {
         let quality = serde_json::to_value(domain::quality::review(&blueprint, Some(answers))).map_err(|_| domain::AppError::internal())?;
         let json = serde_json::to_value(&blueprint).map_err(|_| domain::AppError::internal())?;
         let timings = json!({ "totalMs": clock::now().millis() - run.started_at, "modelMs": ms, "attempts": attempts.iter().map(|a| json!({ "provider": a.provider, "model": a.model, "ms": a.ms, "error": a.error })).collect::<Vec<_>>() });
-        let completion = Completion { blueprint_json: &json, markdown: &markdown, version_id: &random::uuid_v4(), provider, model, timings: &timings, quality: &quality };
+        let kpis = serde_json::to_value(domain::kpis::kpis(&blueprint)).map_err(|_| domain::AppError::internal())?;
+        let completion = Completion { blueprint_json: &json, markdown: &markdown, version_id: &random::uuid_v4(), provider, model, timings: &timings, quality: &quality, kpis: &kpis };
         let Some(version) = blueprints::complete_generation(&self.env, &run.user_id, &run.blueprint_id, Transition::Complete, &completion).await? else {
             // The run was given up meanwhile (recovered as stale): its result is not saved over
             // whatever happened since.

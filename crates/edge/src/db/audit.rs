@@ -69,3 +69,10 @@ pub async fn record(env: &Env, entry: Entry<'_>, at: Timestamp) {
         log_event(entry.request_id.unwrap_or_default(), "warn", "audit.dropped", &serde_json::json!({ "action": entry.action, "cause": error.cause }));
     }
 }
+
+/// Deletes the entries written before `cutoff` (the retention job). The database refuses to
+/// delete entries younger than the retention period, whatever the cutoff asked for.
+pub async fn delete_before(env: &Env, cutoff: Timestamp) -> Result<usize, domain::AppError> {
+    let db = database(env)?;
+    run(statement(&db, "DELETE FROM audit_log WHERE created_at < ?1", &[text(&cutoff.to_iso8601())])?, "audit.prune").await
+}

@@ -209,16 +209,41 @@ pub async fn save_dynamic_questions(env: &Env, owner: &str, id: &BlueprintId, qu
     Ok(saved.is_some())
 }
 
+/// What asking to start a generation came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Start {
+    Started,
+    /// Missing, or not the owner's.
+    Missing,
+    /// Another of the owner's blueprints is generating: one at a time per user.
+    Busy,
+}
+
 /// Marks the blueprint `generating` (from any other state: a `generating` left by a dead run
-/// is taken over). `false` when it is missing or not the owner's.
-pub async fn start_generation(env: &Env, owner: &str, id: &str) -> Result<bool, AppError> {
+/// is taken over), unless another of the owner's blueprints is generating (one at a time per
+/// user, so one account cannot hold every model slot). One statement: two starts racing for
+/// two blueprints cannot both pass. A `generating` row untouched since `stale_before` is a dead
+/// run and does not count.
+pub async fn start_generation(env: &Env, owner: &str, id: &str, stale_before: Timestamp) -> Result<Start, AppError> {
     let db = database(env)?;
     let started: Option<Value> = first(
-        statement(&db, "UPDATE blueprint_generator SET status = 'generating' WHERE id = ?1 AND user_id = ?2 RETURNING id", &[text(id), text(owner)])?,
+        statement(
+            &db,
+            "UPDATE blueprint_generator SET status = ?3 WHERE id = ?1 AND user_id = ?2 \
+             AND NOT EXISTS (SELECT 1 FROM blueprint_generator other WHERE other.user_id = ?2 AND other.id != ?1 AND other.status = ?3 AND other.updated_at > ?4) \
+             RETURNING id",
+            &[text(id), text(owner), text(Status::Generating.as_str()), text(&stale_before.to_iso8601())],
+        )?,
         "blueprints.start_generation",
     )
     .await?;
-    Ok(started.is_some())
+    if started.is_some() {
+        return Ok(Start::Started);
+    }
+    Ok(match for_generation(env, owner, id).await? {
+        Some(_) => Start::Busy,
+        None => Start::Missing,
+    })
 }
 
 /// What a successful generation leaves behind.
@@ -230,6 +255,8 @@ pub struct Completion<'a> {
     pub model: &'a str,
     pub timings: &'a Value,
     pub quality: &'a Value,
+    /// The version's key figures (`domain::kpis`), stored beside its review.
+    pub kpis: &'a Value,
 }
 
 /// In one transaction: the artefacts, status `completed` (the trigger bumps `version`), and the
@@ -247,8 +274,8 @@ pub async fn complete_generation(env: &Env, owner: &str, id: &str, transition: T
     )?;
     let snapshot = statement(
         &db,
-        "INSERT INTO blueprint_versions (id, blueprint_id, user_id, version, static_answers, dynamic_questions, dynamic_answers, blueprint_json, blueprint_markdown, provider, model, timings, quality) \
-         SELECT ?1, g.id, g.user_id, g.version, g.static_answers, g.dynamic_questions, g.dynamic_answers, g.blueprint_json, g.blueprint_markdown, ?4, ?5, ?6, ?7 \
+        "INSERT INTO blueprint_versions (id, blueprint_id, user_id, version, static_answers, dynamic_questions, dynamic_answers, blueprint_json, blueprint_markdown, provider, model, timings, quality, kpis) \
+         SELECT ?1, g.id, g.user_id, g.version, g.static_answers, g.dynamic_questions, g.dynamic_answers, g.blueprint_json, g.blueprint_markdown, ?4, ?5, ?6, ?7, ?9 \
          FROM blueprint_generator g WHERE g.id = ?2 AND g.user_id = ?3 AND g.status = ?8 \
          AND NOT EXISTS (SELECT 1 FROM blueprint_versions v WHERE v.blueprint_id = g.id AND v.version = g.version)",
         &[
@@ -260,6 +287,7 @@ pub async fn complete_generation(env: &Env, owner: &str, id: &str, transition: T
             text(&done.timings.to_string()),
             text(&done.quality.to_string()),
             text(transition.to().as_str()),
+            text(&done.kpis.to_string()),
         ],
     )?;
     super::batch(&db, vec![save, snapshot], "blueprints.complete_generation").await?;
@@ -362,26 +390,32 @@ impl VersionRow {
     }
 }
 
-/// Every version's document, oldest first (what the dashboard computes its KPIs from).
+/// What the dashboard shows of each version, oldest first: the figures stored when it was
+/// saved. A version saved before the figures were stored also brings its document and answers
+/// (`legacy_*`) so they can be computed; no other row carries its document.
 #[derive(Debug, Deserialize)]
-pub struct VersionDocument {
+pub struct VersionFigures {
     pub version: i64,
     pub created_at: String,
     pub provider: String,
-    pub blueprint_json: String,
-    pub static_answers: String,
-    pub quality: String,
+    pub kpis: Option<String>,
+    pub score: Option<i64>,
+    pub legacy_document: Option<String>,
+    pub legacy_answers: Option<String>,
 }
 
-pub async fn version_documents(env: &Env, owner: &str, id: &BlueprintId) -> Result<Vec<VersionDocument>, AppError> {
+pub async fn version_figures(env: &Env, owner: &str, id: &BlueprintId) -> Result<Vec<VersionFigures>, AppError> {
     let db = database(env)?;
     all(
         statement(
             &db,
-            "SELECT version, created_at, provider, blueprint_json, static_answers, quality FROM blueprint_versions WHERE blueprint_id = ?1 AND user_id = ?2 ORDER BY version",
+            "SELECT version, created_at, provider, kpis, json_extract(quality, '$.score') AS score, \
+             CASE WHEN kpis IS NULL OR json_extract(quality, '$.score') IS NULL THEN blueprint_json END AS legacy_document, \
+             CASE WHEN kpis IS NULL OR json_extract(quality, '$.score') IS NULL THEN static_answers END AS legacy_answers \
+             FROM blueprint_versions WHERE blueprint_id = ?1 AND user_id = ?2 ORDER BY version",
             &[text(id.as_str()), text(owner)],
         )?,
-        "blueprints.version_documents",
+        "blueprints.version_figures",
     )
     .await
 }

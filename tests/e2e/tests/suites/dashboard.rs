@@ -6,8 +6,14 @@ use e2e::fake_llm::Behaviour;
 use e2e::stack::Stack;
 use serde_json::{json, Value};
 
+/// Tests that write D1 from outside the stack (they run alone).
+pub fn exclusive() -> Vec<super::Test> {
+    vec![("dashboard::a_version_saved_before_its_figures_were_stored_still_shows", a_version_saved_before_its_figures_were_stored_still_shows)]
+}
+
 pub fn tests() -> Vec<super::Test> {
     vec![
+        ("dashboard::reads_are_rate_limited", reads_are_rate_limited),
         ("dashboard::kpis_and_quality_of_every_version", kpis_and_quality_of_every_version),
         ("dashboard::compare_two_versions", compare_two_versions),
         ("dashboard::refusals", refusals),
@@ -80,4 +86,43 @@ fn refusals(stack: &Stack) {
     let mut intruder = Client::new(&stack.base_url);
     intruder.sign_up("dash-intruder");
     intruder.get(&format!("/api/blueprints/{draft}/dashboard")).expect_error(404);
+}
+
+/// The dashboard and compare re-read a blueprint's versions: a script looping on them is
+/// stopped (120 a minute per user and address), with `Retry-After`.
+fn reads_are_rate_limited(stack: &Stack) {
+    let tag = e2e::unique("dash-limit");
+    let (mut client, id) = ready_blueprint(stack, &tag);
+    generate(stack, &tag, &mut client, &id, blueprint_document("Often read", 2), false);
+    let path = format!("/api/blueprints/{id}/dashboard");
+    for n in 1..=120 {
+        let reply = client.get(&path);
+        assert_eq!(reply.status, 200, "read {n}: {}", reply.text());
+    }
+    let refused = client.get(&format!("/api/blueprints/{id}/compare?a=1&b=1"));
+    refused.expect_error(429);
+    assert!(refused.header("retry-after").is_some_and(|s| s.parse::<u64>().is_ok_and(|s| s >= 1)));
+}
+
+/// Figures and reviews are stored with each version when it is saved; a version saved before
+/// that (no stored figures, a review in an older shape) is computed when read and shows the
+/// same as one saved now.
+fn a_version_saved_before_its_figures_were_stored_still_shows(stack: &Stack) {
+    let tag = e2e::unique("dash-legacy");
+    let (mut client, id) = ready_blueprint(stack, &tag);
+    generate(stack, &tag, &mut client, &id, blueprint_document("Old and new", 3), false);
+    stack
+        .d1_execute(&format!(
+            "INSERT INTO blueprint_versions (id, blueprint_id, user_id, version, static_answers, dynamic_questions, dynamic_answers, blueprint_json, blueprint_markdown, provider, model, timings, quality, kpis) \
+             SELECT lower(hex(randomblob(16))), blueprint_id, user_id, 2, static_answers, dynamic_questions, dynamic_answers, blueprint_json, blueprint_markdown, provider, model, timings, '{{}}', NULL \
+             FROM blueprint_versions WHERE blueprint_id = '{id}' AND version = 1; UPDATE blueprint_generator SET version = 2 WHERE id = '{id}'"
+        ))
+        .unwrap();
+    let dashboard = client.get(&format!("/api/blueprints/{id}/dashboard")).json();
+    let (saved_now, saved_before) = (&dashboard["versions"][0], &dashboard["versions"][1]);
+    assert_eq!(saved_before["version"], 2, "{dashboard}");
+    assert_eq!(saved_before["kpis"], saved_now["kpis"], "computed when read");
+    assert_eq!(saved_before["qualityScore"], saved_now["qualityScore"]);
+    assert_eq!(dashboard["latest"]["quality"]["score"], saved_now["qualityScore"], "the latest review, computed when read");
+    assert_eq!(dashboard["latest"]["kpis"]["moduleCount"], 3);
 }

@@ -37,6 +37,7 @@ pub fn admin(stack: &Stack) -> Client {
 pub fn exclusive() -> Vec<Test> {
     let mut tests = wiring::exclusive();
     tests.extend(stream::exclusive());
+    tests.extend(dashboard::exclusive());
     tests.extend(answers::exclusive());
     // Late: it leaves the stack believing Ollama is down for a while.
     tests.extend(generation::exclusive());

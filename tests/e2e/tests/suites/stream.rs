@@ -21,6 +21,7 @@ pub fn tests() -> Vec<super::Test> {
         ("stream::a_draft_is_kept_once_and_only_after_a_failure", a_draft_is_kept_once_and_only_after_a_failure),
         ("stream::a_runaway_answer_is_cut_off_and_the_next_model_answers", a_runaway_answer_is_cut_off_and_the_next_model_answers),
         ("stream::two_concurrent_requests_share_one_generation", two_concurrent_requests_share_one_generation),
+        ("stream::one_generation_at_a_time_per_user", one_generation_at_a_time_per_user),
         ("stream::a_dropped_client_reconnects_and_gets_exactly_what_it_missed", a_dropped_client_reconnects_and_gets_exactly_what_it_missed),
         ("stream::incomplete_answers_are_400_naming_what_is_missing", incomplete_answers_are_400_naming_what_is_missing),
         ("stream::other_users_and_foreign_viewer_tokens_are_refused", other_users_and_foreign_viewer_tokens_are_refused),
@@ -250,6 +251,39 @@ fn a_draft_is_kept_once_and_only_after_a_failure(stack: &Stack) {
     assert_eq!(versions["versions"].as_array().unwrap().len(), 1, "one version: {versions}");
     let again = client.post_empty(&path).expect_error(409);
     assert_eq!(again["error"], "The blueprint already has a saved result; regenerate it instead");
+}
+
+/// One account could start a generation on every blueprint it owns at once and hold every
+/// model slot. Now a second one waits its turn (409), while other users are not held up.
+fn one_generation_at_a_time_per_user(stack: &Stack) {
+    let tag = e2e::unique("stream-one-at-a-time");
+    let (mut client, first) = ready_blueprint(stack, &tag);
+    let second = super::answers::new_blueprint(&mut client);
+    let patch = |client: &mut Client, path: &str, body: Value| {
+        let reply = client.send("PATCH", &format!("/api/blueprints/{second}/{path}"), &[("content-type", "application/json")], Some(body.to_string().into_bytes()));
+        assert_eq!(reply.status, 200, "{}", reply.text());
+    };
+    patch(&mut client, "static-answers", json!({
+        "audience": "Frontline sales reps", "goals": ["Explain pricing"], "constraints": { "time": "4 weeks" }, "context": format!("B2B SaaS ({tag})")
+    }));
+    assert_eq!(client.post("/api/generate-dynamic-questions", &json!({ "blueprintId": second })).status, 200);
+    patch(&mut client, "dynamic-answers", json!({ "answers": { "dq_001": "Salesforce" } }));
+
+    stack.llm.script(&tag, vec![Behaviour::Reply { content: blueprint_document("Slow one", 2).to_string(), chunks: 8, delay_ms: 250 }]);
+    let mut running = start(&mut client, &first, false);
+    assert_eq!(running.status, 200);
+    let _ = running.next_event();
+    let refused = start(&mut client, &second, false);
+    assert_eq!(refused.status, 409, "a second generation of the same user waits");
+    let other_tag = e2e::unique("stream-someone-else");
+    let (mut other, other_id) = ready_blueprint(stack, &other_tag);
+    stack.llm.script(&other_tag, vec![Behaviour::reply(blueprint_document("Someone else", 2).to_string())]);
+    let mut others = start(&mut other, &other_id, false);
+    assert_eq!(others.status, 200, "another user is not held up");
+    assert_eq!(others.collect_all().last().map(|e| e.event.clone()).as_deref(), Some("complete"));
+    assert_eq!(running.collect_all().last().unwrap().event, "complete");
+    stack.llm.script(&tag, vec![Behaviour::reply(blueprint_document("Its turn", 2).to_string())]);
+    assert_eq!(start(&mut client, &second, false).collect_all().last().unwrap().event, "complete", "then it can start");
 }
 
 fn two_concurrent_requests_share_one_generation(stack: &Stack) {

@@ -28,6 +28,7 @@ pub fn exclusive() -> Vec<super::Test> {
         ("wiring::a_scheduled_run_records_a_job_run_once_per_slot", a_scheduled_run_records_a_job_run_once_per_slot),
         ("wiring::running_a_schedule_now_is_for_admins_and_the_scheduler", running_a_schedule_now_is_for_admins_and_the_scheduler),
         ("wiring::cron_recovers_generations_stuck_in_generating", cron_recovers_generations_stuck_in_generating),
+        ("wiring::audit_entries_are_kept_400_days_then_pruned", audit_entries_are_kept_400_days_then_pruned),
     ]
 }
 
@@ -160,4 +161,25 @@ fn the_scheduled_event_itself_runs_the_jobs(stack: &Stack) {
     assert_eq!(results[0]["run_key"], "2031-01-02T03:05:00.000Z");
     assert_eq!(results[0]["status"], "succeeded");
     assert_eq!(results[0]["trigger"], "cron");
+}
+
+/// The audit trail had no retention. Now the daily job deletes entries older than 400 days,
+/// and the database itself refuses deleting a younger one (from any job, handler or console).
+fn audit_entries_are_kept_400_days_then_pruned(stack: &Stack) {
+    let old = Timestamp::from_millis(days_ago(401, 0).millis()).to_iso8601();
+    let kept = Timestamp::from_millis(days_ago(399, 0).millis()).to_iso8601();
+    let (old_id, kept_id) = (e2e::unique("audit-old"), e2e::unique("audit-kept"));
+    stack
+        .d1_execute(&format!(
+            "INSERT INTO audit_log (id, actor_kind, action, entity_type, created_at) VALUES ('{old_id}', 'system', 'test.old', 'test', '{old}'), ('{kept_id}', 'system', 'test.kept', 'test', '{kept}')"
+        ))
+        .unwrap();
+    let refused = stack.d1_execute(&format!("DELETE FROM audit_log WHERE id = '{kept_id}'")).unwrap_err();
+    assert!(refused.contains("kept for 400 days"), "{refused}");
+    let outcome = stack.trigger_cron("17 3 * * *", days_ago(0, 0).millis()).unwrap();
+    let pruning = outcome["jobs"].as_array().unwrap().iter().find(|j| j["job"] == "prune_audit_log").cloned().unwrap_or_default();
+    assert_eq!(pruning["status"], "succeeded", "{outcome}");
+    let left = stack.d1_execute(&format!("SELECT id FROM audit_log WHERE id IN ('{old_id}', '{kept_id}')")).unwrap();
+    let ids: Vec<&str> = left[0]["results"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, [kept_id.as_str()], "the 401-day-old entry is pruned, the 399-day-old one kept");
 }

@@ -1,64 +1,81 @@
-//! The dashboard's data: KPIs and the quality review of every completed version (computed in
-//! `domain` from the stored documents), and the comparison of two versions.
+//! The dashboard's data: the key figures and quality review of every completed version, and the
+//! comparison of two versions. Figures and reviews are computed (in `domain`) once, when a version
+//! is saved, and read here as stored: a request loads the small figures of every version and the
+//! one document it shows, never every document. Versions saved before the figures were stored
+//! have theirs computed when read.
 
 use domain::auth::Principal;
 use domain::blueprints::BlueprintId;
-use domain::course::{read_stored, Blueprint};
+use domain::course::read_stored;
 use domain::generation::Source;
+use domain::kpis::{self, Kpis};
+use domain::quality::{self, QualityReview};
+use domain::rate_limit::DASHBOARD_READS;
 use domain::static_answers::{self, StaticAnswers};
-use domain::{compare, kpis, quality, AppError, FieldError};
-use edge::db::blueprints::{self, VersionDocument};
-use edge::{respond, OrInternal};
+use domain::{compare, AppError, FieldError};
+use edge::db::blueprints::{self, VersionFigures};
+use edge::{rate_limit, respond, OrInternal};
 use serde_json::{json, Value};
 use worker::{Env, Request, Response};
 
-struct Version {
+struct Figures {
     number: i64,
     created_at: String,
     source: Source,
-    blueprint: Blueprint,
-    answers: Option<StaticAnswers>,
+    kpis: Kpis,
+    score: u8,
 }
 
-fn read(document: VersionDocument) -> Result<Version, AppError> {
-    let blueprint = read_stored(&document.blueprint_json)?;
-    let answers = serde_json::from_str::<Value>(&document.static_answers).ok().and_then(|v| static_answers::complete(&v).ok());
-    Ok(Version { number: document.version, created_at: document.created_at, source: Source::of_provider(&document.provider), blueprint, answers })
+fn answers_of(stored: &str) -> Option<StaticAnswers> {
+    serde_json::from_str::<Value>(stored).ok().and_then(|v| static_answers::complete(&v).ok())
 }
 
-async fn versions(env: &Env, principal: &Principal, id: &BlueprintId) -> Result<Vec<Version>, AppError> {
-    blueprints::get(env, &principal.user_id, id).await?;
-    blueprints::version_documents(env, &principal.user_id, id).await?.into_iter().map(read).collect()
+fn figures(row: VersionFigures) -> Result<Figures, AppError> {
+    let source = Source::of_provider(&row.provider);
+    let stored_kpis = row.kpis.as_deref().and_then(|text| serde_json::from_str::<Kpis>(text).ok());
+    let stored_score = row.score.and_then(|score| u8::try_from(score).ok());
+    let (kpis, score) = match (stored_kpis, stored_score) {
+        (Some(kpis), Some(score)) => (kpis, score),
+        (kpis, score) => {
+            let document = row.legacy_document.as_deref().ok_or_else(|| AppError::internal().caused_by("dashboard.figures", "no figures and no document"))?;
+            let blueprint = read_stored(document)?;
+            let answers = row.legacy_answers.as_deref().and_then(answers_of);
+            (kpis.unwrap_or_else(|| kpis::kpis(&blueprint)), score.unwrap_or_else(|| quality::review(&blueprint, answers.as_ref()).score))
+        }
+    };
+    Ok(Figures { number: row.version, created_at: row.created_at, source, kpis, score })
 }
 
 /// `GET /api/blueprints/:id/dashboard`.
-pub async fn dashboard(env: &Env, principal: &Principal, id: &str) -> Result<Response, AppError> {
+pub async fn dashboard(req: Request, env: &Env, principal: &Principal, id: &str) -> Result<Response, AppError> {
     let id = BlueprintId::parse(id)?;
-    let versions = versions(env, principal, &id).await?;
+    blueprints::get(env, &principal.user_id, &id).await?;
+    rate_limit::hit(env, &req, "dashboard", &principal.user_id, DASHBOARD_READS).await?;
+    let versions: Vec<Figures> = blueprints::version_figures(env, &principal.user_id, &id).await?.into_iter().map(figures).collect::<Result<_, _>>()?;
     let Some(latest) = versions.last() else {
         return Err(AppError::conflict("This blueprint has no completed version yet"));
     };
+    // The latest version's review as stored with it (reviewed again only if it predates that).
+    let row = blueprints::version(env, &principal.user_id, &id, latest.number).await?;
+    let review = match serde_json::from_str::<QualityReview>(&row.quality) {
+        Ok(review) => review,
+        Err(_) => quality::review(&read_stored(&row.blueprint_json)?, answers_of(&row.static_answers).as_ref()),
+    };
     let history: Vec<Value> = versions
         .iter()
-        .map(|v| json!({ "version": v.number, "created_at": v.created_at, "source": v.source, "kpis": kpis::kpis(&v.blueprint), "qualityScore": quality::review(&v.blueprint, v.answers.as_ref()).score }))
+        .map(|v| json!({ "version": v.number, "created_at": v.created_at, "source": v.source, "kpis": v.kpis, "qualityScore": v.score }))
         .collect();
     respond::json(
         200,
         &json!({
             "blueprintId": id.as_str(),
-            "latest": {
-                "version": latest.number,
-                "created_at": latest.created_at,
-                "source": latest.source,
-                "kpis": kpis::kpis(&latest.blueprint),
-                "quality": quality::review(&latest.blueprint, latest.answers.as_ref()),
-            },
+            "latest": { "version": latest.number, "created_at": latest.created_at, "source": latest.source, "kpis": latest.kpis, "quality": review },
             "versions": history,
         }),
     )
 }
 
-/// `GET /api/blueprints/:id/compare?a=1&b=2`.
+/// `GET /api/blueprints/:id/compare?a=1&b=2`: reads only the two versions compared.
 pub async fn compare(req: Request, env: &Env, principal: &Principal, id: &str) -> Result<Response, AppError> {
     let id = BlueprintId::parse(id)?;
     let url = req.url().or_internal("url")?;
@@ -73,8 +90,9 @@ pub async fn compare(req: Request, env: &Env, principal: &Principal, id: &str) -
         (Ok(a), Ok(b)) => (a, b),
         (a, b) => return Err(AppError::invalid_fields([a.err(), b.err()].into_iter().flatten().collect())),
     };
-    let versions = versions(env, principal, &id).await?;
-    let find = |n: i64| versions.iter().find(|v| v.number == n).ok_or_else(|| AppError::not_found("Version"));
-    let (first, second) = (find(a)?, find(b)?);
-    respond::json(200, &json!({ "a": a, "b": b, "comparison": compare::compare(&first.blueprint, &second.blueprint) }))
+    blueprints::get(env, &principal.user_id, &id).await?;
+    rate_limit::hit(env, &req, "dashboard", &principal.user_id, DASHBOARD_READS).await?;
+    let first = read_stored(&blueprints::version(env, &principal.user_id, &id, a).await?.blueprint_json)?;
+    let second = read_stored(&blueprints::version(env, &principal.user_id, &id, b).await?.blueprint_json)?;
+    respond::json(200, &json!({ "a": a, "b": b, "comparison": compare::compare(&first, &second) }))
 }

@@ -104,6 +104,7 @@ pub async fn keep_draft(env: &Env, principal: &Principal, id: &str, context: &Re
     let review = quality::review(&draft, Some(&inputs.answers));
     let document = serde_json::to_value(&draft).or_internal("keep_draft.json")?;
     let quality = serde_json::to_value(&review).or_internal("keep_draft.quality")?;
+    let kpis = serde_json::to_value(domain::kpis::kpis(&draft)).or_internal("keep_draft.kpis")?;
     let completion = blueprints::Completion {
         blueprint_json: &document,
         markdown: &markdown,
@@ -112,6 +113,7 @@ pub async fn keep_draft(env: &Env, principal: &Principal, id: &str, context: &Re
         model: FALLBACK_MODEL,
         timings: &json!({}),
         quality: &quality,
+        kpis: &kpis,
     };
     let Some(version) = blueprints::complete_generation(env, &principal.user_id, id.as_str(), Transition::KeepDraft, &completion).await? else {
         // Lost a race (a generation started, or the draft was kept by another tab): say why.

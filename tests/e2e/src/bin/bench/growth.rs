@@ -145,9 +145,9 @@ pub fn list(stack: &Stack, sizes: &Sizes) -> Result<Vec<Value>, String> {
 /// Copies version 1 of blueprint `id` as versions `from..=to` (immutable rows: inserts only).
 fn clone_versions(stack: &Stack, id: &str, from: usize, to: usize) -> Result<(), String> {
     let sql = format!(
-        "INSERT INTO blueprint_versions (id, blueprint_id, user_id, version, static_answers, dynamic_questions, dynamic_answers, blueprint_json, blueprint_markdown, provider, model, timings, quality) \
+        "INSERT INTO blueprint_versions (id, blueprint_id, user_id, version, static_answers, dynamic_questions, dynamic_answers, blueprint_json, blueprint_markdown, provider, model, timings, quality, kpis) \
          WITH RECURSIVE n(i) AS (SELECT {from} UNION ALL SELECT i + 1 FROM n WHERE i < {to}) \
-         SELECT lower(hex(randomblob(16))), blueprint_id, user_id, i, static_answers, dynamic_questions, dynamic_answers, blueprint_json, blueprint_markdown, provider, model, timings, quality \
+         SELECT lower(hex(randomblob(16))), blueprint_id, user_id, i, static_answers, dynamic_questions, dynamic_answers, blueprint_json, blueprint_markdown, provider, model, timings, quality, kpis \
          FROM blueprint_versions, n WHERE blueprint_id = '{id}' AND version = 1; \
          UPDATE blueprint_generator SET version = {to} WHERE id = '{id}'"
     );
@@ -185,7 +185,7 @@ fn clone_blueprint(stack: &Stack, source: &str) -> Result<String, String> {
     let sql = format!(
         "INSERT INTO blueprint_generator (id, user_id, title, version, static_answers, dynamic_questions, dynamic_questions_raw, dynamic_answers, blueprint_json, blueprint_markdown, status, created_at, updated_at) \
          SELECT '{id}', user_id, title, version, static_answers, dynamic_questions, dynamic_questions_raw, dynamic_answers, blueprint_json, blueprint_markdown, status, created_at, updated_at FROM blueprint_generator WHERE id = '{source}'; \
-         INSERT INTO blueprint_versions (id, blueprint_id, user_id, version, static_answers, dynamic_questions, dynamic_answers, blueprint_json, blueprint_markdown, provider, model, timings, quality) \
+         INSERT INTO blueprint_versions (id, blueprint_id, user_id, version, static_answers, dynamic_questions, dynamic_answers, blueprint_json, blueprint_markdown, provider, model, timings, quality, kpis) \
          SELECT '{version_id}', '{id}', user_id, version, static_answers, dynamic_questions, dynamic_answers, blueprint_json, blueprint_markdown, provider, model, timings, quality FROM blueprint_versions WHERE blueprint_id = '{source}' AND version = 1"
     );
     seed(stack, &sql)?;
