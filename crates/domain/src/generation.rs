@@ -53,22 +53,50 @@ impl Status {
 /// guarded `UPDATE … WHERE status IN (from)`, so a transition that lost a race changes nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Transition {
+    /// A run begins (from any status: a `generating` left by a dead run is taken over).
+    Start,
     /// A run saved its blueprint.
     Complete,
+    /// A run ended without a usable blueprint.
+    Fail,
+    /// The cron job gives up a run that stopped making progress.
+    GiveUp,
     /// The user keeps the curated draft of a failed generation as a version.
     KeepDraft,
+    /// New dynamic questions replace the old ones (and their answers): the blueprint is a
+    /// draft again.
+    NewQuestions,
 }
+
+/// Every status, for transitions allowed from anywhere.
+const ALL: [Status; 4] = [Status::Draft, Status::Generating, Status::Completed, Status::Error];
+/// Every status but `generating`: what may change while no run reads the inputs.
+const AT_REST: [Status; 3] = [Status::Draft, Status::Completed, Status::Error];
 
 impl Transition {
     pub fn from(self) -> &'static [Status] {
         match self {
-            Transition::Complete => &[Status::Generating],
+            Transition::Start => &ALL,
+            Transition::Complete | Transition::Fail | Transition::GiveUp => &[Status::Generating],
             Transition::KeepDraft => &[Status::Error],
+            Transition::NewQuestions => &AT_REST,
         }
     }
 
     pub fn to(self) -> Status {
-        Status::Completed
+        match self {
+            Transition::Start => Status::Generating,
+            Transition::Complete | Transition::KeepDraft => Status::Completed,
+            Transition::Fail | Transition::GiveUp => Status::Error,
+            Transition::NewQuestions => Status::Draft,
+        }
+    }
+
+    /// The statuses a guarded `UPDATE` accepts, as SQL: `status IN ('draft', 'error')`. Built
+    /// from the enum's own names (never from input), so it is safe to splice into a statement.
+    pub fn sql_guard(self) -> String {
+        let names: Vec<String> = self.from().iter().map(|status| format!("'{}'", status.as_str())).collect();
+        format!("status IN ({})", names.join(", "))
     }
 
     /// The 409 a refused transition answers, given the status found.
@@ -77,9 +105,19 @@ impl Transition {
             (Transition::KeepDraft, Status::Generating) => "A generation is running; its result replaces the draft",
             (Transition::KeepDraft, Status::Completed) => "The blueprint already has a saved result; regenerate it instead",
             (Transition::KeepDraft, _) => "Only a blueprint whose last generation failed has a draft to keep",
-            (Transition::Complete, _) => "The blueprint changed while it was being generated",
+            (Transition::Complete | Transition::Fail | Transition::GiveUp, _) => "The blueprint changed while it was being generated",
+            (Transition::NewQuestions | Transition::Start, _) => "A generation is running for this blueprint; try again when it finishes",
         };
         AppError::conflict(message)
+    }
+}
+
+impl Status {
+    /// The statuses in which answers may be edited (no run is reading them), as SQL like
+    /// [`Transition::sql_guard`].
+    pub fn editable_sql_guard() -> String {
+        let names: Vec<String> = AT_REST.iter().map(|status| format!("'{}'", status.as_str())).collect();
+        format!("status IN ({})", names.join(", "))
     }
 }
 
@@ -215,6 +253,15 @@ mod tests {
             assert_eq!(Transition::KeepDraft.refusal(status).status(), 409);
         }
         assert_eq!(Status::parse("done").unwrap_err().status(), 500);
+        assert_eq!(Transition::Fail.sql_guard(), "status IN ('generating')");
+        assert_eq!(Transition::NewQuestions.sql_guard(), "status IN ('draft', 'completed', 'error')");
+        assert_eq!(Status::editable_sql_guard(), "status IN ('draft', 'completed', 'error')");
+        for transition in [Transition::Start, Transition::Complete, Transition::Fail, Transition::GiveUp, Transition::KeepDraft, Transition::NewQuestions] {
+            assert!(!transition.from().is_empty());
+            // Answers frozen while generating: only a run's own transitions leave `generating`.
+            let leaves_a_run = transition.from().contains(&Status::Generating) && transition.to() != Status::Generating;
+            assert_eq!(leaves_a_run, matches!(transition, Transition::Complete | Transition::Fail | Transition::GiveUp), "{transition:?}");
+        }
         assert_eq!(Status::Generating.edit_refusal().map(|e| e.status()), Some(409));
         assert!(Status::Error.edit_refusal().is_none() && Status::Completed.edit_refusal().is_none());
         assert_eq!(Source::of_provider(FALLBACK_PROVIDER), Source::Fallback);

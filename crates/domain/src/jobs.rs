@@ -67,6 +67,37 @@ pub fn jobs_for_cron(cron: &str) -> &'static [Job] {
     }
 }
 
+/// Where one recorded attempt of a job stands (`job_runs.status`; the migration's CHECK and its
+/// unique partial index — one running-or-succeeded run per slot — name the same values).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunStatus {
+    Running,
+    Succeeded,
+    Failed,
+    /// Not executed: the lock was held or the slot already done.
+    Skipped,
+}
+
+impl RunStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunStatus::Running => "running",
+            RunStatus::Succeeded => "succeeded",
+            RunStatus::Failed => "failed",
+            RunStatus::Skipped => "skipped",
+        }
+    }
+
+    /// How a finished execution is recorded.
+    pub fn finished(succeeded: bool) -> RunStatus {
+        if succeeded {
+            RunStatus::Succeeded
+        } else {
+            RunStatus::Failed
+        }
+    }
+}
+
 /// How far back "run now" may name a slot: backfills of the last week. Older slots are refused.
 pub const BACKFILL_WINDOW_SECS: i64 = 7 * 24 * 3600;
 /// A caller's clock may run this far ahead of the worker's.

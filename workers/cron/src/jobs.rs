@@ -1,6 +1,6 @@
 //! Running one job: lock, claim the slot, execute, record, release.
 
-use domain::jobs::{acting_time, Job, LockCommand, LockReply, AUDIT_RETENTION_DAYS, EXPIRED_SESSION_GRACE_SECS, STALE_GENERATION_SECS};
+use domain::jobs::{acting_time, Job, RunStatus, LockCommand, LockReply, AUDIT_RETENTION_DAYS, EXPIRED_SESSION_GRACE_SECS, STALE_GENERATION_SECS};
 use domain::{AppError, Timestamp};
 use edge::context::RequestContext;
 use edge::db::{audit, blueprints, job_runs, refresh_tokens};
@@ -53,7 +53,7 @@ async fn run_locked(env: &Env, context: &RequestContext, job: Job, run_key: &str
 
 async fn skip(env: &Env, job: Job, run_key: &str, trigger: &str, reason: &str) -> Result<Status, AppError> {
     job_runs::record_skip(env, &random::uuid_v4(), job.name(), run_key, trigger, clock::now(), reason).await?;
-    Ok(("skipped", Some(reason.to_string())))
+    Ok((RunStatus::Skipped.as_str(), Some(reason.to_string())))
 }
 
 async fn claim_and_execute(env: &Env, context: &RequestContext, job: Job, run_key: &str, scheduled_at: Timestamp, run_id: &str, trigger: &str) -> Result<Status, AppError> {
@@ -87,7 +87,7 @@ async fn claim_and_execute(env: &Env, context: &RequestContext, job: Job, run_ke
     .await;
     let cause = result.as_ref().err().and_then(|e| e.cause.as_deref());
     context.log("info", "cron.job_finished", &json!({ "job": job.name(), "runKey": run_key, "succeeded": succeeded, "ms": duration, "cause": cause }));
-    Ok(if succeeded { ("succeeded", None) } else { ("failed", error) })
+    Ok((RunStatus::finished(succeeded).as_str(), if succeeded { None } else { error }))
 }
 
 async fn execute(env: &Env, job: Job, scheduled_at: Timestamp) -> Result<Value, AppError> {

@@ -11,6 +11,7 @@
 
 use domain::course::{self, Blueprint};
 use domain::generation::{explain_failure, ModelSetup, Status, Transition, Tried};
+use domain::{AppError, ErrorKind};
 use domain::llm::parse_partial;
 use domain::readiness::{generation_inputs, GenerationInputs};
 use domain::sse::{self, SseEvent};
@@ -96,11 +97,12 @@ impl DurableObject for BlueprintGeneration {
                 let blueprint_id = req.headers().get("x-blueprint-id")?.unwrap_or_default();
                 let request_id = req.headers().get("x-request-id")?.filter(|id| is_request_id(id)).unwrap_or_default();
                 let Ok(command) = req.json::<StartCommand>().await else {
-                    return Response::error("invalid start command", 400);
+                    return refuse(AppError::bad_request("Invalid start command"), &request_id);
                 };
                 self.start(&blueprint_id, command, request_id).await
             }
             (Method::Get, "/events") => {
+                let request_id = req.headers().get("x-request-id")?.filter(|id| is_request_id(id)).unwrap_or_default();
                 let last = sse::parse_last_event_id(req.headers().get("last-event-id")?.as_deref());
                 let user_id = req.headers().get("x-user-id")?.unwrap_or_default();
                 match self.state.storage().get::<Run>(RUN).await? {
@@ -108,7 +110,7 @@ impl DurableObject for BlueprintGeneration {
                         let after = last.map_or(run.events_after, |id| (id as i64).max(run.events_after));
                         self.subscribe(after, !run.finished)
                     }
-                    _ => error_json(404, "No generation for this blueprint"),
+                    _ => refuse(AppError::new(ErrorKind::NotFound, "No generation for this blueprint"), &request_id),
                 }
             }
             (Method::Post, "/ping") => self.ping(),
@@ -120,7 +122,7 @@ impl DurableObject for BlueprintGeneration {
                 self.state.storage().delete_all().await?;
                 Response::empty().map(|response| response.with_status(204))
             }
-            _ => Response::error("unknown command", 404),
+            _ => refuse(AppError::new(ErrorKind::NotFound, "Unknown command"), ""),
         }
     }
 
@@ -154,7 +156,7 @@ impl BlueprintGeneration {
         let now = clock::now().millis();
         if let Some(run) = existing.as_ref() {
             if run.user_id != command.user_id {
-                return error_json(404, "Blueprint not found");
+                return refuse(AppError::not_found("Blueprint"), &request_id);
             }
             let alive = !run.finished && (self.running.get() || now - run.started_at < DEAD_RUN_MS);
             let repeated = command.idempotency_key.is_some() && command.idempotency_key == run.idempotency_key && now - run.started_at < IDEMPOTENCY_WINDOW_MS;
@@ -164,7 +166,7 @@ impl BlueprintGeneration {
             }
         }
         let Some(blueprint) = blueprints::for_generation(&self.env, &command.user_id, blueprint_id).await.map_err(to_worker)? else {
-            return error_json(404, "Blueprint not found");
+            return refuse(AppError::not_found("Blueprint"), &request_id);
         };
         if Status::parse(&blueprint.status).map_err(to_worker)? == Status::Completed && !command.regenerate {
             // Idempotent: what is saved, no write, no model call.
@@ -180,13 +182,13 @@ impl BlueprintGeneration {
             return Ok(sse_response(futures_util::stream::iter(events.iter().map(sse::encode).collect::<Vec<_>>())));
         }
         if let Err(missing) = readiness(&blueprint) {
-            return error_json_details(400, "The blueprint's answers are incomplete", json!(missing));
+            return refuse(AppError::bad_request("The blueprint's answers are incomplete").with_details(json!(missing)), &request_id);
         }
         let stale_before = clock::now().minus_seconds(domain::jobs::STALE_GENERATION_SECS);
         match blueprints::start_generation(&self.env, &command.user_id, blueprint_id, stale_before).await.map_err(to_worker)? {
             Start::Started => {}
-            Start::Missing => return error_json(404, "Blueprint not found"),
-            Start::Busy => return error_json(409, "Another of your blueprints is being generated; this one can start when it finishes"),
+            Start::Missing => return refuse(AppError::not_found("Blueprint"), &request_id),
+            Start::Busy => return refuse(AppError::conflict("Another of your blueprints is being generated; this one can start when it finishes"), &request_id),
         }
         let events_after = self.last_event_id();
         // Only the current run's events are kept: an earlier run can no longer be joined or
@@ -374,12 +376,10 @@ where
     }
 }
 
-fn error_json(status: u16, message: &str) -> Result<Response> {
-    ResponseBuilder::new().with_status(status).from_json(&json!({ "error": message }))
-}
-
-fn error_json_details(status: u16, message: &str, details: Value) -> Result<Response> {
-    ResponseBuilder::new().with_status(status).from_json(&json!({ "error": message, "details": details }))
+/// A refusal in the one error shape every worker speaks (`{error, details?, requestId}`, with
+/// the id of the api request that reached us), which the api relays untouched.
+fn refuse(error: AppError, request_id: &str) -> Result<Response> {
+    Ok(edge::respond::error(&error, request_id))
 }
 
 fn to_worker(error: domain::AppError) -> worker::Error {

@@ -72,14 +72,19 @@ pub async fn create(env: &Env, owner: &str, id: &str, title: &str, now: Timestam
     .ok_or_else(AppError::internal)
 }
 
-pub async fn get(env: &Env, owner: &str, id: &BlueprintId) -> Result<Blueprint, AppError> {
+/// The owner's blueprint; `None` when it is missing or someone else's (the same thing).
+pub async fn find(env: &Env, owner: &str, id: &BlueprintId) -> Result<Option<Blueprint>, AppError> {
     let db = database(env)?;
     first(
         statement(&db, &format!("SELECT {COLUMNS} FROM blueprint_generator WHERE id = ?1 AND user_id = ?2"), &[text(id.as_str()), text(owner)])?,
         "blueprints.get",
     )
-    .await?
-    .ok_or_else(|| AppError::not_found("Blueprint"))
+    .await
+}
+
+/// The owner's blueprint, or 404.
+pub async fn get(env: &Env, owner: &str, id: &BlueprintId) -> Result<Blueprint, AppError> {
+    find(env, owner, id).await?.ok_or_else(|| AppError::not_found("Blueprint"))
 }
 
 /// Renames the owner's blueprint; `None` when it is missing or someone else's.
@@ -157,8 +162,9 @@ pub async fn merge_answers(env: &Env, owner: &str, id: &BlueprintId, column: Ans
             &db,
             &format!(
                 "UPDATE blueprint_generator SET {column} = json_patch({column}, ?3), updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
-                 WHERE id = ?1 AND user_id = ?2 AND status != 'generating' AND (?4 IS NULL OR dynamic_questions = ?4) \
-                 RETURNING {column} AS answers, updated_at"
+                 WHERE id = ?1 AND user_id = ?2 AND {editable} AND (?4 IS NULL OR dynamic_questions = ?4) \
+                 RETURNING {column} AS answers, updated_at",
+                editable = Status::editable_sql_guard()
             ),
             &[text(id.as_str()), text(owner), text(&patch.to_string()), opt_text(questions_seen)],
         )?,
@@ -199,9 +205,12 @@ pub async fn save_dynamic_questions(env: &Env, owner: &str, id: &BlueprintId, qu
     let saved: Option<Value> = first(
         statement(
             &db,
-            "UPDATE blueprint_generator SET dynamic_questions = ?3, dynamic_questions_raw = ?4, dynamic_answers = '{}', status = 'draft' \
-             WHERE id = ?1 AND user_id = ?2 AND status != 'generating' RETURNING id",
-            &[text(id.as_str()), text(owner), text(&questions.to_string()), text(&raw.to_string())],
+            &format!(
+                "UPDATE blueprint_generator SET dynamic_questions = ?3, dynamic_questions_raw = ?4, dynamic_answers = '{{}}', status = ?5 \
+                 WHERE id = ?1 AND user_id = ?2 AND {} RETURNING id",
+                Transition::NewQuestions.sql_guard()
+            ),
+            &[text(id.as_str()), text(owner), text(&questions.to_string()), text(&raw.to_string()), text(Transition::NewQuestions.to().as_str())],
         )?,
         "blueprints.save_dynamic_questions",
     )
@@ -229,10 +238,13 @@ pub async fn start_generation(env: &Env, owner: &str, id: &str, stale_before: Ti
     let started: Option<Value> = first(
         statement(
             &db,
-            "UPDATE blueprint_generator SET status = ?3 WHERE id = ?1 AND user_id = ?2 \
-             AND NOT EXISTS (SELECT 1 FROM blueprint_generator other WHERE other.user_id = ?2 AND other.id != ?1 AND other.status = ?3 AND other.updated_at > ?4) \
-             RETURNING id",
-            &[text(id), text(owner), text(Status::Generating.as_str()), text(&stale_before.to_iso8601())],
+            &format!(
+                "UPDATE blueprint_generator SET status = ?3 WHERE id = ?1 AND user_id = ?2 AND {} \
+                 AND NOT EXISTS (SELECT 1 FROM blueprint_generator other WHERE other.user_id = ?2 AND other.id != ?1 AND other.status = ?3 AND other.updated_at > ?4) \
+                 RETURNING id",
+                Transition::Start.sql_guard()
+            ),
+            &[text(id), text(owner), text(Transition::Start.to().as_str()), text(&stale_before.to_iso8601())],
         )?,
         "blueprints.start_generation",
     )
@@ -266,10 +278,9 @@ pub struct Completion<'a> {
 /// nothing. Answers the new version, or `None` when nothing was written.
 pub async fn complete_generation(env: &Env, owner: &str, id: &str, transition: Transition, done: &Completion<'_>) -> Result<Option<i64>, AppError> {
     let db = database(env)?;
-    let from: Vec<String> = transition.from().iter().map(|status| format!("'{}'", status.as_str())).collect();
     let save = statement(
         &db,
-        &format!("UPDATE blueprint_generator SET blueprint_json = ?3, blueprint_markdown = ?4, status = ?5 WHERE id = ?1 AND user_id = ?2 AND status IN ({})", from.join(", ")),
+        &format!("UPDATE blueprint_generator SET blueprint_json = ?3, blueprint_markdown = ?4, status = ?5 WHERE id = ?1 AND user_id = ?2 AND {}", transition.sql_guard()),
         &[text(id), text(owner), text(&done.blueprint_json.to_string()), text(done.markdown), text(transition.to().as_str())],
     )?;
     let snapshot = statement(
@@ -298,7 +309,11 @@ pub async fn complete_generation(env: &Env, owner: &str, id: &str, transition: T
 pub async fn fail_generation(env: &Env, owner: &str, id: &str) -> Result<(), AppError> {
     let db = database(env)?;
     run(
-        statement(&db, "UPDATE blueprint_generator SET status = 'error' WHERE id = ?1 AND user_id = ?2 AND status = 'generating'", &[text(id), text(owner)])?,
+        statement(
+            &db,
+            &format!("UPDATE blueprint_generator SET status = ?3 WHERE id = ?1 AND user_id = ?2 AND {}", Transition::Fail.sql_guard()),
+            &[text(id), text(owner), text(Transition::Fail.to().as_str())],
+        )?,
         "blueprints.fail_generation",
     )
     .await?;
@@ -309,11 +324,7 @@ pub async fn fail_generation(env: &Env, owner: &str, id: &str) -> Result<(), App
 /// reached through the api, which parsed the id).
 pub async fn for_generation(env: &Env, owner: &str, id: &str) -> Result<Option<Blueprint>, AppError> {
     match BlueprintId::parse(id) {
-        Ok(id) => match get(env, owner, &id).await {
-            Ok(blueprint) => Ok(Some(blueprint)),
-            Err(error) if error.status() == 404 => Ok(None),
-            Err(error) => Err(error),
-        },
+        Ok(id) => find(env, owner, &id).await,
         Err(_) => Ok(None),
     }
 }
@@ -374,7 +385,7 @@ impl VersionRow {
         json!({
             "blueprint_id": blueprint_id,
             "version": self.version,
-            "status": "completed",
+            "status": Status::Completed.as_str(),
             "static_answers": parse(&self.static_answers),
             "dynamic_questions": parse(&self.dynamic_questions),
             "dynamic_answers": parse(&self.dynamic_answers),
@@ -442,8 +453,8 @@ pub async fn fail_stale_generations(env: &Env, cutoff: Timestamp) -> Result<usiz
     run(
         statement(
             &db,
-            "UPDATE blueprint_generator SET status = 'error' WHERE status = 'generating' AND updated_at < ?1",
-            &[text(&cutoff.to_iso8601())],
+            &format!("UPDATE blueprint_generator SET status = ?2 WHERE {} AND updated_at < ?1", Transition::GiveUp.sql_guard()),
+            &[text(&cutoff.to_iso8601()), text(Transition::GiveUp.to().as_str())],
         )?,
         "blueprints.fail_stale",
     )

@@ -1,6 +1,7 @@
 //! `job_runs`: one row per attempt of a scheduled job or a queue probe.
 
 use super::{all, database, first, int, opt_text, run, statement, text};
+use domain::jobs::RunStatus;
 use domain::{AppError, Timestamp};
 use serde::{Deserialize, Serialize};
 use worker::Env;
@@ -20,9 +21,9 @@ pub async fn start(env: &Env, run_start: &Start<'_>) -> Result<bool, AppError> {
     let changed = run(
         statement(
             &db,
-            "INSERT INTO job_runs (id, job_name, run_key, status, trigger, started_at) VALUES (?1, ?2, ?3, 'running', ?4, ?5) \
+            "INSERT INTO job_runs (id, job_name, run_key, status, trigger, started_at) VALUES (?1, ?2, ?3, ?6, ?4, ?5) \
              ON CONFLICT DO NOTHING",
-            &[text(run_start.id), text(run_start.job_name), text(run_start.run_key), text(run_start.trigger), text(&run_start.started_at.to_iso8601())],
+            &[text(run_start.id), text(run_start.job_name), text(run_start.run_key), text(run_start.trigger), text(&run_start.started_at.to_iso8601()), text(RunStatus::Running.as_str())],
         )?,
         "job_runs.start",
     )
@@ -38,7 +39,7 @@ pub async fn finish(env: &Env, id: &str, succeeded: bool, finished_at: Timestamp
             "UPDATE job_runs SET status = ?2, finished_at = ?3, duration_ms = ?4, details = ?5, error = ?6 WHERE id = ?1",
             &[
                 text(id),
-                text(if succeeded { "succeeded" } else { "failed" }),
+                text(RunStatus::finished(succeeded).as_str()),
                 text(&finished_at.to_iso8601()),
                 int(duration_ms.max(0)),
                 text(&details.to_string()),
@@ -58,8 +59,8 @@ pub async fn record_skip(env: &Env, id: &str, job_name: &str, run_key: &str, tri
         statement(
             &db,
             "INSERT INTO job_runs (id, job_name, run_key, status, trigger, started_at, finished_at, duration_ms, details) \
-             VALUES (?1, ?2, ?3, 'skipped', ?4, ?5, ?5, 0, json_object('reason', ?6))",
-            &[text(id), text(job_name), text(run_key), text(trigger), text(&at.to_iso8601()), text(reason)],
+             VALUES (?1, ?2, ?3, ?7, ?4, ?5, ?5, 0, json_object('reason', ?6))",
+            &[text(id), text(job_name), text(run_key), text(trigger), text(&at.to_iso8601()), text(reason), text(RunStatus::Skipped.as_str())],
         )?,
         "job_runs.skip",
     )

@@ -152,27 +152,15 @@ async fn forward(env: &Env, path: &str, method: Method, headers: Headers, body: 
     stream.fetch(format!("https://stream.internal{path}"), Some(init)).await.or_internal("stream.fetch")
 }
 
-/// A stream passes through untouched; a JSON refusal from the stream worker becomes our error
-/// shape (with this request's id).
-async fn relay(mut response: Response, context: &RequestContext) -> Result<Response, AppError> {
+/// A stream passes through untouched, and so does a refusal: the stream worker speaks the one
+/// error shape (`{error, details?, requestId}`, with this request's id, which it inherited).
+/// Anything else (the worker failed outright) is logged and answered as an internal error.
+async fn relay(response: Response, context: &RequestContext) -> Result<Response, AppError> {
     let status = response.status_code();
-    if status == 200 {
+    let json = response.headers().get("content-type").ok().flatten().is_some_and(|kind| kind.starts_with("application/json"));
+    if status == 200 || (400..500).contains(&status) && json {
         return Ok(response);
     }
-    let body: serde_json::Value = response.json().await.unwrap_or_default();
-    let message = body["error"].as_str().unwrap_or("Generation could not start").to_string();
-    let kind = match status {
-        400 => ErrorKind::BadRequest,
-        404 => ErrorKind::NotFound,
-        409 => ErrorKind::Conflict,
-        _ => {
-            context.log("error", "stream.refused", &json!({ "status": status }));
-            ErrorKind::Internal
-        }
-    };
-    let mut error = AppError::new(kind, if kind == ErrorKind::Internal { "Internal error".to_string() } else { message });
-    if kind != ErrorKind::Internal {
-        error.details = body.get("details").cloned();
-    }
-    Err(error)
+    context.log("error", "stream.failed", &json!({ "status": status }));
+    Err(AppError::internal())
 }
