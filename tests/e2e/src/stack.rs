@@ -15,6 +15,10 @@ use std::time::{Duration, Instant};
 /// Sign-ups with this email get the admin role in the test stack (`ADMIN_EMAILS`).
 pub const ADMIN_EMAIL: &str = "admin@e2e.test";
 pub const ADMIN_PASSWORD: &str = "admin password for tests";
+/// The test stack's `SIGNUP_LIMIT_PER_HOUR`: sign-up attempts per client network. Above what the
+/// whole suite (about 150 sign-ups from 127.0.0.1) and the bench need, low enough that a test
+/// can reach it from a network of its own in a second or two.
+pub const SIGNUP_LIMIT_PER_HOUR: u32 = 300;
 /// The local scheduler's credential in the test stack (`CRON_TRIGGER_TOKEN`).
 pub const SCHEDULER_TOKEN: &str = "e2e-scheduler-token-e2e-scheduler-token";
 /// The per-attempt model timeout in the test stack.
@@ -145,6 +149,7 @@ impl Stack {
         let vars = [
             "JWT_SECRET:e2e-secret-e2e-secret-e2e-secret-0123".to_string(),
             format!("ADMIN_EMAILS:{ADMIN_EMAIL}"),
+            format!("SIGNUP_LIMIT_PER_HOUR:{SIGNUP_LIMIT_PER_HOUR}"),
             format!("CORS_ALLOWLIST:{PARTNER_ORIGIN}"),
             format!("CRON_TRIGGER_TOKEN:{SCHEDULER_TOKEN}"),
             "OPENROUTER_API_KEY:sk-e2e-fake-key".to_string(),

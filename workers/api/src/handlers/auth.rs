@@ -5,18 +5,21 @@ use domain::auth::requests::{parse_login, parse_signup};
 use domain::auth::tokens::REFRESH_TOKEN_TTL_SECS;
 use domain::auth::{Password, PasswordHash, Principal, RefreshToken};
 use domain::http::{clear_cookie, cookie_value, is_local_host, session_cookie, ACCESS_COOKIE, REFRESH_COOKIE, REFRESH_COOKIE_PATH};
-use domain::rate_limit::{LimiterOp, Verdict, FAILED_LOGINS};
+use domain::rate_limit::{login_limits, signup_limit};
 use domain::AppError;
 use edge::db::refresh_tokens::{self, Rotation};
 use edge::db::{audit, users};
-use edge::rate_limit::client_ip;
+use edge::rate_limit::{client_network, reserve, settle_success};
 use edge::{body, clock, config, random, respond, RequestContext};
 use serde_json::json;
 use worker::{Env, Headers, Request, Response};
 
 const AUTH_BODY_LIMIT: usize = 8 * 1024;
 
+/// Every attempt counts against the caller's network first, malformed ones included: it bounds
+/// account creation and what the 409 for a taken email can reveal (docs/SECURITY.md).
 pub async fn signup(mut req: Request, env: &Env, context: &RequestContext) -> Result<Response, AppError> {
+    reserve(env, &[signup_limit(&client_network(&req), config::signup_limit_rule(env))]).await?;
     let raw = body::read_limited(&mut req, AUTH_BODY_LIMIT).await?;
     let signup = parse_signup(&raw)?;
     let keys = config::token_keys(env)?;
@@ -47,12 +50,10 @@ pub async fn login(mut req: Request, env: &Env, context: &RequestContext) -> Res
     let raw = body::read_limited(&mut req, AUTH_BODY_LIMIT).await?;
     let login = parse_login(&raw)?;
     let keys = config::token_keys(env)?;
-    let ip = client_ip(&req);
-    let limiter = [login.email.as_str(), ip.as_str()];
-    let verdict = limit(env, &limiter, LimiterOp::Peek).await?;
-    if !verdict.allowed {
-        return Err(AppError::too_many_requests(verdict.retry_after_secs));
-    }
+    // Counted before the password is checked, in one step per limiter: checking first and
+    // counting after the (slow) hash let parallel guesses all pass the check.
+    let limits = login_limits(login.email.as_str(), &client_network(&req));
+    reserve(env, &limits).await?;
     let params = config::kdf_params(env);
     let account = users::find_by_email(env, &login.email).await?;
     let verified = match &account {
@@ -64,10 +65,10 @@ pub async fn login(mut req: Request, env: &Env, context: &RequestContext) -> Res
         }
     };
     let Some(account) = account.filter(|_| verified) else {
-        limit(env, &limiter, LimiterOp::Record).await?;
+        // The attempt is already counted.
         return Err(AppError::new(domain::ErrorKind::Unauthorized, "Invalid email or password"));
     };
-    limit(env, &limiter, LimiterOp::Reset).await?;
+    settle_success(env, &limits).await?;
     rehash_if_weaker(env, &account, &login.password, params).await;
     users::ensure_profile(env, &account.id).await?;
     let principal = account.principal()?;
@@ -173,10 +174,6 @@ async fn rehash_if_weaker(env: &Env, account: &users::Account, password: &Passwo
         // Best effort: the login succeeds either way and the next one tries again.
         let _ = users::replace_password_hash(env, &account.id, &hash.to_phc()).await;
     }
-}
-
-async fn limit(env: &Env, email_and_ip: &[&str], op: LimiterOp) -> Result<Verdict, AppError> {
-    edge::rate_limit::apply(env, "login", email_and_ip, FAILED_LOGINS, op).await
 }
 
 async fn audit_auth(env: &Env, principal: &Principal, action: &str, context: &RequestContext) {
