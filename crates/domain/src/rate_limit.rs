@@ -20,6 +20,9 @@ pub const FAILED_LOGINS_PER_ACCOUNT: RateRule = RateRule { limit: 20, window_sec
 /// Failed logins per network across accounts (credential stuffing: one guess per account). A
 /// shared NAT of a few hundred people rarely fails 50 logins in 15 minutes.
 pub const FAILED_LOGINS_PER_NETWORK: RateRule = RateRule { limit: 50, window_secs: 15 * 60 };
+/// Attempts at `POST /api/admin/bootstrap` per user + network: the secret is long and random,
+/// so this only bounds noise and makes guessing visible in the audit log.
+pub const ADMIN_BOOTSTRAP: RateRule = RateRule { limit: 5, window_secs: 15 * 60 };
 /// Sign-up attempts per network per hour unless `SIGNUP_LIMIT_PER_HOUR` says otherwise: enough
 /// for a household or a small team signing up together, and it bounds what the 409 for a taken
 /// email can reveal (docs/SECURITY.md).
@@ -91,6 +94,11 @@ pub fn login_limits(email: &str, network: &str) -> Vec<Limit> {
 /// Every sign-up attempt from a network counts, whatever its outcome (a taken email included).
 pub fn signup_limit(network: &str, rule: RateRule) -> Limit {
     Limit { scope: "signup", parts: vec![network.to_string()], rule, on_success: None }
+}
+
+/// Every bootstrap attempt by a user from a network counts.
+pub fn admin_bootstrap_limit(user_id: &str, network: &str) -> Limit {
+    Limit { scope: "admin-bootstrap", parts: vec![user_id.to_string(), network.to_string()], rule: ADMIN_BOOTSTRAP, on_success: None }
 }
 
 /// The outcome of counting one attempt under several limits at once: `None` when each of them
