@@ -20,8 +20,8 @@ if [ ! -f .dev.vars ]; then
   cat > .dev.vars <<VARS
 # Local settings and secrets for wrangler dev (git-ignored). Restart \`make dev\` after editing.
 JWT_SECRET=$secret
-# Sign-ups with these emails become admins (comma-separated).
-ADMIN_EMAILS=
+# Makes a signed-in user a platform admin: POST /api/admin/bootstrap {"token": "<this>"}.
+ADMIN_BOOTSTRAP_TOKEN=$(head -c 48 /dev/urandom | base64 | tr -d '\n=+/')
 # The local scheduler's credential for POST /api/admin/cron/run.
 CRON_TRIGGER_TOKEN=$(head -c 48 /dev/urandom | base64 | tr -d '\n=+/')
 # Where the model runs (Ollama). Default: http://127.0.0.1:11434
@@ -33,6 +33,11 @@ VARS
 fi
 if ! grep -qE '^CRON_TRIGGER_TOKEN=.{32,}' .dev.vars; then
   printf 'CRON_TRIGGER_TOKEN=%s\n' "$(head -c 48 /dev/urandom | base64 | tr -d '\n=+/')" >> .dev.vars
+fi
+# Added once to a .dev.vars written before admins were provisioned by secret (ADMIN_EMAILS is
+# no longer read: an email address proves nothing about who signed up with it).
+if ! grep -qE '^ADMIN_BOOTSTRAP_TOKEN=.{32,}' .dev.vars; then
+  printf 'ADMIN_BOOTSTRAP_TOKEN=%s\n' "$(head -c 48 /dev/urandom | base64 | tr -d '\n=+/')" >> .dev.vars
 fi
 cron_token=$(grep -E '^CRON_TRIGGER_TOKEN=' .dev.vars | tail -n 1 | cut -d= -f2-)
 for worker in stream cron queue-consumer; do
@@ -88,6 +93,8 @@ cat <<BANNER
   LLM (OpenRouter fallback):     $openrouter
   Change them in .dev.vars (OLLAMA_BASE_URL=..., OPENROUTER_API_KEY=...) and restart.
   Cron schedules:                run on time by this script; now, as an admin: POST /api/admin/cron/run {"cron":"*/5 * * * *"}
+  Become an admin:               sign up in the UI, then (with your email and password):
+    curl -sc /tmp/bp-admin.jar -H 'origin: http://127.0.0.1:$PORT' -H 'content-type: application/json' -d '{"email":"you@example.com","password":"your password"}' http://127.0.0.1:$PORT/api/auth/login >/dev/null && curl -sb /tmp/bp-admin.jar -H 'origin: http://127.0.0.1:$PORT' -H 'content-type: application/json' -d "{\"token\":\"\$(sed -n 's/^ADMIN_BOOTSTRAP_TOKEN=//p' .dev.vars | tail -n 1)\"}" http://127.0.0.1:$PORT/api/admin/bootstrap
   Local data (D1, R2, Durable Objects, Queues): $STATE
   Ctrl-C stops everything.
 

@@ -80,9 +80,13 @@ impl OriginPolicy {
             return Ok(());
         }
         let claimed = match (request.origin, request.referer) {
-            (Some(origin), _) if origin != "null" => Some(origin.to_string()),
-            (_, Some(referer)) => origin_of_url(referer),
-            _ => None,
+            // Browsers send `null` from sandboxed frames, `data:` documents and cross-origin
+            // redirects: contexts an attacker can create. It proves nothing, and a Referer beside
+            // it (which the same contexts can still carry) must not stand in for it.
+            (Some(origin), _) if origin.trim() == "null" => return Err(AppError::forbidden("Cross-origin request refused")),
+            (Some(origin), _) => Some(origin.to_string()),
+            (None, Some(referer)) => origin_of_url(referer),
+            (None, None) => None,
         };
         match claimed {
             Some(origin) if self.is_trusted(&origin) => Ok(()),
@@ -206,6 +210,9 @@ mod tests {
         assert_eq!(denied.status(), 403);
         assert!(policy.check_state_change(&facts("POST", None, None, false, false)).is_err());
         assert!(policy.check_state_change(&facts("POST", Some("null"), None, true, false)).is_err());
+        // `Origin: null` is untrusted even with a same-origin Referer beside it.
+        let null = policy.check_state_change(&facts("POST", Some("null"), Some("http://127.0.0.1:8787/dashboard"), true, false)).unwrap_err();
+        assert_eq!(null.status(), 403);
         // An evil Origin is not rescued by a good Referer.
         assert!(policy.check_state_change(&facts("POST", Some("https://evil.example"), Some("http://127.0.0.1:8787/"), true, false)).is_err());
     }

@@ -1,7 +1,9 @@
 //! Settings read from the environment (`wrangler.toml` vars, `.dev.vars` / `wrangler secret`).
 //! A missing or weak secret is a deployment mistake: it answers 503 and logs which one.
 
+use domain::auth::tokens::usable_machine_token;
 use domain::auth::{KdfParams, TokenKeys};
+use domain::rate_limit::{signup_rule, RateRule};
 use domain::AppError;
 use worker::Env;
 
@@ -22,6 +24,18 @@ pub fn secret(env: &Env, name: &str) -> Option<String> {
 pub fn token_keys(env: &Env) -> Result<TokenKeys, AppError> {
     let secret = secret(env, "JWT_SECRET").ok_or_else(|| misconfigured("JWT_SECRET is not set"))?;
     TokenKeys::new(&secret).map_err(|_| misconfigured("JWT_SECRET is shorter than 32 bytes"))
+}
+
+/// The secret that makes a signed-in user a platform admin (`POST /api/admin/bootstrap`), if it
+/// is set and at least 32 bytes long; otherwise there is no such endpoint.
+pub fn bootstrap_token(env: &Env) -> Option<String> {
+    let configured = secret(env, "ADMIN_BOOTSTRAP_TOKEN");
+    usable_machine_token(configured.as_deref()).map(str::to_string)
+}
+
+/// Sign-up attempts per network per hour: `SIGNUP_LIMIT_PER_HOUR`, or the domain's default.
+pub fn signup_limit_rule(env: &Env) -> RateRule {
+    signup_rule(Some(&var_or(env, "SIGNUP_LIMIT_PER_HOUR", "")))
 }
 
 /// Argon2id parameters for new hashes: `KDF_MEMORY_KIB` / `KDF_ITERATIONS`, defaulting to

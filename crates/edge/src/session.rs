@@ -1,10 +1,11 @@
 //! Who is calling: a verified access token from `Authorization: Bearer` or the session cookie.
 
 use crate::clock;
-use domain::auth::{Principal, TokenKeys};
+use crate::db::users;
+use domain::auth::{Principal, Role, Session, TokenKeys};
 use domain::http::{bearer_token, cookie_value, ACCESS_COOKIE};
 use domain::AppError;
-use worker::Request;
+use worker::{Env, Request};
 
 /// The credentials a request carries, before verification.
 pub struct Credentials {
@@ -26,15 +27,28 @@ pub fn credentials(req: &Request) -> Credentials {
 
 /// 401 unless the request proves a session. The bearer header wins over the cookie.
 pub fn authenticate(req: &Request, keys: &TokenKeys) -> Result<Principal, AppError> {
-    let credentials = credentials(req);
-    let token = credentials.bearer.or(credentials.access_cookie).ok_or_else(AppError::unauthorized)?;
-    keys.verify_access(&token, clock::now()).map_err(|_| AppError::unauthorized())
+    authenticate_session(req, keys).map(|session| session.principal)
 }
 
-pub fn require_admin(principal: &Principal) -> Result<(), AppError> {
-    if principal.is_admin() {
-        Ok(())
-    } else {
-        Err(AppError::forbidden("Administrator role required"))
+/// Like [`authenticate`], with the sign-in the token belongs to.
+pub fn authenticate_session(req: &Request, keys: &TokenKeys) -> Result<Session, AppError> {
+    let credentials = credentials(req);
+    let token = credentials.bearer.or(credentials.access_cookie).ok_or_else(AppError::unauthorized)?;
+    keys.verify_session(&token, clock::now()).map_err(|_| AppError::unauthorized())
+}
+
+/// The caller as an admin, checked against D1 now instead of trusted from the token: the account
+/// must be an admin at this moment and its sign-in still live (not logged out, not revoked for a
+/// reused refresh token). An access token lives 15 minutes; a demotion or a logout takes effect
+/// on the admin plane at once. 401 for a dead sign-in, 403 for a role that is not admin.
+pub async fn require_admin(env: &Env, session: Session) -> Result<Session, AppError> {
+    let Some(session_id) = session.id.as_deref() else {
+        // Minted before tokens named their sign-in: a refresh gives the caller one that does.
+        return Err(AppError::unauthorized());
+    };
+    let role = users::live_role(env, &session.principal.user_id, session_id).await?.ok_or_else(AppError::unauthorized)?;
+    if role != Role::Admin {
+        return Err(AppError::forbidden("Administrator role required"));
     }
+    Ok(Session { principal: Principal { role, ..session.principal }, id: session.id })
 }

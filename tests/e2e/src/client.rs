@@ -19,6 +19,11 @@ pub struct Client {
     cookies: BTreeMap<String, Cookie>,
     /// The `Origin` sent on every request (`None`: no Origin header).
     pub origin: Option<String>,
+    /// The client address to claim in `CF-Connecting-IP` (`None`: the real one, 127.0.0.1).
+    /// Only a local stack honours it: wrangler dev keeps the header a client sends, Cloudflare's
+    /// edge overwrites it. Lets a test be "another network" without touching the suite's budget
+    /// of per-address limits.
+    pub client_ip: Option<String>,
 }
 
 #[derive(Debug)]
@@ -65,7 +70,7 @@ impl Client {
             .timeout_global(Some(Duration::from_secs(60)))
             .build()
             .into();
-        Client { base: base.trim_end_matches('/').to_string(), agent, cookies: BTreeMap::new(), origin: Some(base.trim_end_matches('/').to_string()) }
+        Client { base: base.trim_end_matches('/').to_string(), agent, cookies: BTreeMap::new(), origin: Some(base.trim_end_matches('/').to_string()), client_ip: None }
     }
 
     /// A second client with this one's cookies (the same user in another tab).
@@ -104,6 +109,9 @@ impl Client {
         let cookie_header = self.cookie_header(path);
         if !cookie_header.is_empty() && !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("cookie")) {
             builder = builder.header("cookie", cookie_header);
+        }
+        if let Some(ip) = &self.client_ip {
+            builder = builder.header("cf-connecting-ip", ip);
         }
         for (name, value) in headers {
             builder = builder.header(*name, *value);
@@ -291,6 +299,9 @@ impl Client {
         let cookie_header = self.cookie_header(path);
         if !cookie_header.is_empty() {
             builder = builder.header("cookie", cookie_header);
+        }
+        if let Some(ip) = &self.client_ip {
+            builder = builder.header("cf-connecting-ip", ip);
         }
         for (name, value) in headers {
             builder = builder.header(*name, *value);

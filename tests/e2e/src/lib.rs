@@ -21,3 +21,13 @@ pub fn unique(prefix: &str) -> String {
     let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
     format!("{prefix}-{}-{n}-{nanos:x}", std::process::id())
 }
+
+/// A fresh IPv6 /64 from the documentation range (2001:db8::/32), as its first four groups:
+/// append `::1`, `::2`… for addresses inside it. Unique within a run (every run starts a fresh
+/// stack), so a test that exhausts a per-network limit shares that network with no other test.
+pub fn unique_network() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(1);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    format!("2001:db8:{:x}:{:x}", std::process::id() & 0xffff, n & 0xffff)
+}

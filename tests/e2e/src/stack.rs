@@ -12,9 +12,18 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Sign-ups with this email get the admin role in the test stack (`ADMIN_EMAILS`).
+/// The suite's admin: signed up and made an admin with [`BOOTSTRAP_TOKEN`] once per run.
 pub const ADMIN_EMAIL: &str = "admin@e2e.test";
 pub const ADMIN_PASSWORD: &str = "admin password for tests";
+/// Listed in `ADMIN_EMAILS`, which the stack still sets although the api no longer reads it (an
+/// old deployment's leftover): a sign-up with it must get no privilege (security review, issue 17).
+pub const FORMER_ADMIN_EMAIL: &str = "former-admin@e2e.test";
+/// The test stack's `ADMIN_BOOTSTRAP_TOKEN`: a signed-in user who presents it becomes an admin.
+pub const BOOTSTRAP_TOKEN: &str = "e2e-bootstrap-token-e2e-bootstrap-token-0123";
+/// The test stack's `SIGNUP_LIMIT_PER_HOUR`: sign-up attempts per client network. Above what the
+/// whole suite (about 150 sign-ups from 127.0.0.1) and the bench need, low enough that a test
+/// can reach it from a network of its own in a second or two.
+pub const SIGNUP_LIMIT_PER_HOUR: u32 = 300;
 /// The local scheduler's credential in the test stack (`CRON_TRIGGER_TOKEN`).
 pub const SCHEDULER_TOKEN: &str = "e2e-scheduler-token-e2e-scheduler-token";
 /// The per-attempt model timeout in the test stack.
@@ -179,7 +188,9 @@ impl Stack {
         let port = free_port();
         let mut vars = vec![
             "JWT_SECRET:e2e-secret-e2e-secret-e2e-secret-0123".to_string(),
-            format!("ADMIN_EMAILS:{ADMIN_EMAIL}"),
+            format!("ADMIN_EMAILS:{FORMER_ADMIN_EMAIL}"),
+            format!("ADMIN_BOOTSTRAP_TOKEN:{BOOTSTRAP_TOKEN}"),
+            format!("SIGNUP_LIMIT_PER_HOUR:{SIGNUP_LIMIT_PER_HOUR}"),
             format!("CORS_ALLOWLIST:{PARTNER_ORIGIN}"),
             format!("CRON_TRIGGER_TOKEN:{SCHEDULER_TOKEN}"),
             // Short, so that hang → timeout → next tier tests take seconds, not minutes.

@@ -81,7 +81,7 @@ async fn handle(req: Request, env: &Env, context: &RequestContext, policy: &Orig
         has_cookie: credentials.has_cookie,
         has_bearer: credentials.bearer.is_some(),
     })?;
-    let route = routes::resolve(&req.method(), &path)?;
+    let route = routes::resolve(&req.method(), &path, &routes::Features::from_env(env))?;
     routes::dispatch(route, req, env, context).await
 }
 

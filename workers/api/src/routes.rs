@@ -1,6 +1,6 @@
 //! The route table: path and method to handler, with 404 and 405 (and `Allow`) as JSON.
 
-use crate::handlers::{admin, auth, blueprints, dashboard, exports, generation, health, stream};
+use crate::handlers::{admin, admins, auth, blueprints, dashboard, exports, generation, health, stream};
 use domain::auth::tokens::matches_machine_token;
 use domain::AppError;
 use edge::{config, session, RequestContext};
@@ -17,6 +17,8 @@ pub enum Route {
     AdminQueueProbe,
     AdminJobRuns,
     AdminCronRun,
+    AdminBootstrap,
+    SetUserRole(String),
     ListBlueprints,
     CreateBlueprint,
     GetBlueprint(String),
@@ -40,6 +42,8 @@ pub enum Route {
 enum Access {
     Public,
     Session,
+    /// A session whose account is an admin now, and whose sign-in is still live: both read from
+    /// D1 on every call, not trusted from the token (see `session::require_admin`).
     Admin,
     /// An admin, or the local scheduler presenting `CRON_TRIGGER_TOKEN` as a Bearer token.
     AdminOrScheduler,
@@ -68,9 +72,11 @@ impl Route {
             | Route::DownloadExport(_)
             | Route::Dashboard(_)
             | Route::Compare(_) => Access::Session,
+            // Any signed-in user may try; the secret decides (rate-limited, audited).
+            Route::AdminBootstrap => Access::Session,
             // The viewer token in the query string authorises it (checked by the handler).
             Route::GenerationEvents(_) => Access::Public,
-            Route::AdminDiagnostics | Route::AdminQueueProbe | Route::AdminJobRuns => Access::Admin,
+            Route::AdminDiagnostics | Route::AdminQueueProbe | Route::AdminJobRuns | Route::SetUserRole(_) => Access::Admin,
             Route::AdminCronRun => Access::AdminOrScheduler,
         }
     }
@@ -82,7 +88,21 @@ const PATCH: &[&str] = &["PATCH"];
 const GET_POST: &[&str] = &["GET", "POST"];
 const GET_PATCH_DELETE: &[&str] = &["GET", "PATCH", "DELETE"];
 
-pub fn resolve(method: &Method, path: &str) -> Result<Route, AppError> {
+/// Endpoints that exist only when configured.
+pub struct Features {
+    /// `POST /api/admin/bootstrap`: only with a usable `ADMIN_BOOTSTRAP_TOKEN`. Without one the
+    /// path is answered like any unknown one (404), so a deployment that has provisioned its
+    /// admins and deleted the secret shows no trace of the mechanism.
+    pub bootstrap: bool,
+}
+
+impl Features {
+    pub fn from_env(env: &Env) -> Self {
+        Features { bootstrap: config::bootstrap_token(env).is_some() }
+    }
+}
+
+pub fn resolve(method: &Method, path: &str, features: &Features) -> Result<Route, AppError> {
     let segments: Vec<&str> = path.trim_end_matches('/').split('/').skip(2).collect();
     let only = |allowed: &'static [&'static str], wanted: Method, route: Route| {
         if *method == wanted { Ok(route) } else { Err(AppError::method_not_allowed(allowed)) }
@@ -98,6 +118,8 @@ pub fn resolve(method: &Method, path: &str) -> Result<Route, AppError> {
         ["admin", "diagnostics", "queue-probe"] => only(POST, Method::Post, Route::AdminQueueProbe),
         ["admin", "job-runs"] => only(GET, Method::Get, Route::AdminJobRuns),
         ["admin", "cron", "run"] => only(POST, Method::Post, Route::AdminCronRun),
+        ["admin", "bootstrap"] if features.bootstrap => only(POST, Method::Post, Route::AdminBootstrap),
+        ["admin", "users", id] => only(PATCH, Method::Patch, Route::SetUserRole(id.to_string())),
         ["generate-questions"] => only(POST, Method::Post, Route::GenerateQuestions),
         ["generate-dynamic-questions"] => only(POST, Method::Post, Route::GenerateDynamicQuestions),
         ["generate-blueprint"] => only(POST, Method::Post, Route::GenerateBlueprint),
@@ -129,29 +151,30 @@ pub fn resolve(method: &Method, path: &str) -> Result<Route, AppError> {
 }
 
 pub async fn dispatch(route: Route, req: Request, env: &Env, context: &RequestContext) -> Result<Response, AppError> {
-    let principal = match route.access() {
+    let session = match route.access() {
         Access::Public => None,
         Access::AdminOrScheduler if presents_scheduler_token(&req, env) => None,
-        Access::Session | Access::Admin | Access::AdminOrScheduler => {
-            let keys = config::token_keys(env)?;
-            let principal = session::authenticate(&req, &keys)?;
-            if matches!(route.access(), Access::Admin | Access::AdminOrScheduler) {
-                session::require_admin(&principal)?;
-            }
-            Some(principal)
+        Access::Session => Some(session::authenticate_session(&req, &config::token_keys(env)?)?),
+        Access::Admin | Access::AdminOrScheduler => {
+            let verified = session::authenticate_session(&req, &config::token_keys(env)?)?;
+            Some(session::require_admin(env, verified).await?)
         }
     };
+    let session_id = session.as_ref().and_then(|session| session.id.clone());
+    let principal = session.map(|session| session.principal);
     match (route, principal) {
         (Route::Health, _) => health::health(env).await,
         (Route::Signup, _) => auth::signup(req, env, context).await,
         (Route::Login, _) => auth::login(req, env, context).await,
         (Route::Refresh, _) => auth::refresh(req, env, context).await,
-        (Route::Logout, Some(principal)) => auth::logout(req, env, &principal, context).await,
+        (Route::Logout, Some(principal)) => auth::logout(req, env, &principal, session_id.as_deref(), context).await,
         (Route::Me, Some(principal)) => auth::me(env, &principal).await,
         (Route::AdminDiagnostics, Some(_)) => admin::diagnostics(env, context).await,
         (Route::AdminQueueProbe, Some(principal)) => admin::queue_probe(env, &principal, context).await,
         (Route::AdminJobRuns, Some(_)) => admin::job_runs(req, env).await,
         (Route::AdminCronRun, principal) => admin::run_cron(req, env, principal.as_ref(), context).await,
+        (Route::AdminBootstrap, Some(principal)) => admins::bootstrap(req, env, &principal, context).await,
+        (Route::SetUserRole(id), Some(principal)) => admins::set_role(req, env, &principal, &id, context).await,
         (Route::ListBlueprints, Some(principal)) => blueprints::list(req, env, &principal).await,
         (Route::CreateBlueprint, Some(principal)) => blueprints::create(req, env, &principal, context).await,
         (Route::GetBlueprint(id), Some(principal)) => blueprints::get(env, &principal, &id).await,

@@ -10,4 +10,4 @@ pub mod tokens;
 pub use email::Email;
 pub use password::{KdfParams, Password, PasswordHash};
 pub use principal::{Principal, Role};
-pub use tokens::{AccessClaims, RefreshToken, TokenError, TokenKeys};
+pub use tokens::{AccessClaims, RefreshToken, Session, TokenError, TokenKeys};

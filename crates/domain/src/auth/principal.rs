@@ -1,3 +1,6 @@
+//! Roles and the authenticated caller, and the one rule about changing a role.
+
+use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,27 +41,42 @@ impl Principal {
     }
 }
 
-/// Whether a sign-up with this email becomes an admin: `ADMIN_EMAILS` is a comma-separated
-/// allowlist set by the operator (there is no other way to become one).
-pub fn role_for_new_account(email: &super::Email, admin_emails: &str) -> Role {
-    let listed = admin_emails
-        .split(',')
-        .filter_map(|entry| super::Email::parse(entry).ok())
-        .any(|admin| &admin == email);
-    if listed { Role::Admin } else { Role::User }
+/// Whether an account whose role is `current` may be given `requested` while `admins` accounts
+/// are admins. Nobody becomes an admin by signing up (not even with an address an operator once
+/// listed: nobody proved they read that mailbox); admins are provisioned with the bootstrap
+/// secret and by other admins. The one refusal: the last admin cannot be demoted, or the
+/// platform would be left with nobody to run it short of the secret. The D1 update enforces the
+/// same rule in its `WHERE`, atomically; this explains a refused update.
+pub fn check_role_change(current: Role, requested: Role, admins: u64) -> Result<(), AppError> {
+    if current == Role::Admin && requested != Role::Admin && admins <= 1 {
+        return Err(AppError::conflict("The last admin cannot be demoted; make another account an admin first"));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth::Email;
 
     #[test]
-    fn only_listed_emails_become_admins() {
-        let list = " Root@Example.com, ops@example.com ,not-an-email";
-        assert_eq!(role_for_new_account(&Email::parse("root@example.com").unwrap(), list), Role::Admin);
-        assert_eq!(role_for_new_account(&Email::parse("ops@example.com").unwrap(), list), Role::Admin);
-        assert_eq!(role_for_new_account(&Email::parse("user@example.com").unwrap(), list), Role::User);
-        assert_eq!(role_for_new_account(&Email::parse("user@example.com").unwrap(), ""), Role::User);
+    fn the_last_admin_cannot_be_demoted() {
+        let refused = check_role_change(Role::Admin, Role::User, 1).unwrap_err();
+        assert_eq!(refused.status(), 409);
+        assert!(refused.message.contains("last admin"));
+        assert!(check_role_change(Role::Admin, Role::User, 0).is_err(), "a count that raced below one refuses too");
+        assert!(check_role_change(Role::Admin, Role::User, 2).is_ok());
+        // No change, and promotions, are always allowed.
+        assert!(check_role_change(Role::Admin, Role::Admin, 1).is_ok());
+        assert!(check_role_change(Role::User, Role::Admin, 1).is_ok());
+        assert!(check_role_change(Role::User, Role::User, 0).is_ok());
+    }
+
+    #[test]
+    fn roles_parse_from_their_names_only() {
+        assert_eq!(Role::parse("admin"), Some(Role::Admin));
+        assert_eq!(Role::parse("user"), Some(Role::User));
+        for bad in ["Admin", "root", "", " user"] {
+            assert_eq!(Role::parse(bad), None, "{bad}");
+        }
     }
 }

@@ -1,6 +1,6 @@
 //! The auth endpoints' bodies: raw JSON shapes, parsed once into domain values.
 
-use super::{Email, Password};
+use super::{Email, Password, Role};
 use crate::error::{AppError, FieldError};
 use crate::input::{bounded_text, parse_json};
 use serde::Deserialize;
@@ -30,6 +30,35 @@ pub struct Signup {
 pub struct Login {
     pub email: Email,
     pub password: Password,
+}
+
+/// `POST /api/admin/bootstrap {token}`: the token is compared, never validated for shape (a
+/// shape rule would tell a guesser something about the secret).
+#[derive(Deserialize)]
+pub struct Bootstrap {
+    pub token: String,
+}
+
+/// Never prints the token (a debug line must not leak a secret or a near miss of it).
+impl std::fmt::Debug for Bootstrap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Bootstrap").field("token", &"<redacted>").finish()
+    }
+}
+
+pub fn parse_bootstrap(body: &[u8]) -> Result<Bootstrap, AppError> {
+    parse_json(body)
+}
+
+#[derive(Deserialize)]
+struct RawRoleChange {
+    role: String,
+}
+
+/// `PATCH /api/admin/users/:id {role}`: `"user"` or `"admin"`.
+pub fn parse_role_change(body: &[u8]) -> Result<Role, AppError> {
+    let raw: RawRoleChange = parse_json(body)?;
+    Role::parse(&raw.role).ok_or_else(|| AppError::invalid_field("role", "must be \"user\" or \"admin\""))
 }
 
 pub fn parse_signup(body: &[u8]) -> Result<Signup, AppError> {
@@ -75,6 +104,25 @@ mod tests {
         let signup = parse_signup(br#"{"email":" Ada@Example.com","password":"correct horse","fullName":" Ada L "}"#).unwrap();
         assert_eq!(signup.email.as_str(), "ada@example.com");
         assert_eq!(signup.full_name.as_deref(), Some("Ada L"));
+    }
+
+    #[test]
+    fn role_changes_name_the_role_field() {
+        assert_eq!(parse_role_change(br#"{"role":"admin"}"#).unwrap(), Role::Admin);
+        assert_eq!(parse_role_change(br#"{"role":"user"}"#).unwrap(), Role::User);
+        for bad in [&br#"{"role":"root"}"#[..], br#"{"role":""}"#, br#"{"role":1}"#, br#"{"role":null}"#, br#"{}"#] {
+            let error = parse_role_change(bad).unwrap_err();
+            assert_eq!(error.details.unwrap()[0]["field"], "role", "{}", String::from_utf8_lossy(bad));
+        }
+    }
+
+    #[test]
+    fn bootstrap_needs_a_token_string() {
+        assert_eq!(parse_bootstrap(br#"{"token":"abc"}"#).unwrap().token, "abc");
+        for bad in [&br#"{}"#[..], br#"{"token":42}"#, br#"{"token":null}"#] {
+            let error = parse_bootstrap(bad).unwrap_err();
+            assert_eq!(error.details.unwrap()[0]["field"], "token", "{}", String::from_utf8_lossy(bad));
+        }
     }
 
     #[test]

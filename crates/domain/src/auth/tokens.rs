@@ -25,8 +25,21 @@ pub struct AccessClaims {
     /// Token kind, so a token minted for one purpose (a stream viewer, say) is never accepted
     /// as another.
     pub typ: String,
+    /// The sign-in it belongs to: its refresh-token family. Admin routes check that the family
+    /// is still live, so a logout ends admin access at once (absent in tokens minted before it
+    /// existed; those are refused there).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
     pub iat: i64,
     pub exp: i64,
+}
+
+/// A verified access token: who is calling, and which sign-in (refresh-token family) the token
+/// was issued for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub principal: Principal,
+    pub id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,12 +66,14 @@ impl TokenKeys {
         })
     }
 
-    pub fn issue_access(&self, principal: &Principal, now: Timestamp) -> Result<(String, i64), TokenError> {
+    /// An access token for `principal` in the sign-in `session_id` (its refresh-token family).
+    pub fn issue_access(&self, principal: &Principal, session_id: &str, now: Timestamp) -> Result<(String, i64), TokenError> {
         let claims = AccessClaims {
             sub: principal.user_id.clone(),
             role: principal.role,
             tid: principal.tenant_id.clone(),
             typ: ACCESS_KIND.to_string(),
+            sid: Some(session_id.to_string()),
             iat: now.seconds(),
             exp: now.seconds() + ACCESS_TOKEN_TTL_SECS,
         };
@@ -70,6 +85,11 @@ impl TokenKeys {
     /// Signature, algorithm and kind are checked by the library; expiry against the caller's
     /// clock, so the rule is testable and independent of the platform's clock.
     pub fn verify_access(&self, token: &str, now: Timestamp) -> Result<Principal, TokenError> {
+        self.verify_session(token, now).map(|session| session.principal)
+    }
+
+    /// Like [`TokenKeys::verify_access`], with the sign-in the token belongs to.
+    pub fn verify_session(&self, token: &str, now: Timestamp) -> Result<Session, TokenError> {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.validate_exp = false;
         validation.required_spec_claims.clear();
@@ -82,17 +102,25 @@ impl TokenKeys {
         if claims.exp <= now.seconds() {
             return Err(TokenError::Expired);
         }
-        Ok(Principal { user_id: claims.sub, role: claims.role, tenant_id: claims.tid })
+        Ok(Session { principal: Principal { user_id: claims.sub, role: claims.role, tenant_id: claims.tid }, id: claims.sid.filter(|sid| !sid.is_empty()) })
     }
 }
 
-/// Whether `presented` is the configured machine token (e.g. `CRON_TRIGGER_TOKEN`), compared in
-/// constant time. An unset or short configured token matches nothing.
+/// The configured machine token (e.g. `CRON_TRIGGER_TOKEN`, `ADMIN_BOOTSTRAP_TOKEN`) if it is
+/// usable: set and at least [`MIN_SECRET_BYTES`] long. A short one is treated as unset, so a
+/// guessable value never opens anything.
+pub fn usable_machine_token(configured: Option<&str>) -> Option<&str> {
+    configured.filter(|token| token.len() >= MIN_SECRET_BYTES)
+}
+
+/// Whether `presented` is the configured machine token. Both are hashed first and the digests
+/// compared in constant time, so neither the position of the first wrong byte nor the token's
+/// length shows in the timing. An unset or short configured token matches nothing.
 pub fn matches_machine_token(presented: &str, configured: Option<&str>) -> bool {
     use subtle::ConstantTimeEq;
-    match configured {
-        Some(configured) if configured.len() >= MIN_SECRET_BYTES => presented.as_bytes().ct_eq(configured.as_bytes()).into(),
-        _ => false,
+    match usable_machine_token(configured) {
+        Some(configured) => Sha256::digest(presented.as_bytes()).ct_eq(&Sha256::digest(configured.as_bytes())).into(),
+        None => false,
     }
 }
 
@@ -173,9 +201,10 @@ mod tests {
     fn issued_token_verifies_until_it_expires() {
         let keys = TokenKeys::new(SECRET).unwrap();
         let now = Timestamp::from_millis(1_800_000_000_000);
-        let (token, ttl) = keys.issue_access(&principal(), now).unwrap();
+        let (token, ttl) = keys.issue_access(&principal(), "family-1", now).unwrap();
         assert_eq!(ttl, ACCESS_TOKEN_TTL_SECS);
         assert_eq!(keys.verify_access(&token, now.plus_seconds(ttl - 1)).unwrap(), principal());
+        assert_eq!(keys.verify_session(&token, now).unwrap(), Session { principal: principal(), id: Some("family-1".into()) });
         assert_eq!(keys.verify_access(&token, now.plus_seconds(ttl)), Err(TokenError::Expired));
     }
 
@@ -184,7 +213,7 @@ mod tests {
         let keys = TokenKeys::new(SECRET).unwrap();
         let other = TokenKeys::new("another-secret-another-secret-xx").unwrap();
         let now = Timestamp::from_millis(1_800_000_000_000);
-        let (token, _) = keys.issue_access(&principal(), now).unwrap();
+        let (token, _) = keys.issue_access(&principal(), "family-1", now).unwrap();
         assert_eq!(other.verify_access(&token, now), Err(TokenError::Invalid));
         let mut tampered = token.clone();
         tampered.push('x');
@@ -199,7 +228,7 @@ mod tests {
     fn other_token_kinds_are_not_access_tokens() {
         let keys = TokenKeys::new(SECRET).unwrap();
         let now = Timestamp::from_millis(1_800_000_000_000);
-        let claims = AccessClaims { sub: "u".into(), role: Role::User, tid: "default".into(), typ: "viewer".into(), iat: now.seconds(), exp: now.seconds() + 60 };
+        let claims = AccessClaims { sub: "u".into(), role: Role::User, tid: "default".into(), typ: "viewer".into(), sid: None, iat: now.seconds(), exp: now.seconds() + 60 };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(SECRET.as_bytes())).unwrap();
         assert_eq!(keys.verify_access(&token, now), Err(TokenError::Invalid));
     }
@@ -213,7 +242,7 @@ mod tests {
         assert_eq!(keys.verify_viewer(&token, "bp-2", now), Err(TokenError::Invalid));
         assert_eq!(keys.verify_viewer(&token, "bp-1", now.plus_seconds(VIEWER_TOKEN_TTL_SECS)), Err(TokenError::Expired));
         assert_eq!(keys.verify_access(&token, now), Err(TokenError::Invalid));
-        let (access, _) = keys.issue_access(&principal(), now).unwrap();
+        let (access, _) = keys.issue_access(&principal(), "family-1", now).unwrap();
         assert_eq!(keys.verify_viewer(&access, "bp-1", now), Err(TokenError::Invalid));
     }
 
@@ -223,6 +252,23 @@ mod tests {
         assert!(!matches_machine_token("x", Some(SECRET)));
         assert!(!matches_machine_token("short", Some("short")));
         assert!(!matches_machine_token("", None));
+        // Near misses: a prefix, one byte more, one byte changed.
+        assert!(!matches_machine_token(&SECRET[..31], Some(SECRET)));
+        assert!(!matches_machine_token(&format!("{SECRET}x"), Some(SECRET)));
+        assert!(!matches_machine_token(&SECRET.replace('f', "g"), Some(SECRET)));
+        // A short configured value is no endpoint at all (the bootstrap route answers 404).
+        assert_eq!(usable_machine_token(Some(&SECRET[..31])), None);
+        assert_eq!(usable_machine_token(Some(SECRET)), Some(SECRET));
+        assert_eq!(usable_machine_token(None), None);
+    }
+
+    #[test]
+    fn tokens_without_a_session_id_still_verify_but_name_no_session() {
+        let keys = TokenKeys::new(SECRET).unwrap();
+        let now = Timestamp::from_millis(1_800_000_000_000);
+        let claims = AccessClaims { sub: "u".into(), role: Role::Admin, tid: "default".into(), typ: "access".into(), sid: None, iat: now.seconds(), exp: now.seconds() + 60 };
+        let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(SECRET.as_bytes())).unwrap();
+        assert_eq!(keys.verify_session(&token, now).unwrap().id, None);
     }
 
     #[test]

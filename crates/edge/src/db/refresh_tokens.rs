@@ -97,6 +97,20 @@ pub async fn revoke_family(env: &Env, family_id: &str, now: Timestamp) -> Result
     .await
 }
 
+/// Logout: revokes the family an access token names, if it is the caller's.
+pub async fn revoke_family_of(env: &Env, family_id: &str, user_id: &str, now: Timestamp) -> Result<usize, AppError> {
+    let db = database(env)?;
+    run(
+        statement(
+            &db,
+            "UPDATE refresh_tokens SET revoked_at = ?3 WHERE family_id = ?1 AND user_id = ?2 AND revoked_at IS NULL",
+            &[text(family_id), text(user_id), text(&now.to_iso8601())],
+        )?,
+        "refresh_tokens.revoke_family_of",
+    )
+    .await
+}
+
 /// Logout: revokes the family the presented token belongs to, if it is the caller's.
 pub async fn revoke_by_token(env: &Env, token_hash: &str, user_id: &str, now: Timestamp) -> Result<(), AppError> {
     #[derive(Deserialize)]

@@ -1,4 +1,4 @@
-//! The `users` and `user_profiles` aggregate.
+//! The `users` and `user_profiles` aggregate, and who is an admin.
 
 use super::{batch, database, first, opt_text, run, statement, text};
 use domain::auth::{Email, Principal, Role};
@@ -109,4 +109,82 @@ pub async fn replace_password_hash(env: &Env, user_id: &str, password_hash: &str
     let db = database(env)?;
     run(statement(&db, "UPDATE users SET password_hash = ?2 WHERE id = ?1", &[text(user_id), text(password_hash)])?, "users.rehash").await?;
     Ok(())
+}
+
+/// The account's role right now, if the sign-in `session_id` (a refresh-token family) has not
+/// been revoked (logout, or a reused refresh token: both revoke every row of the family): one
+/// indexed lookup, run on every admin call (see `session::require_admin`). A family whose rows
+/// retention has deleted counts as not revoked: that happens a day after its last token expired,
+/// weeks after any access token of it did.
+pub async fn live_role(env: &Env, user_id: &str, session_id: &str) -> Result<Option<Role>, AppError> {
+    #[derive(Deserialize)]
+    struct Row {
+        role: String,
+    }
+    let db = database(env)?;
+    let row: Option<Row> = first(
+        statement(
+            &db,
+            "SELECT role FROM users WHERE id = ?1 \
+             AND NOT EXISTS (SELECT 1 FROM refresh_tokens WHERE family_id = ?2 AND revoked_at IS NOT NULL)",
+            &[text(user_id), text(session_id)],
+        )?,
+        "users.live_role",
+    )
+    .await?;
+    row.map(|row| Role::parse(&row.role).ok_or_else(AppError::internal)).transpose()
+}
+
+/// An account as the admin endpoints answer it.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct RoleHolder {
+    pub id: String,
+    pub email: String,
+    pub role: String,
+}
+
+pub enum RoleUpdate {
+    Changed(RoleHolder),
+    Missing,
+    /// The update's guard refused it (the last admin); `domain::auth::principal::check_role_change`
+    /// says why from these.
+    Refused { current: Role, admins: u64 },
+}
+
+/// Sets the account's role in one guarded statement: a demotion happens only while another
+/// admin remains, checked inside the same UPDATE, so two admins demoting each other at once
+/// cannot leave the platform with none (D1 runs one statement at a time).
+pub async fn change_role(env: &Env, user_id: &str, role: Role) -> Result<RoleUpdate, AppError> {
+    let db = database(env)?;
+    let changed: Option<RoleHolder> = first(
+        statement(
+            &db,
+            "UPDATE users SET role = ?2 WHERE id = ?1 \
+             AND (?2 = 'admin' OR role <> 'admin' OR (SELECT COUNT(*) FROM users WHERE role = 'admin') > 1) \
+             RETURNING id, email, role",
+            &[text(user_id), text(role.as_str())],
+        )?,
+        "users.change_role",
+    )
+    .await?;
+    if let Some(changed) = changed {
+        return Ok(RoleUpdate::Changed(changed));
+    }
+    #[derive(Deserialize)]
+    struct Current {
+        role: String,
+        admins: i64,
+    }
+    let current: Option<Current> = first(
+        statement(&db, "SELECT role, (SELECT COUNT(*) FROM users WHERE role = 'admin') AS admins FROM users WHERE id = ?1", &[text(user_id)])?,
+        "users.change_role.current",
+    )
+    .await?;
+    match current {
+        None => Ok(RoleUpdate::Missing),
+        Some(current) => Ok(RoleUpdate::Refused {
+            current: Role::parse(&current.role).ok_or_else(AppError::internal)?,
+            admins: u64::try_from(current.admins).unwrap_or(0),
+        }),
+    }
 }

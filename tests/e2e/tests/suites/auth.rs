@@ -1,7 +1,8 @@
-//! Sign-up, login, refresh rotation and reuse detection, logout, me, failed-login limits.
+//! Sign-up, login, refresh rotation and reuse detection, logout, me, failed-login and sign-up
+//! limits.
 
-use e2e::client::Client;
-use e2e::stack::Stack;
+use e2e::client::{Client, Reply};
+use e2e::stack::{Stack, SIGNUP_LIMIT_PER_HOUR};
 use serde_json::json;
 
 pub fn tests() -> Vec<super::Test> {
@@ -15,7 +16,42 @@ pub fn tests() -> Vec<super::Test> {
         ("auth::logout_revokes_and_clears_the_session", logout_revokes_and_clears_the_session),
         ("auth::failed_logins_are_limited_per_email_and_ip", failed_logins_are_limited_per_email_and_ip),
         ("auth::tampered_and_foreign_tokens_are_401", tampered_and_foreign_tokens_are_401),
+        ("auth::parallel_wrong_passwords_cannot_outrun_the_limit", parallel_wrong_passwords_cannot_outrun_the_limit),
+        ("auth::failed_logins_are_limited_per_account_across_networks", failed_logins_are_limited_per_account_across_networks),
+        ("auth::failed_logins_are_limited_per_network_across_accounts", failed_logins_are_limited_per_network_across_accounts),
+        ("auth::signups_are_limited_per_network", signups_are_limited_per_network),
     ]
+}
+
+/// `domain::rate_limit`'s failed-login limits, each per 15 minutes: per email and network, per
+/// account (across networks), per network (across accounts). A network is an IPv4 address or an
+/// IPv6 /64.
+const PER_EMAIL_AND_NETWORK: usize = 5;
+const PER_ACCOUNT: usize = 20;
+const PER_NETWORK: usize = 50;
+
+fn login_from(stack: &Stack, ip: &str, email: &str, password: &str) -> Reply {
+    let mut client = Client::new(&stack.base_url);
+    client.client_ip = Some(ip.to_string());
+    client.post("/api/auth/login", &json!({ "email": email, "password": password }))
+}
+
+/// Runs `count` requests on `threads` threads; answers the replies in no particular order.
+fn in_parallel(count: usize, threads: usize, request: impl Fn(usize) -> Reply + Sync) -> Vec<Reply> {
+    std::thread::scope(|scope| {
+        let request = &request;
+        let handles: Vec<_> = (0..threads)
+            .map(|thread| scope.spawn(move || (thread..count).step_by(threads).map(request).collect::<Vec<_>>()))
+            .collect();
+        handles.into_iter().flat_map(|handle| handle.join().expect("request thread")).collect()
+    })
+}
+
+#[track_caller]
+fn assert_limited(reply: &Reply, max_retry_after: u64) {
+    reply.expect_error(429);
+    let retry_after: u64 = reply.header("retry-after").expect("Retry-After").parse().unwrap();
+    assert!((1..=max_retry_after).contains(&retry_after), "{retry_after}");
 }
 
 fn signup_starts_a_session_with_http_only_cookies(stack: &Stack) {
@@ -172,4 +208,87 @@ fn tampered_and_foreign_tokens_are_401(stack: &Stack) {
     }
     script.set_cookie("bp_access", &forged, "/");
     script.get("/api/auth/me").expect_error(401);
+}
+
+fn parallel_wrong_passwords_cannot_outrun_the_limit(stack: &Stack) {
+    let mut owner = Client::new(&stack.base_url);
+    let signed = owner.sign_up("raced");
+    let attacker = format!("{}::1", e2e::unique_network());
+    // All at once: a check before the password hash and a count after it would let every one of
+    // them through while the others are still hashing.
+    let replies = in_parallel(30, 30, |i| login_from(stack, &attacker, &signed.email, &format!("wrong password {i}")));
+    let statuses: Vec<u16> = replies.iter().map(|r| r.status).collect();
+    let verified = statuses.iter().filter(|s| **s == 401).count();
+    assert!(verified <= PER_EMAIL_AND_NETWORK, "{verified} passwords were checked: {statuses:?}");
+    for reply in replies.iter().filter(|r| r.status != 401) {
+        assert_limited(reply, 900);
+    }
+    // The right password from that network is refused too, until the window passes.
+    assert_limited(&login_from(stack, &attacker, &signed.email, &signed.password), 900);
+    // The owner, on their own network, is not locked out by the attacker's few attempts.
+    let reply = owner.post("/api/auth/login", &json!({ "email": signed.email, "password": signed.password }));
+    assert_eq!(reply.status, 200, "{}", reply.text());
+}
+
+fn failed_logins_are_limited_per_account_across_networks(stack: &Stack) {
+    let mut owner = Client::new(&stack.base_url);
+    let signed = owner.sign_up("sprayed");
+    // A botnet: every guess from another network, so no per-network limit is ever reached.
+    for attempt in 1..=PER_ACCOUNT {
+        let ip = format!("{}::1", e2e::unique_network());
+        let reply = login_from(stack, &ip, &signed.email, &format!("wrong password {attempt}"));
+        assert_eq!(reply.status, 401, "attempt {attempt}: {}", reply.text());
+    }
+    let ip = format!("{}::1", e2e::unique_network());
+    assert_limited(&login_from(stack, &ip, &signed.email, &signed.password), 900);
+    // The account is protected everywhere for the window (its owner waits too: see SECURITY.md).
+    let reply = owner.post("/api/auth/login", &json!({ "email": signed.email, "password": signed.password }));
+    assert_limited(&reply, 900);
+}
+
+fn failed_logins_are_limited_per_network_across_accounts(stack: &Stack) {
+    let network = e2e::unique_network();
+    // Credential stuffing: one try per account, each from another address of one IPv6 /64 (an
+    // attacker gets a whole /64, so addresses inside it are one network).
+    let replies = in_parallel(PER_NETWORK, 5, |i| {
+        let email = format!("{}@example.test", e2e::unique("stuffed"));
+        login_from(stack, &format!("{network}::{:x}", i + 1), &email, "a leaked password")
+    });
+    for reply in &replies {
+        assert_eq!(reply.status, 401, "{}", reply.text());
+    }
+    let mut owner = Client::new(&stack.base_url);
+    let signed = owner.sign_up("stuffed-real");
+    assert_limited(&login_from(stack, &format!("{network}:0:0:ffff:1"), &signed.email, &signed.password), 900);
+    // The next /64 is another network.
+    let next = format!("{}::1", e2e::unique_network());
+    let reply = login_from(stack, &next, &signed.email, &signed.password);
+    assert_eq!(reply.status, 200, "{}", reply.text());
+}
+
+fn signups_are_limited_per_network(stack: &Stack) {
+    let network = e2e::unique_network();
+    let sign_up_from = |ip: String, body: serde_json::Value| {
+        let mut client = Client::new(&stack.base_url);
+        client.client_ip = Some(ip);
+        client.post("/api/auth/signup", &body)
+    };
+    // Every attempt counts, a malformed one too (that keeps this test cheap: no password hash).
+    let limit = SIGNUP_LIMIT_PER_HOUR as usize;
+    let replies = in_parallel(limit, 6, |i| sign_up_from(format!("{network}::{:x}", i % 500 + 1), json!({})));
+    for reply in &replies {
+        assert_eq!(reply.status, 400, "{}", reply.text());
+    }
+    // Past the limit nothing is created and nothing is revealed: not even whether an email
+    // exists (a duplicate would be 409).
+    let email = format!("{}@example.test", e2e::unique("throttled"));
+    let reply = sign_up_from(format!("{network}::beef"), json!({ "email": email, "password": "correct horse battery" }));
+    assert_limited(&reply, 3600);
+    let mut owner = Client::new(&stack.base_url);
+    let existing = owner.sign_up("throttled-existing");
+    let reply = sign_up_from(format!("{network}::beef"), json!({ "email": existing.email, "password": "correct horse battery" }));
+    assert_limited(&reply, 3600);
+    // Another network signs up as usual.
+    let reply = sign_up_from(format!("{}::1", e2e::unique_network()), json!({ "email": email, "password": "correct horse battery" }));
+    assert_eq!(reply.status, 201, "{}", reply.text());
 }

@@ -1,3 +1,4 @@
+pub mod admin;
 pub mod answers;
 pub mod auth;
 pub mod blueprints;
@@ -11,17 +12,21 @@ pub mod ui;
 pub mod wiring;
 
 use e2e::client::Client;
-use e2e::stack::{Stack, ADMIN_EMAIL, ADMIN_PASSWORD};
+use e2e::stack::{Stack, ADMIN_EMAIL, ADMIN_PASSWORD, BOOTSTRAP_TOKEN};
 use serde_json::json;
 
 /// A test: its name and what it runs against the shared stack.
 pub type Test = (&'static str, fn(&Stack));
 
-/// Once per run: the admin account (its email is in the stack's `ADMIN_EMAILS`).
+/// Once per run: the admin account, provisioned as an operator would: sign up, then present the
+/// stack's `ADMIN_BOOTSTRAP_TOKEN`.
 pub fn prepare(stack: &Stack) {
     let mut client = Client::new(&stack.base_url);
     let reply = client.post("/api/auth/signup", &json!({ "email": ADMIN_EMAIL, "password": ADMIN_PASSWORD }));
     assert_eq!(reply.status, 201, "admin signup: {}", reply.text());
+    assert_eq!(reply.json()["user"]["role"], "user", "nobody is an admin by signing up");
+    let reply = client.post("/api/admin/bootstrap", &json!({ "token": BOOTSTRAP_TOKEN }));
+    assert_eq!(reply.status, 200, "admin bootstrap: {}", reply.text());
 }
 
 /// A client signed in as the admin.
@@ -39,6 +44,7 @@ pub fn exclusive() -> Vec<Test> {
     tests.extend(stream::exclusive());
     tests.extend(dashboard::exclusive());
     tests.extend(answers::exclusive());
+    tests.extend(admin::exclusive());
     // Late: it leaves the stack believing Ollama is down for a while.
     tests.extend(generation::exclusive());
     // Last: it kills the stack's wrangler (and checks that the harness brings it back).
@@ -49,6 +55,7 @@ pub fn exclusive() -> Vec<Test> {
 pub fn all() -> Vec<Test> {
     let mut tests = Vec::new();
     tests.extend(auth::tests());
+    tests.extend(admin::tests());
     tests.extend(security::tests());
     tests.extend(blueprints::tests());
     tests.extend(answers::tests());

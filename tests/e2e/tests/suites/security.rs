@@ -13,6 +13,7 @@ pub fn tests() -> Vec<super::Test> {
         ("security::protected_routes_are_401_json_without_a_session", protected_routes_are_401_json_without_a_session),
         ("security::admin_routes_are_403_json_for_users", admin_routes_are_403_json_for_users),
         ("security::state_changes_need_a_trusted_origin", state_changes_need_a_trusted_origin),
+        ("security::origin_null_is_untrusted", origin_null_is_untrusted),
         ("security::preflight_only_for_the_allowlist", preflight_only_for_the_allowlist),
         ("security::malformed_bodies_are_400_naming_the_problem", malformed_bodies_are_400_naming_the_problem),
         ("security::oversized_bodies_are_413", oversized_bodies_are_413),
@@ -117,6 +118,22 @@ fn state_changes_need_a_trusted_origin(stack: &Stack) {
     let mut anonymous = Client::new(&stack.base_url);
     anonymous.origin = Some("https://evil.example".into());
     anonymous.post("/api/auth/login", &json!({ "email": "a@example.test", "password": "whatever123" })).expect_error(403);
+}
+
+fn origin_null_is_untrusted(stack: &Stack) {
+    let mut client = Client::new(&stack.base_url);
+    client.sign_up("null-origin");
+    // `Origin: null` comes from sandboxed frames, `data:` pages and cross-site redirects, all of
+    // which an attacker can arrange; a same-origin Referer beside it must not rescue the request.
+    let own_page = format!("{}/dashboard", stack.base_url);
+    let null_origin = [("origin", "null"), ("referer", own_page.as_str())];
+    client.send("POST", "/api/auth/logout", &null_origin, None).expect_error(403);
+    assert_eq!(client.get("/api/auth/me").status, 200, "the session survived the forged request");
+    let body = json!({ "title": "Forged" }).to_string().into_bytes();
+    let headers = [null_origin[0], null_origin[1], ("content-type", "application/json")];
+    client.send("POST", "/api/blueprints", &headers, Some(body)).expect_error(403);
+    client.send("POST", "/api/auth/logout", &[("origin", "null")], None).expect_error(403);
+    assert_eq!(client.get("/api/auth/me").status, 200);
 }
 
 fn preflight_only_for_the_allowlist(stack: &Stack) {

@@ -1,26 +1,29 @@
 //! Sign-up, login, refresh-token rotation, logout and "who am I".
 
-use domain::auth::principal::role_for_new_account;
 use domain::auth::requests::{parse_login, parse_signup};
 use domain::auth::tokens::REFRESH_TOKEN_TTL_SECS;
-use domain::auth::{Password, PasswordHash, Principal, RefreshToken};
+use domain::auth::{Password, PasswordHash, Principal, RefreshToken, Role};
 use domain::http::{clear_cookie, cookie_value, is_local_host, session_cookie, ACCESS_COOKIE, REFRESH_COOKIE, REFRESH_COOKIE_PATH};
-use domain::rate_limit::{LimiterOp, Verdict, FAILED_LOGINS};
+use domain::rate_limit::{login_limits, signup_limit};
 use domain::AppError;
 use edge::db::refresh_tokens::{self, Rotation};
 use edge::db::{audit, users};
-use edge::rate_limit::client_ip;
+use edge::rate_limit::{client_network, reserve, settle_success};
 use edge::{body, clock, config, random, respond, RequestContext};
 use serde_json::json;
 use worker::{Env, Headers, Request, Response};
 
 const AUTH_BODY_LIMIT: usize = 8 * 1024;
 
+/// Every attempt counts against the caller's network first, malformed ones included: it bounds
+/// account creation and what the 409 for a taken email can reveal (docs/SECURITY.md). Every new
+/// account is a plain user; admins are provisioned with the bootstrap secret (`admins.rs`).
 pub async fn signup(mut req: Request, env: &Env, context: &RequestContext) -> Result<Response, AppError> {
+    reserve(env, &[signup_limit(&client_network(&req), config::signup_limit_rule(env))]).await?;
     let raw = body::read_limited(&mut req, AUTH_BODY_LIMIT).await?;
     let signup = parse_signup(&raw)?;
     let keys = config::token_keys(env)?;
-    let role = role_for_new_account(&signup.email, &config::var_or(env, "ADMIN_EMAILS", ""));
+    let role = Role::User;
     let hash = PasswordHash::create(&signup.password, &random::bytes(), config::kdf_params(env))
         .map_err(|_| AppError::internal())?;
     let user_id = random::uuid_v4();
@@ -47,12 +50,10 @@ pub async fn login(mut req: Request, env: &Env, context: &RequestContext) -> Res
     let raw = body::read_limited(&mut req, AUTH_BODY_LIMIT).await?;
     let login = parse_login(&raw)?;
     let keys = config::token_keys(env)?;
-    let ip = client_ip(&req);
-    let limiter = [login.email.as_str(), ip.as_str()];
-    let verdict = limit(env, &limiter, LimiterOp::Peek).await?;
-    if !verdict.allowed {
-        return Err(AppError::too_many_requests(verdict.retry_after_secs));
-    }
+    // Counted before the password is checked, in one step per limiter: checking first and
+    // counting after the (slow) hash let parallel guesses all pass the check.
+    let limits = login_limits(login.email.as_str(), &client_network(&req));
+    reserve(env, &limits).await?;
     let params = config::kdf_params(env);
     let account = users::find_by_email(env, &login.email).await?;
     let verified = match &account {
@@ -64,10 +65,10 @@ pub async fn login(mut req: Request, env: &Env, context: &RequestContext) -> Res
         }
     };
     let Some(account) = account.filter(|_| verified) else {
-        limit(env, &limiter, LimiterOp::Record).await?;
+        // The attempt is already counted.
         return Err(AppError::new(domain::ErrorKind::Unauthorized, "Invalid email or password"));
     };
-    limit(env, &limiter, LimiterOp::Reset).await?;
+    settle_success(env, &limits).await?;
     rehash_if_weaker(env, &account, &login.password, params).await;
     users::ensure_profile(env, &account.id).await?;
     let principal = account.principal()?;
@@ -94,9 +95,16 @@ pub async fn refresh(req: Request, env: &Env, context: &RequestContext) -> Resul
     start_session(env, &req, &keys, &principal, &account.email, Some(&rotated.family_id), 200).await
 }
 
-pub async fn logout(req: Request, env: &Env, principal: &Principal, context: &RequestContext) -> Result<Response, AppError> {
+/// Ends the sign-in: the family of the presented refresh cookie and the one the access token
+/// names (an API client that only holds a Bearer token logs out too) are revoked, which also
+/// ends admin access at once (`session::require_admin` checks the family).
+pub async fn logout(req: Request, env: &Env, principal: &Principal, session_id: Option<&str>, context: &RequestContext) -> Result<Response, AppError> {
+    let now = clock::now();
     if let Some(presented) = cookie(&req, REFRESH_COOKIE).and_then(|raw| RefreshToken::parse(&raw)) {
-        refresh_tokens::revoke_by_token(env, &presented.hash(), &principal.user_id, clock::now()).await?;
+        refresh_tokens::revoke_by_token(env, &presented.hash(), &principal.user_id, now).await?;
+    }
+    if let Some(family_id) = session_id {
+        refresh_tokens::revoke_family_of(env, family_id, &principal.user_id, now).await?;
     }
     audit_auth(env, principal, "auth.logout", context).await;
     let secure = !request_is_local(&req);
@@ -127,9 +135,10 @@ pub async fn me(env: &Env, principal: &Principal) -> Result<Response, AppError> 
 /// `{user, accessToken, expiresIn}` with both cookies set.
 async fn start_session(env: &Env, req: &Request, keys: &domain::auth::TokenKeys, principal: &Principal, email: &str, family: Option<&str>, status: u16) -> Result<Response, AppError> {
     let now = clock::now();
-    let (access_token, expires_in) = keys.issue_access(principal, now).map_err(|_| AppError::internal())?;
-    let refresh = RefreshToken::from_random(&random::bytes());
     let family_id = family.map_or_else(random::uuid_v4, str::to_string);
+    // The access token names its sign-in (the refresh family), so a logout ends admin access.
+    let (access_token, expires_in) = keys.issue_access(principal, &family_id, now).map_err(|_| AppError::internal())?;
+    let refresh = RefreshToken::from_random(&random::bytes());
     refresh_tokens::issue(
         env,
         &refresh_tokens::Issue {
@@ -173,10 +182,6 @@ async fn rehash_if_weaker(env: &Env, account: &users::Account, password: &Passwo
         // Best effort: the login succeeds either way and the next one tries again.
         let _ = users::replace_password_hash(env, &account.id, &hash.to_phc()).await;
     }
-}
-
-async fn limit(env: &Env, email_and_ip: &[&str], op: LimiterOp) -> Result<Verdict, AppError> {
-    edge::rate_limit::apply(env, "login", email_and_ip, FAILED_LOGINS, op).await
 }
 
 async fn audit_auth(env: &Env, principal: &Principal, action: &str, context: &RequestContext) {

@@ -1,4 +1,8 @@
+//! Request handlers, one module per concern; each turns a request into domain calls and D1
+//! reads/writes and answers through `edge::respond`.
+
 pub mod admin;
+pub mod admins;
 pub mod assets;
 pub mod auth;
 pub mod health;
