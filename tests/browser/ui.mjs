@@ -521,6 +521,10 @@ const scenarios = {
       await page.reload();
       await expectFocusedHeading('Generate the blueprint');
       await page.getByText('The last generation of this blueprint produced nothing usable').waitFor();
+      // The draft that can be kept is shown again, not saved.
+      await page.getByText('Below is a draft built from your answers, without a model.').waitFor();
+      await page.getByText('Introduction and orientation').first().waitFor();
+      await page.getByRole('button', { name: 'Keep this draft' }).waitFor();
     });
     await step('the retry succeeds', async () => {
       await page.getByRole('button', { name: 'Generate blueprint' }).click();

@@ -54,8 +54,19 @@ function Generation({ record }: { record: BlueprintRecord }) {
     sessionStorage.removeItem(START_FLAG(record.id));
     if (record.status === "generating") void rejoin(true);
     else if (flag) void start(flag === "regenerate");
+    else if (record.status === "error") void showDraft();
     return () => controller.current?.abort();
   }, []);
+
+  /** Coming back to a failed generation: the curated draft that can be kept, shown again. */
+  async function showDraft() {
+    try {
+      const preview = await api.get<{ blueprint: DraftBlueprint }>(`/api/blueprints/${record.id}/draft`);
+      setDraft(preview.blueprint);
+    } catch {
+      // The notice still offers to generate again; the draft is shown when kept.
+    }
+  }
 
   function remember(viewer: Viewer) {
     sessionStorage.setItem(VIEWER_KEY(record.id), JSON.stringify(viewer));
@@ -276,7 +287,7 @@ function Generation({ record }: { record: BlueprintRecord }) {
             </ul>
           ) : null}
         </div>
-        {phase === "failed" && draft.title ? (
+        {(phase === "failed" || (phase === "idle" && record.status === "error")) && draft.title ? (
           <p class="help">Below is a draft built from your answers, without a model. It is not saved unless you keep it; a kept draft is marked “curated draft” wherever it appears.</p>
         ) : null}
         {phase === "complete" && keptFallback ? <p class="help">Kept as a curated draft. Regenerate with a model any time: that becomes the next version.</p> : null}

@@ -32,6 +32,7 @@ pub enum Route {
     GenerationEvents(String),
     Versions(String),
     KeepDraft(String),
+    Draft(String),
     Version(String, String),
     CreateExport(String),
     DownloadExport(String),
@@ -67,6 +68,7 @@ impl Route {
             | Route::GenerateBlueprint
             | Route::Versions(_)
             | Route::KeepDraft(_)
+            | Route::Draft(_)
             | Route::Version(_, _)
             | Route::CreateExport(_)
             | Route::DownloadExport(_)
@@ -130,6 +132,7 @@ pub fn resolve(method: &Method, path: &str, features: &Features) -> Result<Route
         ["exports", id, "download"] => only(GET, Method::Get, Route::DownloadExport(id.to_string())),
         ["blueprints", id, "versions"] => only(GET, Method::Get, Route::Versions(id.to_string())),
         ["blueprints", id, "keep-draft"] => only(POST, Method::Post, Route::KeepDraft(id.to_string())),
+        ["blueprints", id, "draft"] => only(GET, Method::Get, Route::Draft(id.to_string())),
         ["blueprints", id, "versions", version] => only(GET, Method::Get, Route::Version(id.to_string(), version.to_string())),
         ["blueprints"] => match method {
             Method::Get => Ok(Route::ListBlueprints),
@@ -184,6 +187,7 @@ pub async fn dispatch(route: Route, req: Request, env: &Env, context: &RequestCo
         (Route::GenerationEvents(id), _) => stream::events(req, env, &id, context).await,
         (Route::Versions(id), Some(principal)) => stream::versions(env, &principal, &id).await,
         (Route::KeepDraft(id), Some(principal)) => stream::keep_draft(env, &principal, &id, context).await,
+        (Route::Draft(id), Some(principal)) => stream::draft(env, &principal, &id).await,
         (Route::Version(id, version), Some(principal)) => stream::version(env, &principal, &id, &version).await,
         (Route::Dashboard(id), Some(principal)) => dashboard::dashboard(req, env, &principal, &id).await,
         (Route::Compare(id), Some(principal)) => dashboard::compare(req, env, &principal, &id).await,

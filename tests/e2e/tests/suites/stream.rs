@@ -196,6 +196,11 @@ fn the_draft_of_a_failed_generation_can_be_kept_as_a_fallback_version(stack: &St
     assert_eq!(failure["canKeepDraft"], true);
     assert!(failure["hint"].as_str().unwrap().contains("keep this draft"), "{failure}");
 
+    let preview = client.get(&format!("/api/blueprints/{id}/draft"));
+    assert_eq!(preview.status, 200, "{}", preview.text());
+    assert_eq!(preview.json()["blueprint"], failure["blueprint"], "coming back shows the same draft");
+    assert_eq!(client.get(&format!("/api/blueprints/{id}/versions")).json()["versions"], json!([]), "showing it saves nothing");
+
     let kept = client.post_empty(&format!("/api/blueprints/{id}/keep-draft"));
     assert_eq!(kept.status, 201, "{}", kept.text());
     let kept = kept.json();
@@ -235,6 +240,7 @@ fn a_draft_is_kept_once_and_only_after_a_failure(stack: &Stack) {
     let mut stranger = Client::new(&stack.base_url);
     stranger.sign_up("keep-stranger");
     stranger.post_empty(&format!("/api/blueprints/{id}/keep-draft")).expect_error(404);
+    stranger.get(&format!("/api/blueprints/{id}/draft")).expect_error(404);
     client.send("GET", &format!("/api/blueprints/{id}/keep-draft"), &[], None).expect_error(405);
 
     let (mut first, mut second) = (client.fork(), client.fork());

@@ -97,11 +97,7 @@ pub async fn keep_draft(env: &Env, principal: &Principal, id: &str, context: &Re
     if !Transition::KeepDraft.from().contains(&status) {
         return Err(Transition::KeepDraft.refusal(status));
     }
-    let parse = |text: &str| serde_json::from_str::<serde_json::Value>(text).or_internal("blueprint.answers");
-    let inputs = generation_inputs(&parse(&blueprint.static_answers)?, &parse(&blueprint.dynamic_questions)?, &parse(&blueprint.dynamic_answers)?).map_err(AppError::invalid_fields)?;
-    let draft = course::fallback_blueprint(&inputs.answers);
-    let markdown = course::render_markdown(&draft);
-    let review = quality::review(&draft, Some(&inputs.answers));
+    let CuratedDraft { draft, markdown, review } = curated_draft(&blueprint)?;
     let document = serde_json::to_value(&draft).or_internal("keep_draft.json")?;
     let quality = serde_json::to_value(&review).or_internal("keep_draft.quality")?;
     let kpis = serde_json::to_value(domain::kpis::kpis(&draft)).or_internal("keep_draft.kpis")?;
@@ -126,6 +122,33 @@ pub async fn keep_draft(env: &Env, principal: &Principal, id: &str, context: &Re
         201,
         &json!({ "savedBlueprintId": id.as_str(), "version": version, "source": Source::Fallback, "blueprint": document, "markdown": markdown, "quality": review }),
     )
+}
+
+/// The curated draft of a blueprint: built from its stored answers, the same draft a failed
+/// generation's `error` event carried (deterministic), with its review.
+struct CuratedDraft {
+    draft: course::Blueprint,
+    markdown: String,
+    review: quality::QualityReview,
+}
+
+fn curated_draft(blueprint: &blueprints::Blueprint) -> Result<CuratedDraft, AppError> {
+    let parse = |text: &str| serde_json::from_str::<serde_json::Value>(text).or_internal("blueprint.answers");
+    let inputs = generation_inputs(&parse(&blueprint.static_answers)?, &parse(&blueprint.dynamic_questions)?, &parse(&blueprint.dynamic_answers)?).map_err(AppError::invalid_fields)?;
+    let draft = course::fallback_blueprint(&inputs.answers);
+    let markdown = course::render_markdown(&draft);
+    let review = quality::review(&draft, Some(&inputs.answers));
+    Ok(CuratedDraft { draft, markdown, review })
+}
+
+/// `GET /api/blueprints/:id/draft`: the curated draft, shown (not saved) — e.g. when someone
+/// comes back to a blueprint whose last generation failed and may keep it. 400 names the
+/// answers still missing.
+pub async fn draft(env: &Env, principal: &Principal, id: &str) -> Result<Response, AppError> {
+    let id = BlueprintId::parse(id)?;
+    let blueprint = blueprints::get(env, &principal.user_id, &id).await?;
+    let CuratedDraft { draft, markdown, review } = curated_draft(&blueprint)?;
+    edge::respond::json(200, &json!({ "blueprint": draft, "markdown": markdown, "quality": review, "source": Source::Fallback }))
 }
 
 /// `GET /api/blueprints/:id/versions/:version`: the read-only snapshot.
