@@ -18,6 +18,7 @@ use domain::sse::{self, SseEvent};
 use domain::static_answers;
 use edge::context::{is_request_id, log_event};
 use edge::db::blueprints::{self, Completion, Start};
+use edge::db::stored_json;
 use edge::llm::{self, StreamEvent};
 use edge::{clock, random};
 use futures_channel::mpsc::{unbounded, UnboundedSender};
@@ -170,7 +171,7 @@ impl BlueprintGeneration {
         };
         if Status::parse(&blueprint.status).map_err(to_worker)? == Status::Completed && !command.regenerate {
             // Idempotent: what is saved, no write, no model call.
-            let saved = blueprint.to_json();
+            let saved = blueprint.to_json().map_err(to_worker)?;
             let events = [
                 SseEvent { id: None, event: "warning".into(), data: json!({ "message": "Already completed; returning existing" }).to_string() },
                 SseEvent {
@@ -181,8 +182,10 @@ impl BlueprintGeneration {
             ];
             return Ok(sse_response(futures_util::stream::iter(events.iter().map(sse::encode).collect::<Vec<_>>())));
         }
-        if let Err(missing) = readiness(&blueprint) {
-            return refuse(AppError::bad_request("The blueprint's answers are incomplete").with_details(json!(missing)), &request_id);
+        match readiness(&blueprint) {
+            Ok(Ok(_)) => {}
+            Ok(Err(missing)) => return refuse(AppError::bad_request("The blueprint's answers are incomplete").with_details(json!(missing)), &request_id),
+            Err(corrupt) => return refuse(corrupt, &request_id),
         }
         let stale_before = clock::now().minus_seconds(domain::jobs::STALE_GENERATION_SECS);
         match blueprints::start_generation(&self.env, &command.user_id, blueprint_id, stale_before).await.map_err(to_worker)? {
@@ -266,7 +269,7 @@ impl BlueprintGeneration {
 
     async fn generate(&self, run: &Run) -> std::result::Result<(), domain::AppError> {
         let blueprint = blueprints::for_generation(&self.env, &run.user_id, &run.blueprint_id).await?.ok_or_else(|| domain::AppError::not_found("Blueprint"))?;
-        let GenerationInputs { answers, questions, dynamic_answers } = readiness(&blueprint).map_err(domain::AppError::invalid_fields)?;
+        let GenerationInputs { answers, questions, dynamic_answers } = readiness(&blueprint)?.map_err(domain::AppError::invalid_fields)?;
         let prompt = course::prompt(&answers, &questions, &dynamic_answers);
         let last_emit = Cell::new(0i64);
         let last_partial = RefCell::new(Value::Null);
@@ -355,10 +358,14 @@ impl Drop for HeartbeatGuard {
     }
 }
 
-/// The generation's inputs from the stored columns, or every missing piece, named.
-fn readiness(blueprint: &blueprints::Blueprint) -> std::result::Result<GenerationInputs, Vec<domain::FieldError>> {
-    let parse = |text: &str| serde_json::from_str::<Value>(text).unwrap_or(Value::Null);
-    generation_inputs(&parse(&blueprint.static_answers), &parse(&blueprint.dynamic_questions), &parse(&blueprint.dynamic_answers))
+/// The generation's inputs from the stored columns, or every missing piece, named (the outer
+/// error: a stored column that does not parse, which is corruption).
+#[allow(clippy::type_complexity)]
+fn readiness(blueprint: &blueprints::Blueprint) -> std::result::Result<std::result::Result<GenerationInputs, Vec<domain::FieldError>>, AppError> {
+    let static_answers = stored_json(&blueprint.static_answers, "static_answers")?;
+    let questions = stored_json(&blueprint.dynamic_questions, "dynamic_questions")?;
+    let dynamic_answers = stored_json(&blueprint.dynamic_answers, "dynamic_answers")?;
+    Ok(generation_inputs(&static_answers, &questions, &dynamic_answers))
 }
 
 fn sse_response<S>(frames: S) -> Response

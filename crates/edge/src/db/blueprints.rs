@@ -1,7 +1,7 @@
 //! The `blueprint_generator` aggregate. Every read and write is scoped by the owner: a
 //! blueprint that belongs to someone else is indistinguishable from one that does not exist.
 
-use super::{all, database, first, int, opt_text, run, statement, text};
+use super::{all, database, first, int, opt_text, run, statement, stored_json, text};
 use domain::blueprints::{BlueprintId, Cursor, PageRequest};
 use domain::generation::{Source, Status, Transition};
 use domain::{AppError, Timestamp};
@@ -36,22 +36,21 @@ pub struct Blueprint {
 
 impl Blueprint {
     /// Seed 000's `GET /api/blueprint/:id` shape (plus title and the generated artefacts).
-    pub fn to_json(&self) -> Value {
-        let parse = |text: &str, empty: Value| serde_json::from_str::<Value>(text).unwrap_or(empty);
-        json!({
+    pub fn to_json(&self) -> Result<Value, AppError> {
+        Ok(json!({
             "id": self.id,
             "title": self.title,
             "status": self.status,
             "version": self.version,
-            "static_answers": parse(&self.static_answers, json!({})),
-            "dynamic_questions": parse(&self.dynamic_questions, json!([])),
+            "static_answers": stored_json(&self.static_answers, "static_answers")?,
+            "dynamic_questions": stored_json(&self.dynamic_questions, "dynamic_questions")?,
             "dynamic_questions_set": domain::answers::question_set_id(&self.dynamic_questions),
-            "dynamic_answers": parse(&self.dynamic_answers, json!({})),
-            "blueprint_json": parse(&self.blueprint_json, json!({})),
+            "dynamic_answers": stored_json(&self.dynamic_answers, "dynamic_answers")?,
+            "blueprint_json": stored_json(&self.blueprint_json, "blueprint_json")?,
             "blueprint_markdown": self.blueprint_markdown,
             "created_at": self.created_at,
             "updated_at": self.updated_at,
-        })
+        }))
     }
 }
 
@@ -380,24 +379,23 @@ pub struct VersionRow {
 }
 
 impl VersionRow {
-    pub fn to_json(&self, blueprint_id: &str) -> Value {
-        let parse = |text: &str| serde_json::from_str::<Value>(text).unwrap_or(Value::Null);
-        json!({
+    pub fn to_json(&self, blueprint_id: &str) -> Result<Value, AppError> {
+        Ok(json!({
             "blueprint_id": blueprint_id,
             "version": self.version,
             "status": Status::Completed.as_str(),
-            "static_answers": parse(&self.static_answers),
-            "dynamic_questions": parse(&self.dynamic_questions),
-            "dynamic_answers": parse(&self.dynamic_answers),
-            "blueprint_json": parse(&self.blueprint_json),
+            "static_answers": stored_json(&self.static_answers, "static_answers")?,
+            "dynamic_questions": stored_json(&self.dynamic_questions, "dynamic_questions")?,
+            "dynamic_answers": stored_json(&self.dynamic_answers, "dynamic_answers")?,
+            "blueprint_json": stored_json(&self.blueprint_json, "blueprint_json")?,
             "blueprint_markdown": self.blueprint_markdown,
             "provider": self.provider,
             "model": self.model,
             "source": Source::of_provider(&self.provider),
-            "timings": parse(&self.timings),
-            "quality": parse(&self.quality),
+            "timings": stored_json(&self.timings, "timings")?,
+            "quality": stored_json(&self.quality, "quality")?,
             "created_at": self.created_at,
-        })
+        }))
     }
 }
 

@@ -16,6 +16,13 @@ use worker::{D1Database, D1PreparedStatement, Env};
 
 pub const BINDING: &str = "DB";
 
+/// A JSON column as stored. The columns are checked `json_valid` by the database, so text that
+/// does not parse is corruption: one way to meet it — a logged 500 naming the column — never a
+/// silent `{}` or `null` passed on as if it were the data.
+pub fn stored_json(text: &str, column: &str) -> Result<serde_json::Value, AppError> {
+    serde_json::from_str(text).map_err(|error| AppError::internal().caused_by(&format!("stored_json.{column}"), error))
+}
+
 pub fn database(env: &Env) -> Result<D1Database, AppError> {
     env.d1(BINDING).or_internal("d1.binding")
 }

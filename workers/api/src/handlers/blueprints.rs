@@ -20,7 +20,7 @@ pub async fn create(mut req: Request, env: &Env, principal: &Principal, context:
     let id = random::uuid_v4();
     let blueprint = blueprints::create(env, &principal.user_id, &id, &title, clock::now()).await?;
     record(env, principal, context, "blueprint.create", &id).await;
-    respond::json(201, &blueprint.to_json())
+    respond::json(201, &blueprint.to_json()?)
 }
 
 pub async fn list(req: Request, env: &Env, principal: &Principal) -> Result<Response, AppError> {
@@ -34,7 +34,7 @@ pub async fn list(req: Request, env: &Env, principal: &Principal) -> Result<Resp
 pub async fn get(env: &Env, principal: &Principal, id: &str) -> Result<Response, AppError> {
     let id = BlueprintId::parse(id)?;
     let blueprint = blueprints::get(env, &principal.user_id, &id).await?;
-    respond::json(200, &blueprint.to_json())
+    respond::json(200, &blueprint.to_json()?)
 }
 
 /// `PATCH /api/blueprints/:id {title}`: a new working title (the course's own title, which the
@@ -45,7 +45,7 @@ pub async fn rename(mut req: Request, env: &Env, principal: &Principal, id: &str
     let title = parse_rename(&raw)?;
     let renamed = blueprints::rename(env, &principal.user_id, &id, &title).await?.ok_or_else(|| AppError::not_found("Blueprint"))?;
     record(env, principal, context, "blueprint.rename", id.as_str()).await;
-    respond::json(200, &renamed.to_json())
+    respond::json(200, &renamed.to_json()?)
 }
 
 pub async fn delete(env: &Env, principal: &Principal, id: &str, context: &RequestContext) -> Result<Response, AppError> {

@@ -10,7 +10,7 @@ use domain::quality;
 use domain::readiness::generation_inputs;
 use domain::rate_limit::GENERATE_BLUEPRINT;
 use domain::{AppError, ErrorKind};
-use edge::db::{audit, blueprints};
+use edge::db::{audit, blueprints, stored_json};
 use edge::{body, clock, config, rate_limit, OrInternal, RequestContext};
 use serde::Deserialize;
 use serde_json::json;
@@ -133,8 +133,12 @@ struct CuratedDraft {
 }
 
 fn curated_draft(blueprint: &blueprints::Blueprint) -> Result<CuratedDraft, AppError> {
-    let parse = |text: &str| serde_json::from_str::<serde_json::Value>(text).or_internal("blueprint.answers");
-    let inputs = generation_inputs(&parse(&blueprint.static_answers)?, &parse(&blueprint.dynamic_questions)?, &parse(&blueprint.dynamic_answers)?).map_err(AppError::invalid_fields)?;
+    let inputs = generation_inputs(
+        &stored_json(&blueprint.static_answers, "static_answers")?,
+        &stored_json(&blueprint.dynamic_questions, "dynamic_questions")?,
+        &stored_json(&blueprint.dynamic_answers, "dynamic_answers")?,
+    )
+    .map_err(AppError::invalid_fields)?;
     let draft = course::fallback_blueprint(&inputs.answers);
     let markdown = course::render_markdown(&draft);
     let review = quality::review(&draft, Some(&inputs.answers));
@@ -156,7 +160,7 @@ pub async fn version(env: &Env, principal: &Principal, id: &str, version: &str) 
     let id = BlueprintId::parse(id)?;
     let number = version.parse::<i64>().ok().filter(|v| *v >= 1).ok_or_else(|| AppError::not_found("Version"))?;
     let row = blueprints::version(env, &principal.user_id, &id, number).await?;
-    edge::respond::json(200, &row.to_json(id.as_str()))
+    edge::respond::json(200, &row.to_json(id.as_str())?)
 }
 
 fn internal_headers(context: &RequestContext, last_event_id: Option<&str>) -> Headers {
