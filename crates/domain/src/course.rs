@@ -336,24 +336,26 @@ fn too_long(max_chars: usize) -> String {
 // ---------------------------------------------------------------------------------------------
 // Schema
 
-/// The JSON Schema of a blueprint for Ollama's `format` and OpenRouter's
-/// `response_format.json_schema.schema` (strict). Like `questions_json_schema`, it stays inside
-/// the subset strict structured outputs accept: every property required and closed, optional
-/// fields nullable instead of absent, no `$schema`, `minItems` or `minimum` keywords. The limits
-/// it cannot carry are enforced by `validate_blueprint`: that includes the caps (`MAX_MODULES`,
-/// `MAX_LIST_ITEMS`, `MAX_*_CHARS`), which would be `maxItems`/`maxLength` here but are left out
-/// for the same reason (strict mode rejects them; the schema is being reworked for constrained
-/// decoders, issue 16).
+/// The JSON Schema of a blueprint, stating every rule of `validate_blueprint` that a schema can
+/// state, from the same constants: required fields, closed objects, the minimum and maximum
+/// characters of each text, items per list and modules per course, whole minutes from 1 to
+/// `MAX_MODULE_MINUTES`. It goes whole to Ollama (`format`: llama.cpp turns it into a grammar,
+/// so a rule left out is a rule the model may break) and as `schema::strict_subset` to
+/// OpenRouter. Optional fields are nullable instead of absent (strict mode wants every property
+/// required). What no schema keyword can say stays with the validator alone: text counted after
+/// trimming and cleaning (`"   "` has three characters here), blank list items not counting,
+/// and the whole document's `MAX_BLUEPRINT_CHARS`.
 pub fn blueprint_json_schema() -> Value {
-    let texts = |description: &str| json!({ "type": "array", "items": { "type": "string" }, "description": description });
+    let item = json!({ "type": "string", "minLength": 1, "maxLength": MAX_ITEM_CHARS });
+    let texts = |min_items: usize, description: &str| json!({ "type": "array", "items": item, "minItems": min_items, "maxItems": MAX_LIST_ITEMS, "description": description });
     let module = json!({
         "type": "object",
         "properties": {
-            "title": { "type": "string", "description": "A short, specific module title." },
-            "durationMinutes": { "type": "integer", "description": "Whole minutes, at least 1; all modules together fill the available time." },
-            "objectives": texts("At least one measurable objective, each starting with a Bloom's taxonomy verb."),
-            "activities": texts("What learners do, suited to the delivery modality."),
-            "assessments": texts("How each objective of this module is checked.")
+            "title": { "type": "string", "minLength": 1, "maxLength": MAX_TITLE_CHARS, "description": "A short, specific module title." },
+            "durationMinutes": { "type": "integer", "minimum": 1, "maximum": MAX_MODULE_MINUTES, "description": "Whole minutes, at least 1; all modules together fill the available time." },
+            "objectives": texts(1, "At least one measurable objective, each starting with a Bloom's taxonomy verb."),
+            "activities": texts(0, "What learners do, suited to the delivery modality."),
+            "assessments": texts(0, "How each objective of this module is checked.")
         },
         "required": ["title", "durationMinutes", "objectives", "activities", "assessments"],
         "additionalProperties": false
@@ -361,14 +363,15 @@ pub fn blueprint_json_schema() -> Value {
     json!({
         "type": "object",
         "properties": {
-            "title": { "type": "string", "description": "The course title, at least 3 characters." },
-            "overview": { "type": "string", "description": "Two to four sentences: who the course is for and what it achieves." },
-            "learningObjectives": texts("At least one measurable course-level objective, each starting with a Bloom's taxonomy verb."),
-            "modules": { "type": "array", "items": module, "description": "At least one module, in teaching order." },
-            "timeline": { "type": ["string", "null"], "description": "How the modules are scheduled over the available time, or null." },
+            "title": { "type": "string", "minLength": MIN_TITLE_CHARS, "maxLength": MAX_TITLE_CHARS, "description": "The course title." },
+            "overview": { "type": "string", "minLength": MIN_OVERVIEW_CHARS, "maxLength": MAX_OVERVIEW_CHARS, "description": "Two to four sentences: who the course is for and what it achieves." },
+            "learningObjectives": texts(1, "At least one measurable course-level objective, each starting with a Bloom's taxonomy verb."),
+            "modules": { "type": "array", "items": module, "minItems": 1, "maxItems": MAX_MODULES, "description": "At least one module, in teaching order." },
+            "timeline": { "type": ["string", "null"], "maxLength": MAX_TIMELINE_CHARS, "description": "How the modules are scheduled over the available time, or null." },
             "resources": {
                 "type": ["array", "null"],
-                "items": { "type": "string" },
+                "items": item,
+                "maxItems": MAX_LIST_ITEMS,
                 "description": "Materials, tools and people the course needs, or null."
             }
         },
@@ -1159,14 +1162,91 @@ learningObjectives: must have at least 1 non-empty item; modules: must have at l
         }
         assert_eq!(schema["properties"]["timeline"]["type"], json!(["string", "null"]));
         assert_eq!(schema["properties"]["resources"]["type"], json!(["array", "null"]));
-        let text = schema.to_string();
-        for keyword in ["$schema", "minItems", "maxItems", "minimum", "minLength"] {
-            assert!(!text.contains(keyword), "{keyword}");
+        // Issue 16: the full schema (Ollama's `format`) states the caps; only the strict subset
+        // sent to OpenRouter leaves them out. (This test asserted their absence from the one
+        // schema before.)
+        let used = crate::schema::keywords_used(&schema);
+        for keyword in crate::schema::STRICT_UNSUPPORTED {
+            assert!(used.contains(keyword), "the full schema states {keyword}");
         }
+        assert!(!used.contains("$schema"));
+        let strict = crate::schema::keywords_used(&crate::schema::strict_subset(&schema));
+        assert!(crate::schema::STRICT_UNSUPPORTED.iter().all(|k| !strict.contains(*k)), "{strict:?}");
         let mut document = serde_json::to_value(small()).unwrap();
         document["timeline"] = Value::Null;
         document["resources"] = Value::Null;
         assert!(validate_blueprint(&document).is_ok());
+        assert_eq!(crate::schema::check(&schema, &document), Ok(()));
+    }
+
+    /// Issue 16: a constrained decoder writes exactly what the schema allows, so the schema
+    /// must refuse what the validator refuses. For every rule a schema can state, a document at
+    /// the limit passes both, and one step past it fails both. Text is in 'é' (two bytes, one
+    /// character): both count characters.
+    #[test]
+    fn the_schema_and_the_validator_agree_at_every_cap() {
+        let text = |chars: usize| "é".repeat(chars);
+        let list = |items: usize| Value::from((0..items).map(|i| format!("Item {i}")).collect::<Vec<_>>());
+        let base = || {
+            let mut document = serde_json::to_value(small()).unwrap();
+            document["timeline"] = Value::Null;
+            document["resources"] = Value::Null;
+            document
+        };
+        type Edit = Box<dyn Fn(&mut Value)>;
+        let set = |path: &'static [&'static str], value: Value| -> Edit {
+            Box::new(move |document: &mut Value| {
+                let mut at = &mut *document;
+                for key in path {
+                    at = match key.parse::<usize>() {
+                        Ok(index) => &mut at[index],
+                        Err(_) => &mut at[*key],
+                    };
+                }
+                *at = value.clone();
+            })
+        };
+        let module = json!({"title": "M", "durationMinutes": 30, "objectives": ["Explain x"], "activities": [], "assessments": []});
+        let cases: Vec<(&str, Edit, Edit)> = vec![
+            ("title max", set(&["title"], text(MAX_TITLE_CHARS).into()), set(&["title"], text(MAX_TITLE_CHARS + 1).into())),
+            ("title min", set(&["title"], text(MIN_TITLE_CHARS).into()), set(&["title"], text(MIN_TITLE_CHARS - 1).into())),
+            ("overview max", set(&["overview"], text(MAX_OVERVIEW_CHARS).into()), set(&["overview"], text(MAX_OVERVIEW_CHARS + 1).into())),
+            ("overview min", set(&["overview"], text(MIN_OVERVIEW_CHARS).into()), set(&["overview"], text(MIN_OVERVIEW_CHARS - 1).into())),
+            ("timeline max", set(&["timeline"], text(MAX_TIMELINE_CHARS).into()), set(&["timeline"], text(MAX_TIMELINE_CHARS + 1).into())),
+            ("objectives max", set(&["learningObjectives"], list(MAX_LIST_ITEMS)), set(&["learningObjectives"], list(MAX_LIST_ITEMS + 1))),
+            ("objectives min", set(&["learningObjectives"], list(1)), set(&["learningObjectives"], list(0))),
+            ("objective chars", set(&["learningObjectives"], json!([text(MAX_ITEM_CHARS)])), set(&["learningObjectives"], json!([text(MAX_ITEM_CHARS + 1)]))),
+            ("resources max", set(&["resources"], list(MAX_LIST_ITEMS)), set(&["resources"], list(MAX_LIST_ITEMS + 1))),
+            ("resource chars", set(&["resources"], json!([text(MAX_ITEM_CHARS)])), set(&["resources"], json!([text(MAX_ITEM_CHARS + 1)]))),
+            ("modules max", set(&["modules"], Value::from(vec![module.clone(); MAX_MODULES])), set(&["modules"], Value::from(vec![module.clone(); MAX_MODULES + 1]))),
+            ("modules min", set(&["modules"], Value::from(vec![module.clone(); 1])), set(&["modules"], json!([]))),
+            ("module title max", set(&["modules", "0", "title"], text(MAX_TITLE_CHARS).into()), set(&["modules", "0", "title"], text(MAX_TITLE_CHARS + 1).into())),
+            ("module title min", set(&["modules", "0", "title"], text(1).into()), set(&["modules", "0", "title"], text(0).into())),
+            ("duration max", set(&["modules", "0", "durationMinutes"], MAX_MODULE_MINUTES.into()), set(&["modules", "0", "durationMinutes"], (MAX_MODULE_MINUTES + 1).into())),
+            ("duration min", set(&["modules", "0", "durationMinutes"], 1.into()), set(&["modules", "0", "durationMinutes"], 0.into())),
+            ("module objectives max", set(&["modules", "0", "objectives"], list(MAX_LIST_ITEMS)), set(&["modules", "0", "objectives"], list(MAX_LIST_ITEMS + 1))),
+            ("module objectives min", set(&["modules", "0", "objectives"], list(1)), set(&["modules", "0", "objectives"], list(0))),
+            ("activities max", set(&["modules", "0", "activities"], list(MAX_LIST_ITEMS)), set(&["modules", "0", "activities"], list(MAX_LIST_ITEMS + 1))),
+            ("assessments max", set(&["modules", "0", "assessments"], list(MAX_LIST_ITEMS)), set(&["modules", "0", "assessments"], list(MAX_LIST_ITEMS + 1))),
+            ("assessment chars", set(&["modules", "0", "assessments"], json!([text(MAX_ITEM_CHARS)])), set(&["modules", "0", "assessments"], json!([text(MAX_ITEM_CHARS + 1)]))),
+        ];
+        let schema = blueprint_json_schema();
+        for (name, at_cap, past_cap) in cases {
+            let mut document = base();
+            at_cap(&mut document);
+            assert_eq!(crate::schema::check(&schema, &document), Ok(()), "{name}: at the cap, the schema");
+            assert!(validate_blueprint(&document).is_ok(), "{name}: at the cap, the validator: {:?}", validate_blueprint(&document).err());
+            let mut document = base();
+            past_cap(&mut document);
+            assert!(crate::schema::check(&schema, &document).is_err(), "{name}: past the cap, the schema");
+            assert!(validate_blueprint(&document).is_err(), "{name}: past the cap, the validator");
+        }
+        // Missing fields and unknown types fail both as well.
+        for field in ["title", "overview", "learningObjectives", "modules"] {
+            let mut document = base();
+            document.as_object_mut().unwrap().remove(field);
+            assert!(crate::schema::check(&schema, &document).is_err() && validate_blueprint(&document).is_err(), "{field}");
+        }
     }
 
     #[test]

@@ -157,7 +157,9 @@ pub fn chat_request(config: &ChainConfig, tier: &Tier, prompt: &Prompt, stream: 
                 "stream": stream,
                 "temperature": TEMPERATURE,
                 "seed": SEED,
-                "response_format": { "type": "json_schema", "json_schema": { "name": prompt.schema_name, "strict": true, "schema": prompt.schema } },
+                // Strict mode takes a subset of JSON Schema (`schema::STRICT_UNSUPPORTED`); Ollama's
+                // grammar takes the whole.
+                "response_format": { "type": "json_schema", "json_schema": { "name": prompt.schema_name, "strict": true, "schema": crate::schema::strict_subset(&prompt.schema) } },
             }),
         ),
     }
@@ -319,6 +321,16 @@ mod tests {
         assert_eq!(url, "https://openrouter.ai/api/v1/chat/completions");
         assert_eq!(body["response_format"]["type"], "json_schema");
         assert_eq!(body["stream"], true);
+    }
+
+    #[test]
+    fn ollama_gets_the_full_schema_and_openrouter_the_strict_subset() {
+        let c = config(Some("k"));
+        let schema = json!({ "type": "array", "minItems": 1, "maxItems": 3, "items": { "type": "string", "maxLength": 9 } });
+        let prompt = Prompt { schema: schema.clone(), ..prompt() };
+        let all = tiers(&c, true);
+        assert_eq!(chat_request(&c, &all[0], &prompt, true).1["format"], schema);
+        assert_eq!(chat_request(&c, &all[2], &prompt, true).1["response_format"]["json_schema"]["schema"], json!({ "type": "array", "items": { "type": "string" } }));
     }
 
     #[test]
