@@ -274,6 +274,16 @@ pub fn questions_json_schema() -> Value {
     })
 }
 
+/// The token budget of a questions answer: `MAX_QUESTIONS` questions with every text at its cap
+/// and every choice there, plus the JSON around them, measured by writing that skeleton out, so
+/// it follows the caps.
+pub fn questions_token_budget() -> u32 {
+    let text_per_question = MAX_MODEL_ID_CHARS + MAX_SECTION_CHARS + MAX_LABEL_CHARS + MAX_OPTIONS * MAX_OPTION_CHARS + 2 * MAX_HINT_CHARS;
+    let question = json!({"id": "", "section": "", "type": "multi_select", "label": "", "options": vec![""; MAX_OPTIONS], "required": false, "placeholder": "", "helpText": "", "min": null, "max": null});
+    let structure = json!({ "questions": vec![question; MAX_QUESTIONS] }).to_string().len();
+    crate::providers::token_budget(structure + MAX_QUESTIONS * text_per_question)
+}
+
 /// How much of the user's audience is quoted in a fallback label (the whole answer may be
 /// longer than a label may be).
 const FALLBACK_AUDIENCE_CHARS: usize = 200;
@@ -624,6 +634,20 @@ mod tests {
             assert!(crate::schema::check(&schema, &past_cap).is_err(), "{name}: past the cap, the schema");
             assert!(!kept_as_written(&past_cap), "{name}: past the cap, not kept as written");
         }
+    }
+
+    #[test]
+    fn the_token_budget_fits_the_largest_list_the_schema_allows() {
+        let budget = questions_token_budget();
+        assert!(budget < crate::providers::MAX_TOKEN_BUDGET, "sized by the caps, not the ceiling: {budget}");
+        let text = |chars: usize| "x".repeat(chars);
+        let question = json!({"id": text(MAX_MODEL_ID_CHARS), "section": text(MAX_SECTION_CHARS), "type": "multi_select", "label": text(MAX_LABEL_CHARS),
+            "options": (0..MAX_OPTIONS).map(|i| format!("{i:02}{}", text(MAX_OPTION_CHARS - 2))).collect::<Vec<_>>(), "required": false,
+            "placeholder": text(MAX_HINT_CHARS), "helpText": text(MAX_HINT_CHARS), "min": null, "max": null});
+        let largest = json!({"questions": vec![question; MAX_QUESTIONS]});
+        assert_eq!(crate::schema::check(&questions_json_schema(), &largest), Ok(()));
+        let chars = largest.to_string().chars().count();
+        assert!(chars <= budget as usize * crate::providers::CHARS_PER_TOKEN, "{chars} characters, budget {budget} tokens");
     }
 
     #[test]
