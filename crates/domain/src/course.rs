@@ -346,6 +346,7 @@ fn too_long(max_chars: usize) -> String {
 /// trimming and cleaning (`"   "` has three characters here), blank list items not counting,
 /// and the whole document's `MAX_BLUEPRINT_CHARS`.
 pub fn blueprint_json_schema() -> Value {
+    use crate::schema::nullable;
     let item = json!({ "type": "string", "minLength": 1, "maxLength": MAX_ITEM_CHARS });
     let texts = |min_items: usize, description: &str| json!({ "type": "array", "items": item, "minItems": min_items, "maxItems": MAX_LIST_ITEMS, "description": description });
     let module = json!({
@@ -367,13 +368,8 @@ pub fn blueprint_json_schema() -> Value {
             "overview": { "type": "string", "minLength": MIN_OVERVIEW_CHARS, "maxLength": MAX_OVERVIEW_CHARS, "description": "Two to four sentences: who the course is for and what it achieves." },
             "learningObjectives": texts(1, "At least one measurable course-level objective, each starting with a Bloom's taxonomy verb."),
             "modules": { "type": "array", "items": module, "minItems": 1, "maxItems": MAX_MODULES, "description": "At least one module, in teaching order." },
-            "timeline": { "type": ["string", "null"], "maxLength": MAX_TIMELINE_CHARS, "description": "How the modules are scheduled over the available time, or null." },
-            "resources": {
-                "type": ["array", "null"],
-                "items": item,
-                "maxItems": MAX_LIST_ITEMS,
-                "description": "Materials, tools and people the course needs, or null."
-            }
+            "timeline": nullable(json!({ "type": "string", "maxLength": MAX_TIMELINE_CHARS, "description": "How the modules are scheduled over the available time, or null." })),
+            "resources": nullable(json!({ "type": "array", "items": item, "maxItems": MAX_LIST_ITEMS, "description": "Materials, tools and people the course needs, or null." }))
         },
         "required": ["title", "overview", "learningObjectives", "modules", "timeline", "resources"],
         "additionalProperties": false
@@ -1178,8 +1174,8 @@ learningObjectives: must have at least 1 non-empty item; modules: must have at l
             required.sort_unstable();
             assert_eq!(properties, required);
         }
-        assert_eq!(schema["properties"]["timeline"]["type"], json!(["string", "null"]));
-        assert_eq!(schema["properties"]["resources"]["type"], json!(["array", "null"]));
+        assert_eq!(schema["properties"]["timeline"]["anyOf"][1], json!({"type": "null"}));
+        assert_eq!(schema["properties"]["resources"]["anyOf"][0]["maxItems"], MAX_LIST_ITEMS);
         // Issue 16: the full schema (Ollama's `format`) states the caps; only the strict subset
         // sent to OpenRouter leaves them out. (This test asserted their absence from the one
         // schema before.)

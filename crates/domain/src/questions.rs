@@ -241,8 +241,9 @@ pub const MAX_MODEL_ID_CHARS: usize = 20;
 /// rather than refusing the list), a decoder following it writes only what is kept as written.
 pub fn questions_json_schema() -> Value {
     let types: Vec<&str> = QuestionType::ALL.iter().map(|t| t.as_str()).collect();
-    let nullable = |kind: &str, description: &str| json!({ "type": [kind, "null"], "description": description });
-    let hint = |description: &str| json!({ "type": ["string", "null"], "minLength": 1, "maxLength": MAX_HINT_CHARS, "description": description });
+    use crate::schema::nullable;
+    let number = |description: &str| nullable(json!({ "type": "number", "description": description }));
+    let hint = |description: &str| nullable(json!({ "type": "string", "minLength": 1, "maxLength": MAX_HINT_CHARS, "description": description }));
     let question = json!({
         "type": "object",
         "properties": {
@@ -250,18 +251,18 @@ pub fn questions_json_schema() -> Value {
             "section": { "type": "string", "minLength": 1, "maxLength": MAX_SECTION_CHARS, "description": "A short heading that groups related questions." },
             "type": { "type": "string", "enum": types },
             "label": { "type": "string", "minLength": 1, "maxLength": MAX_LABEL_CHARS, "description": "The question, as the user reads it." },
-            "options": {
-                "type": ["array", "null"],
+            "options": nullable(json!({
+                "type": "array",
                 "items": { "type": "string", "minLength": 1, "maxLength": MAX_OPTION_CHARS },
                 "minItems": 2,
                 "maxItems": MAX_OPTIONS,
                 "description": "At least two choices for select and multi_select; null otherwise."
-            },
+            })),
             "required": { "type": "boolean" },
             "placeholder": hint("Example answer shown in an empty field, or null."),
             "helpText": hint("One sentence on why the question matters, or null."),
-            "min": nullable("number", "The lowest value of a scale; null for other types."),
-            "max": nullable("number", "The highest value of a scale; null for other types.")
+            "min": number("The lowest value of a scale; null for other types."),
+            "max": number("The highest value of a scale; null for other types.")
         },
         "required": ["id", "section", "type", "label", "options", "required", "placeholder", "helpText", "min", "max"],
         "additionalProperties": false

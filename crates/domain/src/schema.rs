@@ -17,6 +17,20 @@ use serde_json::{Map, Value};
 /// validators check all of them again on the answer, so leaving them out loses no rule.
 pub const STRICT_UNSUPPORTED: [&str; 6] = ["minItems", "maxItems", "minLength", "maxLength", "minimum", "maximum"];
 
+/// `schema` or null, as `anyOf` of the two rather than `"type": [kind, "null"]`: a grammar
+/// compiler that reads a list of types may drop the length and count limits beside it
+/// (node-llama-cpp's does: the real-model stage saw a 200-character help text run on for
+/// thousands), while each branch of an `anyOf` keeps its own. llama.cpp and OpenAI's strict
+/// mode both take `anyOf`. `description` stays outside, on the field.
+pub fn nullable(mut schema: Value) -> Value {
+    let description = schema.as_object_mut().and_then(|object| object.remove("description"));
+    let mut field = serde_json::json!({ "anyOf": [schema, { "type": "null" }] });
+    if let Some(description) = description {
+        field["description"] = description;
+    }
+    field
+}
+
 /// `schema` without the [`STRICT_UNSUPPORTED`] keywords, for OpenRouter's
 /// `response_format.json_schema.schema`. Keys inside `properties` are property names, not
 /// keywords: a property called `minimum` would be kept.
@@ -41,7 +55,7 @@ pub fn strict_subset(schema: &Value) -> Value {
     }
 }
 
-/// Whether `value` satisfies `schema`, for the keywords our schemas use (`type`, `enum`,
+/// Whether `value` satisfies `schema`, for the keywords our schemas use (`type`, `anyOf`, `enum`,
 /// `properties`, `required`, `additionalProperties: false`, `items`, `minItems`, `maxItems`,
 /// `minLength`, `maxLength` in characters, `minimum`, `maximum`). The first violation is named
 /// by its path. Only for tests: the product validates with the domain validators, which also
@@ -54,6 +68,11 @@ pub fn check(schema: &Value, value: &Value) -> Result<(), String> {
 #[cfg(test)]
 fn check_at(path: &str, schema: &Value, value: &Value) -> Result<(), String> {
     let fail = |why: String| Err(format!("{path}: {why}"));
+    if let Some(branches) = schema.get("anyOf").and_then(Value::as_array) {
+        if !branches.iter().any(|branch| check_at(path, branch, value).is_ok()) {
+            return fail(format!("{value} matches no branch of anyOf"));
+        }
+    }
     if let Some(kind) = schema.get("type") {
         let kinds: Vec<&str> = match kind {
             Value::String(one) => vec![one.as_str()],
@@ -175,6 +194,17 @@ mod tests {
             "additionalProperties": false
         }));
         assert!(keywords_used(&strict).iter().all(|k| !STRICT_UNSUPPORTED.contains(&k.as_str())));
+    }
+
+    #[test]
+    fn nullable_keeps_the_limits_on_their_branch() {
+        let field = nullable(json!({ "type": "string", "maxLength": 2, "description": "d" }));
+        assert_eq!(field, json!({ "anyOf": [{ "type": "string", "maxLength": 2 }, { "type": "null" }], "description": "d" }));
+        assert_eq!(check(&field, &json!("ab")), Ok(()));
+        assert_eq!(check(&field, &Value::Null), Ok(()));
+        assert!(check(&field, &json!("abc")).is_err());
+        assert!(check(&field, &json!(1)).is_err());
+        assert_eq!(strict_subset(&field), json!({ "anyOf": [{ "type": "string" }, { "type": "null" }], "description": "d" }));
     }
 
     #[test]
