@@ -26,6 +26,7 @@ pub mod rate_limit;
 pub mod readiness;
 #[cfg(test)]
 mod row_budget;
+pub mod schema;
 pub mod scorm;
 pub mod sse;
 pub mod static_answers;

@@ -29,8 +29,13 @@ pub struct ChainConfig {
     /// The fallback to OpenRouter exists only when a key is configured.
     pub openrouter_key: Option<String>,
     pub openrouter_model: String,
-    /// Per attempt.
+    /// Per attempt: the whole exchange of a non-streaming call, and the longest wait for the
+    /// next chunk of a streamed one (the idle timeout).
     pub timeout_ms: u64,
+    /// Per streamed attempt, from the request to the last chunk: a model that keeps writing
+    /// never trips the idle timeout (issue 16: one attempt streamed for 588 s), so past this the
+    /// attempt is given up and the next tier tried.
+    pub attempt_budget_ms: u64,
     /// Attempts per tier (transient errors only).
     pub attempts: u32,
 }
@@ -38,8 +43,12 @@ pub struct ChainConfig {
 impl ChainConfig {
     pub const DEFAULT_TIMEOUT_MS: u64 = 25_000;
     pub const DEFAULT_ATTEMPTS: u32 = 2;
-    /// Longest a whole chain can take before the curated fallback: every tier's attempts at
-    /// the full timeout plus the backoffs between them.
+    /// Three minutes: a long blueprint from a local model on a modest machine takes one to two
+    /// (seed 000 expects "a minute or two"); three tiers at this budget still end well inside
+    /// the 10 minutes after which a generation is considered dead.
+    pub const DEFAULT_ATTEMPT_BUDGET_MS: u64 = 180_000;
+    /// Longest a whole non-streaming chain can take before the curated fallback: every tier's
+    /// attempts at the full timeout plus the backoffs between them.
     pub fn worst_case_ms(&self) -> u64 {
         let tiers = 2 + u64::from(self.openrouter_key.is_some());
         let per_tier = u64::from(self.attempts) * self.timeout_ms + (1..self.attempts).map(backoff_ms).sum::<u64>();
@@ -80,6 +89,25 @@ pub struct Prompt {
     pub compact_user: String,
     pub schema_name: &'static str,
     pub schema: Value,
+    /// The most tokens the answer may take (Ollama `options.num_predict`, OpenAI `max_tokens`),
+    /// sized to the contract with [`token_budget`].
+    pub max_tokens: u32,
+}
+
+/// Characters per token when sizing a budget: English prose and JSON keys average about four
+/// with the BPE vocabularies of the models we run (Qwen, SmolLM); text in other scripts takes
+/// more tokens, and only a document near every cap at once would then be cut.
+pub const CHARS_PER_TOKEN: usize = 4;
+
+/// No budget above this: the output limits of the models OpenRouter serves start around 8–16 K
+/// tokens, and some providers refuse a request whose `max_tokens` is over theirs.
+pub const MAX_TOKEN_BUDGET: u32 = 16_384;
+
+/// Tokens for an answer of at most `max_chars` characters (text and JSON punctuation), rounded
+/// up, at most [`MAX_TOKEN_BUDGET`]. A decoder that ignores its schema's caps stops here instead
+/// of running on until its context is full.
+pub fn token_budget(max_chars: usize) -> u32 {
+    u32::try_from(max_chars.div_ceil(CHARS_PER_TOKEN)).unwrap_or(u32::MAX).min(MAX_TOKEN_BUDGET)
 }
 
 /// Low temperature and a fixed seed: the same input gives the same answer where the model allows.
@@ -146,7 +174,7 @@ pub fn chat_request(config: &ChainConfig, tier: &Tier, prompt: &Prompt, stream: 
                 "stream": stream,
                 "format": prompt.schema,
                 "think": false,
-                "options": { "temperature": TEMPERATURE, "seed": SEED, "top_p": 0.9 },
+                "options": { "temperature": TEMPERATURE, "seed": SEED, "top_p": 0.9, "num_predict": prompt.max_tokens },
             }),
         ),
         ProviderKind::OpenRouter => (
@@ -157,7 +185,10 @@ pub fn chat_request(config: &ChainConfig, tier: &Tier, prompt: &Prompt, stream: 
                 "stream": stream,
                 "temperature": TEMPERATURE,
                 "seed": SEED,
-                "response_format": { "type": "json_schema", "json_schema": { "name": prompt.schema_name, "strict": true, "schema": prompt.schema } },
+                "max_tokens": prompt.max_tokens,
+                // Strict mode takes a subset of JSON Schema (`schema::STRICT_UNSUPPORTED`); Ollama's
+                // grammar takes the whole.
+                "response_format": { "type": "json_schema", "json_schema": { "name": prompt.schema_name, "strict": true, "schema": crate::schema::strict_subset(&prompt.schema) } },
             }),
         ),
     }
@@ -173,6 +204,8 @@ pub enum ProviderError {
     BadResponse(String),
     /// The model's text could not be read as the requested JSON (after repair).
     Unusable(String),
+    /// A streamed attempt was still going when its wall-clock budget (ms) ran out.
+    OverBudget(u64),
 }
 
 impl ProviderError {
@@ -196,6 +229,7 @@ impl ProviderError {
             ProviderError::Http(status) => format!("HTTP {status}"),
             ProviderError::BadResponse(why) => format!("bad response: {why}"),
             ProviderError::Unusable(why) => format!("unusable answer: {why}"),
+            ProviderError::OverBudget(ms) => format!("still writing after {} s, its time budget", ms / 1000),
         }
     }
 }
@@ -283,12 +317,13 @@ mod tests {
             openrouter_key: key.map(str::to_string),
             openrouter_model: "qwen/qwen2.5-14b".into(),
             timeout_ms: 25_000,
+            attempt_budget_ms: 180_000,
             attempts: 2,
         }
     }
 
     fn prompt() -> Prompt {
-        Prompt { system: "sys".into(), user: "long".into(), compact_user: "short".into(), schema_name: "questions", schema: json!({ "type": "object" }) }
+        Prompt { system: "sys".into(), user: "long".into(), compact_user: "short".into(), schema_name: "questions", schema: json!({ "type": "object" }), max_tokens: 1234 }
     }
 
     #[test]
@@ -322,6 +357,26 @@ mod tests {
     }
 
     #[test]
+    fn every_request_states_its_token_budget() {
+        let c = config(Some("k"));
+        let all = tiers(&c, true);
+        assert_eq!(chat_request(&c, &all[0], &prompt(), true).1["options"]["num_predict"], 1234);
+        assert_eq!(chat_request(&c, &all[2], &prompt(), false).1["max_tokens"], 1234);
+        assert_eq!((token_budget(0), token_budget(1), token_budget(4), token_budget(5)), (0, 1, 1, 2));
+        assert_eq!(token_budget(usize::MAX), MAX_TOKEN_BUDGET);
+    }
+
+    #[test]
+    fn ollama_gets_the_full_schema_and_openrouter_the_strict_subset() {
+        let c = config(Some("k"));
+        let schema = json!({ "type": "array", "minItems": 1, "maxItems": 3, "items": { "type": "string", "maxLength": 9 } });
+        let prompt = Prompt { schema: schema.clone(), ..prompt() };
+        let all = tiers(&c, true);
+        assert_eq!(chat_request(&c, &all[0], &prompt, true).1["format"], schema);
+        assert_eq!(chat_request(&c, &all[2], &prompt, true).1["response_format"]["json_schema"]["schema"], json!({ "type": "array", "items": { "type": "string" } }));
+    }
+
+    #[test]
     fn reading_answers() {
         let ollama = r#"{"message":{"role":"assistant","content":"{\"a\":1}"},"done":true}"#;
         assert_eq!(response_text(ProviderKind::Ollama, 200, ollama).unwrap(), "{\"a\":1}");
@@ -343,6 +398,7 @@ mod tests {
         assert!(!ProviderError::Timeout.retry_same_tier());
         assert!(!ProviderError::ModelNotFound.retry_same_tier());
         assert!(!ProviderError::Unusable("x".into()).retry_same_tier());
+        assert!(!ProviderError::OverBudget(1000).retry_same_tier(), "a runaway moves on to the next tier");
         assert_eq!((backoff_ms(1), backoff_ms(2), backoff_ms(3)), (500, 750, 1125));
         assert_eq!(config(Some("k")).worst_case_ms(), 3 * (2 * 25_000 + 500));
     }

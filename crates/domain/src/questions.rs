@@ -224,43 +224,65 @@ fn scale_bounds(min: Option<f64>, max: Option<f64>) -> (f64, f64) {
     }
 }
 
-/// The JSON Schema of `{"questions": [DynamicQuestion…]}` for Ollama's `format` and
-/// OpenRouter's `response_format.json_schema.schema`. It stays inside the subset strict
-/// structured outputs accept: every property is required and closed (`additionalProperties:
-/// false`), optional fields are nullable instead of absent, and there are no `$schema`,
-/// `minItems` or `maxItems` keywords (some providers reject them). The limits that schema
-/// cannot carry are enforced by `normalise_questions`, the caps (`MAX_OPTIONS`, `MAX_*_CHARS`)
-/// among them.
+/// Characters of the id a model gives a question. Ours replace it (`dq_001`…), so the schema
+/// only keeps a decoder from spending tokens on it.
+pub const MAX_MODEL_ID_CHARS: usize = 20;
+
+/// The JSON Schema of `{"questions": [DynamicQuestion…]}`, stating every rule of
+/// `normalise_questions` that a schema can state, from the same constants: 1 to
+/// `MAX_QUESTIONS` questions, a known type, a label of 1 to `MAX_LABEL_CHARS` characters, 2 to
+/// `MAX_OPTIONS` choices of 1 to `MAX_OPTION_CHARS`, sections and hints within their caps. It
+/// goes whole to Ollama (`format`: llama.cpp turns it into a grammar, and without `minItems` an
+/// empty list was a perfectly valid answer, issue 16) and as `schema::strict_subset` to
+/// OpenRouter. Every property is required and closed; optional fields are nullable instead of
+/// absent. What a schema cannot say stays with `normalise_questions`: options only for
+/// the select types (a rule across two fields), text counted after cleaning, no two options
+/// alike. Where the schema is stricter than the normaliser (which drops what it cannot keep
+/// rather than refusing the list), a decoder following it writes only what is kept as written.
 pub fn questions_json_schema() -> Value {
     let types: Vec<&str> = QuestionType::ALL.iter().map(|t| t.as_str()).collect();
-    let nullable = |kind: &str, description: &str| json!({ "type": [kind, "null"], "description": description });
+    use crate::schema::nullable;
+    let number = |description: &str| nullable(json!({ "type": "number", "description": description }));
+    let hint = |description: &str| nullable(json!({ "type": "string", "minLength": 1, "maxLength": MAX_HINT_CHARS, "description": description }));
     let question = json!({
         "type": "object",
         "properties": {
-            "id": { "type": "string", "description": "A short id, unique in the list." },
-            "section": { "type": "string", "description": "A short heading that groups related questions." },
+            "id": { "type": "string", "maxLength": MAX_MODEL_ID_CHARS, "description": "A short id, unique in the list." },
+            "section": { "type": "string", "minLength": 1, "maxLength": MAX_SECTION_CHARS, "description": "A short heading that groups related questions." },
             "type": { "type": "string", "enum": types },
-            "label": { "type": "string", "description": "The question, as the user reads it." },
-            "options": {
-                "type": ["array", "null"],
-                "items": { "type": "string" },
+            "label": { "type": "string", "minLength": 1, "maxLength": MAX_LABEL_CHARS, "description": "The question, as the user reads it." },
+            "options": nullable(json!({
+                "type": "array",
+                "items": { "type": "string", "minLength": 1, "maxLength": MAX_OPTION_CHARS },
+                "minItems": 2,
+                "maxItems": MAX_OPTIONS,
                 "description": "At least two choices for select and multi_select; null otherwise."
-            },
+            })),
             "required": { "type": "boolean" },
-            "placeholder": nullable("string", "Example answer shown in an empty field, or null."),
-            "helpText": nullable("string", "One sentence on why the question matters, or null."),
-            "min": nullable("number", "The lowest value of a scale; null for other types."),
-            "max": nullable("number", "The highest value of a scale; null for other types.")
+            "placeholder": hint("Example answer shown in an empty field, or null."),
+            "helpText": hint("One sentence on why the question matters, or null."),
+            "min": number("The lowest value of a scale; null for other types."),
+            "max": number("The highest value of a scale; null for other types.")
         },
         "required": ["id", "section", "type", "label", "options", "required", "placeholder", "helpText", "min", "max"],
         "additionalProperties": false
     });
     json!({
         "type": "object",
-        "properties": { "questions": { "type": "array", "items": question } },
+        "properties": { "questions": { "type": "array", "items": question, "minItems": 1, "maxItems": MAX_QUESTIONS } },
         "required": ["questions"],
         "additionalProperties": false
     })
+}
+
+/// The token budget of a questions answer: `MAX_QUESTIONS` questions with every text at its cap
+/// and every choice there, plus the JSON around them, measured by writing that skeleton out, so
+/// it follows the caps.
+pub fn questions_token_budget() -> u32 {
+    let text_per_question = MAX_MODEL_ID_CHARS + MAX_SECTION_CHARS + MAX_LABEL_CHARS + MAX_OPTIONS * MAX_OPTION_CHARS + 2 * MAX_HINT_CHARS;
+    let question = json!({"id": "", "section": "", "type": "multi_select", "label": "", "options": vec![""; MAX_OPTIONS], "required": false, "placeholder": "", "helpText": "", "min": null, "max": null});
+    let structure = json!({ "questions": vec![question; MAX_QUESTIONS] }).to_string().len();
+    crate::providers::token_budget(structure + MAX_QUESTIONS * text_per_question)
 }
 
 /// How much of the user's audience is quoted in a fallback label (the whole answer may be
@@ -559,6 +581,74 @@ mod tests {
         let mut required: Vec<&str> = item["required"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
         required.sort_unstable();
         assert_eq!(properties, required);
+    }
+
+    /// Issue 16: every rule of `normalise_questions` a schema can state is in the schema, from
+    /// the same caps. A list at each cap passes the schema and is kept exactly as written; one
+    /// step past it fails the schema, and the normaliser would not keep it as written either
+    /// (it drops the item, the choice or the hint, or refuses a list with nothing usable).
+    #[test]
+    fn the_schema_and_the_normaliser_agree_at_every_cap() {
+        let schema = questions_json_schema();
+        let used = crate::schema::keywords_used(&schema);
+        for keyword in ["minItems", "maxItems", "minLength", "maxLength", "enum", "required"] {
+            assert!(used.contains(keyword), "{keyword}");
+        }
+        let text = |chars: usize| "é".repeat(chars);
+        let question = |i: usize| json!({"id": format!("q{i}"), "section": "S", "type": "short_text", "label": format!("Question {i}?"), "options": null, "required": true, "placeholder": null, "helpText": null, "min": null, "max": null});
+        let with = |field: &str, value: Value| {
+            let mut q = json!({"id": "q", "section": "S", "type": "select", "label": "Q?", "options": ["a", "b"], "required": true, "placeholder": null, "helpText": null, "min": null, "max": null});
+            q[field] = value;
+            json!({"questions": [q]})
+        };
+        let kept_as_written = |document: &Value| {
+            let Ok(normal) = normalise_questions(document) else { return false };
+            let written = document["questions"].as_array().unwrap();
+            normal.len() == written.len()
+                && normal.iter().zip(written).all(|(n, w)| {
+                    n.label == w["label"].as_str().unwrap_or_default()
+                        && n.section == w["section"].as_str().unwrap_or_default()
+                        && n.options.as_ref().map(Vec::len) == w["options"].as_array().map(Vec::len)
+                        && n.help_text.as_deref() == w["helpText"].as_str()
+                        && n.placeholder.as_deref() == w["placeholder"].as_str()
+                })
+        };
+        let options = |count: usize| Value::from((0..count).map(|i| format!("Choice {i}")).collect::<Vec<_>>());
+        let cases = [
+            ("questions max", json!({"questions": (0..MAX_QUESTIONS).map(question).collect::<Vec<_>>()}), json!({"questions": (0..=MAX_QUESTIONS).map(question).collect::<Vec<_>>()})),
+            ("questions min", json!({"questions": [question(0)]}), json!({"questions": []})),
+            ("label max", with("label", text(MAX_LABEL_CHARS).into()), with("label", text(MAX_LABEL_CHARS + 1).into())),
+            ("label min", with("label", text(1).into()), with("label", "".into())),
+            ("section max", with("section", text(MAX_SECTION_CHARS).into()), with("section", text(MAX_SECTION_CHARS + 1).into())),
+            ("section min", with("section", text(1).into()), with("section", "".into())),
+            ("options max", with("options", options(MAX_OPTIONS)), with("options", options(MAX_OPTIONS + 1))),
+            ("options min", with("options", options(2)), with("options", options(1))),
+            ("option chars", with("options", json!(["a", text(MAX_OPTION_CHARS)])), with("options", json!(["a", text(MAX_OPTION_CHARS + 1)]))),
+            ("option min chars", with("options", json!(["a", "b"])), with("options", json!(["a", "", "b"]))),
+            ("help max", with("helpText", text(MAX_HINT_CHARS).into()), with("helpText", text(MAX_HINT_CHARS + 1).into())),
+            ("placeholder max", with("placeholder", text(MAX_HINT_CHARS).into()), with("placeholder", text(MAX_HINT_CHARS + 1).into())),
+            ("type", with("type", "multi_select".into()), with("type", "file_upload".into())),
+        ];
+        for (name, at_cap, past_cap) in cases {
+            assert_eq!(crate::schema::check(&schema, &at_cap), Ok(()), "{name}: at the cap, the schema");
+            assert!(kept_as_written(&at_cap), "{name}: at the cap, kept as written");
+            assert!(crate::schema::check(&schema, &past_cap).is_err(), "{name}: past the cap, the schema");
+            assert!(!kept_as_written(&past_cap), "{name}: past the cap, not kept as written");
+        }
+    }
+
+    #[test]
+    fn the_token_budget_fits_the_largest_list_the_schema_allows() {
+        let budget = questions_token_budget();
+        assert!(budget < crate::providers::MAX_TOKEN_BUDGET, "sized by the caps, not the ceiling: {budget}");
+        let text = |chars: usize| "x".repeat(chars);
+        let question = json!({"id": text(MAX_MODEL_ID_CHARS), "section": text(MAX_SECTION_CHARS), "type": "multi_select", "label": text(MAX_LABEL_CHARS),
+            "options": (0..MAX_OPTIONS).map(|i| format!("{i:02}{}", text(MAX_OPTION_CHARS - 2))).collect::<Vec<_>>(), "required": false,
+            "placeholder": text(MAX_HINT_CHARS), "helpText": text(MAX_HINT_CHARS), "min": null, "max": null});
+        let largest = json!({"questions": vec![question; MAX_QUESTIONS]});
+        assert_eq!(crate::schema::check(&questions_json_schema(), &largest), Ok(()));
+        let chars = largest.to_string().chars().count();
+        assert!(chars <= budget as usize * crate::providers::CHARS_PER_TOKEN, "{chars} characters, budget {budget} tokens");
     }
 
     #[test]

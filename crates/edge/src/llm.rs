@@ -50,6 +50,7 @@ pub fn chain_config(env: &Env) -> ChainConfig {
         openrouter_key: secret(env, "OPENROUTER_API_KEY"),
         openrouter_model: var_or(env, "OPENROUTER_MODEL", "qwen/qwen2.5-14b"),
         timeout_ms: var_or(env, "LLM_TIMEOUT_MS", "").parse().ok().filter(|ms| (100..=120_000).contains(ms)).unwrap_or(ChainConfig::DEFAULT_TIMEOUT_MS),
+        attempt_budget_ms: var_or(env, "LLM_ATTEMPT_BUDGET_MS", "").parse().ok().filter(|ms| (1_000..=600_000).contains(ms)).unwrap_or(ChainConfig::DEFAULT_ATTEMPT_BUDGET_MS),
         attempts: ChainConfig::DEFAULT_ATTEMPTS,
     }
 }
@@ -66,11 +67,15 @@ pub enum StreamEvent<'a> {
     Attempt { provider: &'static str, model: &'a str },
     /// The whole text of the current attempt so far.
     Text(&'a str),
+    /// The current attempt was still writing when its wall-clock budget ran out; the next tier
+    /// (if any) follows.
+    OverBudget { provider: &'static str, model: &'a str, budget_ms: u64 },
 }
 
 /// Like [`generate`], but each attempt streams: `on_event` sees the text grow as it arrives.
-/// The per-attempt timeout applies to the wait for each chunk (a model that keeps producing
-/// tokens is not cut off; one that stalls is).
+/// The per-attempt timeout applies to the wait for each chunk (one that stalls is cut off), and
+/// the attempt as a whole has `attempt_budget_ms` (one that keeps producing tokens past it is
+/// cut off too, and the next tier tried).
 pub async fn generate_streaming<T>(
     env: &Env,
     request_id: &str,
@@ -103,7 +108,11 @@ struct Streamed<F> {
 impl<F: FnMut(StreamEvent<'_>)> Exchange for Streamed<F> {
     async fn attempt(&mut self, config: &ChainConfig, tier: &Tier, prompt: &Prompt, text: &mut String) -> Result<(), ProviderError> {
         (self.on_event)(StreamEvent::Attempt { provider: tier.kind.source(), model: &tier.model });
-        stream_attempt(config, tier, prompt, text, &mut self.on_event).await
+        let outcome = stream_attempt(config, tier, prompt, text, &mut self.on_event).await;
+        if let Err(ProviderError::OverBudget(budget_ms)) = outcome {
+            (self.on_event)(StreamEvent::OverBudget { provider: tier.kind.source(), model: &tier.model, budget_ms });
+        }
+        outcome
     }
 }
 
@@ -168,20 +177,21 @@ async fn stream_into(config: &ChainConfig, tier: &Tier, prompt: &Prompt, text: &
     let mut init = RequestInit::new();
     init.with_method(Method::Post).with_headers(provider_headers(config, tier)).with_body(Some(body.to_string().into()));
     let request = Request::new_with_init(&url, &init).map_err(|e| ProviderError::Unreachable(e.to_string()))?;
-    let mut response = within(config.timeout_ms, async move {
+    let budget = Budget { ends_at: clock::now().millis().saturating_add(i64::try_from(config.attempt_budget_ms).unwrap_or(i64::MAX)), budget_ms: config.attempt_budget_ms, idle_ms: config.timeout_ms };
+    let mut response = budget.within(async move {
         Fetch::Request(request).send_with_signal(&signal).await.map_err(|e| ProviderError::Unreachable(e.to_string()))
     })
     .await?;
     let status = response.status_code();
     if !(200..300).contains(&status) {
-        let body = within(config.timeout_ms, read_capped(&mut response)).await.unwrap_or_default();
+        let body = budget.within(read_capped(&mut response)).await.unwrap_or_default();
         return response_text(tier.kind, status, &body).map(|_| ());
     }
     let mut chunks = response.stream().map_err(|e| ProviderError::BadResponse(e.to_string()))?;
     let mut decoder = StreamDecoder::new(tier.kind);
     let mut done = false;
     while !done {
-        let next = within(config.timeout_ms, async { Ok(chunks.next().await) }).await?;
+        let next = budget.within(async { Ok(chunks.next().await) }).await?;
         let pieces = match next {
             Some(Ok(bytes)) => decoder.push(&bytes),
             Some(Err(error)) => return Err(ProviderError::Unreachable(format!("stream broke: {error}"))),
@@ -204,6 +214,31 @@ async fn stream_into(config: &ChainConfig, tier: &Tier, prompt: &Prompt, text: &
         }
     }
     Ok(())
+}
+
+/// The two clocks of a streamed attempt: the idle timeout for each wait, and the wall-clock
+/// budget of the whole attempt.
+struct Budget {
+    /// When the attempt's budget runs out (epoch ms).
+    ends_at: i64,
+    budget_ms: u64,
+    idle_ms: u64,
+}
+
+impl Budget {
+    /// Runs `work` unless the idle timeout passes first (`Timeout`) or the attempt's budget runs
+    /// out first (`OverBudget`). The budget is checked before each wait, so a model streaming
+    /// without a pause is stopped at its next chunk after the budget.
+    async fn within<T>(&self, work: impl std::future::Future<Output = Result<T, ProviderError>>) -> Result<T, ProviderError> {
+        let left = u64::try_from(self.ends_at - clock::now().millis()).unwrap_or(0);
+        if left == 0 {
+            return Err(ProviderError::OverBudget(self.budget_ms));
+        }
+        match within(self.idle_ms.min(left), work).await {
+            Err(ProviderError::Timeout) if left < self.idle_ms => Err(ProviderError::OverBudget(self.budget_ms)),
+            outcome => outcome,
+        }
+    }
 }
 
 /// Runs `work` unless `timeout_ms` passes first.
@@ -310,5 +345,6 @@ pub fn describe(env: &Env) -> serde_json::Value {
         "ollama": { "baseUrl": config.ollama_base_url, "model": config.primary_model, "fallbackModel": config.fallback_model },
         "openrouter": { "enabled": config.openrouter_key.is_some(), "model": config.openrouter_model },
         "timeoutMs": config.timeout_ms,
+        "attemptBudgetMs": config.attempt_budget_ms,
     })
 }

@@ -28,6 +28,10 @@ pub const SIGNUP_LIMIT_PER_HOUR: u32 = 300;
 pub const SCHEDULER_TOKEN: &str = "e2e-scheduler-token-e2e-scheduler-token";
 /// The per-attempt model timeout in the test stack.
 pub const LLM_TIMEOUT_MS: u64 = 1500;
+/// The wall-clock budget of one streamed attempt in the test stack (`LLM_ATTEMPT_BUDGET_MS`):
+/// well over the slowest scripted stream that must finish (about 4 s), short enough that a
+/// runaway test takes seconds.
+pub const LLM_ATTEMPT_BUDGET_MS: u64 = 10_000;
 /// The one cross-origin caller the test stack allows (`CORS_ALLOWLIST`).
 pub const PARTNER_ORIGIN: &str = "https://partner.e2e.test";
 
@@ -195,6 +199,7 @@ impl Stack {
             format!("CRON_TRIGGER_TOKEN:{SCHEDULER_TOKEN}"),
             // Short, so that hang → timeout → next tier tests take seconds, not minutes.
             format!("LLM_TIMEOUT_MS:{LLM_TIMEOUT_MS}"),
+            format!("LLM_ATTEMPT_BUDGET_MS:{LLM_ATTEMPT_BUDGET_MS}"),
             "SSE_HEARTBEAT_MS:200".to_string(),
         ];
         if options.no_model {

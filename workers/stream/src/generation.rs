@@ -282,6 +282,10 @@ impl BlueprintGeneration {
                     *last_partial.borrow_mut() = Value::Null;
                 }
             }
+            // Said at once, so a designer watching a runaway knows why it restarts.
+            StreamEvent::OverBudget { provider, model, budget_ms } => {
+                self.emit("warning", &json!({ "message": format!("{provider} ({model}) was still writing after {} s, its time budget; trying the next model", budget_ms / 1000) }));
+            }
             StreamEvent::Text(text) => {
                 let now = clock::now().millis();
                 if now - last_emit.get() < PROGRESS_EVERY_MS {

@@ -20,6 +20,7 @@ pub fn tests() -> Vec<super::Test> {
         ("stream::the_draft_of_a_failed_generation_can_be_kept_as_a_fallback_version", the_draft_of_a_failed_generation_can_be_kept_as_a_fallback_version),
         ("stream::a_draft_is_kept_once_and_only_after_a_failure", a_draft_is_kept_once_and_only_after_a_failure),
         ("stream::a_runaway_answer_is_cut_off_and_the_next_model_answers", a_runaway_answer_is_cut_off_and_the_next_model_answers),
+        ("stream::a_model_still_writing_past_its_time_budget_is_cut_off_and_the_next_answers", a_model_still_writing_past_its_time_budget_is_cut_off_and_the_next_answers),
         ("stream::two_concurrent_requests_share_one_generation", two_concurrent_requests_share_one_generation),
         ("stream::one_generation_at_a_time_per_user", one_generation_at_a_time_per_user),
         ("stream::a_dropped_client_reconnects_and_gets_exactly_what_it_missed", a_dropped_client_reconnects_and_gets_exactly_what_it_missed),
@@ -162,6 +163,40 @@ fn a_runaway_answer_is_cut_off_and_the_next_model_answers(stack: &Stack) {
     let saved = client.get(&format!("/api/blueprints/{id}")).json();
     assert_eq!(saved["version"], 1);
     assert!(saved["blueprint_markdown"].as_str().unwrap().len() < 10_000);
+}
+
+/// Issue 16: a model that keeps streaming (a chunk every 400 ms, never idle long enough for the
+/// idle timeout) for far longer than the attempt's wall-clock budget is cut off at the budget,
+/// the stream says so in a `warning`, and the next tier answers. Each request states its token
+/// budget and carries the full schema.
+fn a_model_still_writing_past_its_time_budget_is_cut_off_and_the_next_answers(stack: &Stack) {
+    use e2e::stack::{LLM_ATTEMPT_BUDGET_MS, LLM_TIMEOUT_MS};
+    let tag = e2e::unique("stream-budget");
+    let (mut client, id) = ready_blueprint(stack, &tag);
+    let endless = blueprint_document("Endless", 3);
+    let chunks = 150;
+    let delay_ms = 400;
+    assert!(delay_ms < LLM_TIMEOUT_MS && chunks as u64 * delay_ms > 3 * LLM_ATTEMPT_BUDGET_MS, "idle never trips; the budget must");
+    stack.llm.script(&tag, vec![Behaviour::Reply { content: endless.to_string(), chunks, delay_ms }, Behaviour::reply(blueprint_document("In budget", 2).to_string())]);
+    let started = std::time::Instant::now();
+    let events = start(&mut client, &id, false).collect_all();
+    let took = started.elapsed();
+    let last = events.last().unwrap();
+    assert_eq!(last.event, "complete", "{:?}", events.iter().map(|e| (&e.event, &e.data)).collect::<Vec<_>>());
+    assert_eq!(last.json()["blueprint"]["title"], "In budget");
+    let warnings = named(&events, "warning");
+    assert!(warnings.iter().any(|w| w.data.contains("time budget")), "the cut is announced: {warnings:?}");
+    // Cut at the budget, not when the runaway would have ended (60 s).
+    assert!(took.as_millis() < u128::from(2 * LLM_ATTEMPT_BUDGET_MS), "took {took:?}");
+    assert!(took.as_millis() >= u128::from(LLM_ATTEMPT_BUDGET_MS), "the first attempt ran its whole budget: {took:?}");
+    let chats: Vec<_> = stack.llm.received(&tag).into_iter().filter(|c| c.path == "/api/chat" && c.body["stream"] == true).collect();
+    assert_eq!(chats.iter().map(|c| c.body["model"].as_str().unwrap_or_default()).collect::<Vec<_>>(), ["qwen3:30b-a3b", "qwen2:7b"]);
+    for chat in &chats {
+        assert_eq!(chat.body["options"]["num_predict"], domain::course::blueprint_token_budget());
+        assert_eq!(chat.body["format"]["properties"]["modules"]["maxItems"], domain::course::MAX_MODULES);
+    }
+    let versions = client.get(&format!("/api/blueprints/{id}/versions")).json();
+    assert_eq!(versions["versions"][0]["provider"], "ollama");
 }
 
 fn an_invalid_model_answer_sends_error_with_the_fallback(stack: &Stack) {
