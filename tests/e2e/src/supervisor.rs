@@ -161,7 +161,11 @@ impl Supervisor {
             let restarts_so_far = self.crashes().iter().filter(|c| c.restarted).count();
             let report = self.report(process, &status.to_string());
             eprintln!("{report}");
-            keep_for_post_mortem(&self.state_dir, &process.label, restarts_so_far + 1, &self.log_path(&process.label), &self.debug_log_dir(&process.label));
+            let debug_log = newest_file(&self.debug_log_dir(&process.label));
+            keep_for_post_mortem(&self.state_dir, &process.label, restarts_so_far + 1, &self.log_path(&process.label), debug_log.as_deref());
+            // Its last debug entries (the error's stack, which wrangler logs only at debug level
+            // after printing the message, often empty) are flushed as it exits: read them again
+            // once the restart has given it time.
             let restart = restarts_so_far < MAX_RESTARTS;
             let mut crash = Crash { label: process.label.clone(), status: status.to_string(), after: process.started.elapsed(), report, restarted: false };
             if restart {
@@ -178,6 +182,14 @@ impl Supervisor {
                     Err(error) => eprintln!("!! could not restart wrangler ({}): {error}", process.label),
                 }
                 eprintln!("!! e2e harness: wrangler ({}) {}", process.label, if crash.restarted { "restarted; tests that failed meanwhile run again" } else { "did not come back" });
+            }
+            if let Some(debug_log) = debug_log {
+                let stack = error_stack(&tail(&debug_log, 400));
+                if !stack.is_empty() {
+                    eprintln!("!! the error wrangler logged at debug level as it exited:\n{stack}");
+                    crash.report.push_str(&format!("\n!! the error wrangler logged at debug level as it exited:\n{stack}\n"));
+                }
+                keep_for_post_mortem(&self.state_dir, &process.label, restarts_so_far + 1, &self.log_path(&process.label), Some(&debug_log));
             }
             all_up &= crash.restarted;
             if let Ok(mut crashes) = self.crashes.lock() {
@@ -307,6 +319,23 @@ pub fn tail(path: &Path, lines: usize) -> String {
     all[all.len().saturating_sub(lines)..].join("\n")
 }
 
+/// The debug-log entries that carry an error's stack (`    at …` lines and the line before).
+fn error_stack(log: &str) -> String {
+    let lines: Vec<&str> = log.lines().collect();
+    let mut kept: Vec<&str> = Vec::new();
+    for (index, line) in lines.iter().enumerate() {
+        if line.trim_start().starts_with("at ") {
+            if kept.is_empty() || !lines[index - 1].trim_start().starts_with("at ") {
+                if let Some(previous) = index.checked_sub(1).map(|i| lines[i]) {
+                    kept.push(previous);
+                }
+            }
+            kept.push(line);
+        }
+    }
+    kept[kept.len().saturating_sub(40)..].join("\n")
+}
+
 fn newest_file(dir: &Path) -> Option<PathBuf> {
     fs::read_dir(dir).ok()?.filter_map(Result::ok).filter(|e| e.path().is_file()).max_by_key(|e| e.metadata().and_then(|m| m.modified()).ok()).map(|e| e.path())
 }
@@ -321,14 +350,14 @@ fn post_mortem_root(state_dir: &Path) -> PathBuf {
     state_dir.parent().and_then(Path::parent).unwrap_or(state_dir).join("e2e-crashes")
 }
 
-fn keep_for_post_mortem(state_dir: &Path, label: &str, number: usize, log: &Path, debug_logs: &Path) {
+fn keep_for_post_mortem(state_dir: &Path, label: &str, number: usize, log: &Path, debug_log: Option<&Path>) {
     let run = state_dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let dir = post_mortem_root(state_dir).join(format!("{run}-{label}-{number}"));
     if fs::create_dir_all(&dir).is_err() {
         return;
     }
     let _ = fs::copy(log, dir.join(format!("{label}.log")));
-    if let Some(debug) = newest_file(debug_logs) {
-        let _ = fs::copy(&debug, dir.join("wrangler-debug.log"));
+    if let Some(debug) = debug_log {
+        let _ = fs::copy(debug, dir.join("wrangler-debug.log"));
     }
 }

@@ -65,6 +65,10 @@ fn main() {
 /// A failure with the stack up is the test's own and is reported as it is.
 fn run_surviving_a_crash(stack: &Stack, name: &str, test: TestFn) -> Result<(), libtest_mimic::Failed> {
     let supervisor = stack.supervisor();
+    // A test that starts while the stack is being restarted waits for it (the check takes the
+    // process list, which a restart holds), instead of failing against a closed port without
+    // having seen the crash.
+    supervisor.check();
     if let Some(down) = supervisor.down_note() {
         return Err(down.into());
     }
