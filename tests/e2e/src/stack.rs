@@ -208,7 +208,13 @@ impl Stack {
         } else {
             vars.extend(["OPENROUTER_API_KEY:sk-e2e-fake-key".to_string(), format!("OLLAMA_BASE_URL:{}", llm.ollama_url()), format!("OPENROUTER_BASE_URL:{}", llm.openrouter_url())]);
         }
-        let supervisor = Arc::new(Supervisor::new(&root, &state_dir, &wrangler));
+        // Each stack runs in a directory of its own (its configs name every path absolutely):
+        // wrangler keeps its bundles in `<cwd>/.wrangler/tmp` and clears that folder as it exits,
+        // so a second stack sharing the repository root as its working directory made the
+        // first one reload mid-request when it stopped ("Your worker restarted mid-request").
+        // The stack run as `make dev` runs it needs the root (its configs are relative).
+        let cwd = if options.as_make_dev { root.clone() } else { state_dir.clone() };
+        let supervisor = Arc::new(Supervisor::new(&cwd, &state_dir, &wrangler));
         let base_url = format!("http://127.0.0.1:{port}");
         let configs = if options.as_make_dev {
             ["wrangler.toml", "workers/stream/wrangler.toml", "workers/queue-consumer/wrangler.toml", "workers/cron/wrangler.toml"].map(String::from).to_vec()

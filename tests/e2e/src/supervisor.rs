@@ -46,7 +46,8 @@ pub struct Crash {
 }
 
 pub struct Supervisor {
-    root: PathBuf,
+    /// The working directory of its processes.
+    cwd: PathBuf,
     state_dir: PathBuf,
     wrangler: String,
     processes: Mutex<Vec<Process>>,
@@ -59,9 +60,9 @@ pub struct Supervisor {
 }
 
 impl Supervisor {
-    pub fn new(root: &Path, state_dir: &Path, wrangler: &str) -> Supervisor {
+    pub fn new(cwd: &Path, state_dir: &Path, wrangler: &str) -> Supervisor {
         Supervisor {
-            root: root.to_path_buf(),
+            cwd: cwd.to_path_buf(),
             state_dir: state_dir.to_path_buf(),
             wrangler: wrangler.to_string(),
             processes: Mutex::new(Vec::new()),
@@ -99,7 +100,7 @@ impl Supervisor {
         let mut command = Command::new(&self.wrangler);
         command
             .args(args)
-            .current_dir(&self.root)
+            .current_dir(&self.cwd)
             .env("WRANGLER_SEND_METRICS", "false")
             // wrangler's own debug log, kept with the run (its default is a folder in $HOME):
             // when wrangler dies it is the only record of what it was doing.
@@ -107,6 +108,11 @@ impl Supervisor {
             // An uncaught exception that wrangler reports as an empty `✘ [ERROR]` gets its
             // stack printed to the log.
             .env("NODE_OPTIONS", "--trace-uncaught --trace-warnings")
+            // A dev registry of this stack's own. Stacks run the same worker names (the shared
+            // one, one without a model, one as `make dev` runs it, a developer's own): sharing
+            // the machine-wide registry, a second one registering them reloaded the first
+            // mid-request ("Your worker restarted mid-request").
+            .env("WRANGLER_REGISTRY_PATH", self.state_dir.join("dev-registry"))
             .env("CI", "true")
             .stdin(Stdio::null())
             .stdout(log.try_clone().map_err(|e| e.to_string())?)

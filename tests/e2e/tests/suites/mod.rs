@@ -43,6 +43,7 @@ pub fn exclusive() -> Vec<Test> {
     let mut tests = wiring::exclusive();
     tests.extend(stream::exclusive());
     tests.extend(dashboard::exclusive());
+    tests.extend(security::exclusive());
     tests.extend(answers::exclusive());
     tests.extend(admin::exclusive());
     // Late: it leaves the stack believing Ollama is down for a while.
