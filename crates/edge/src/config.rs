@@ -34,6 +34,10 @@ pub fn bootstrap_token(env: &Env) -> Option<String> {
 }
 
 /// Sign-up attempts per network per hour: `SIGNUP_LIMIT_PER_HOUR`, or the domain's default.
+pub fn dashboard_limit_rule(env: &Env) -> RateRule {
+    domain::rate_limit::dashboard_rule(Some(&var_or(env, "DASHBOARD_READS_PER_MINUTE", "")))
+}
+
 pub fn signup_limit_rule(env: &Env) -> RateRule {
     signup_rule(Some(&var_or(env, "SIGNUP_LIMIT_PER_HOUR", "")))
 }

@@ -24,6 +24,10 @@ pub const BOOTSTRAP_TOKEN: &str = "e2e-bootstrap-token-e2e-bootstrap-token-0123"
 /// whole suite (about 150 sign-ups from 127.0.0.1) and the bench need, low enough that a test
 /// can reach it from a network of its own in a second or two.
 pub const SIGNUP_LIMIT_PER_HOUR: u32 = 300;
+/// The test stack's `DASHBOARD_READS_PER_MINUTE` (production: 120): the limit is tested with a
+/// burst of this many reads, and 120 in a burst loaded the local toolchain more than the test
+/// needs (every D1 query is relayed through wrangler's inspector).
+pub const DASHBOARD_READS_PER_MINUTE: u32 = 20;
 /// The local scheduler's credential in the test stack (`CRON_TRIGGER_TOKEN`).
 pub const SCHEDULER_TOKEN: &str = "e2e-scheduler-token-e2e-scheduler-token";
 /// The per-attempt model timeout in the test stack.
@@ -195,6 +199,7 @@ impl Stack {
             format!("ADMIN_EMAILS:{FORMER_ADMIN_EMAIL}"),
             format!("ADMIN_BOOTSTRAP_TOKEN:{BOOTSTRAP_TOKEN}"),
             format!("SIGNUP_LIMIT_PER_HOUR:{SIGNUP_LIMIT_PER_HOUR}"),
+            format!("DASHBOARD_READS_PER_MINUTE:{DASHBOARD_READS_PER_MINUTE}"),
             format!("CORS_ALLOWLIST:{PARTNER_ORIGIN}"),
             format!("CRON_TRIGGER_TOKEN:{SCHEDULER_TOKEN}"),
             // Short, so that hang → timeout → next tier tests take seconds, not minutes.

@@ -89,13 +89,14 @@ fn refusals(stack: &Stack) {
 }
 
 /// The dashboard and compare re-read a blueprint's versions: a script looping on them is
-/// stopped (120 a minute per user and address), with `Retry-After`.
+/// stopped (in production 120 a minute per user and address; the test stack sets 20), with
+/// `Retry-After`.
 fn reads_are_rate_limited(stack: &Stack) {
     let tag = e2e::unique("dash-limit");
     let (mut client, id) = ready_blueprint(stack, &tag);
     generate(stack, &tag, &mut client, &id, blueprint_document("Often read", 2), false);
     let path = format!("/api/blueprints/{id}/dashboard");
-    for n in 1..=120 {
+    for n in 1..=e2e::stack::DASHBOARD_READS_PER_MINUTE {
         let reply = client.get(&path);
         assert_eq!(reply.status, 200, "read {n}: {}", reply.text());
     }

@@ -10,7 +10,6 @@ use domain::course::read_stored;
 use domain::generation::Source;
 use domain::kpis::{self, Kpis};
 use domain::quality::{self, QualityReview};
-use domain::rate_limit::DASHBOARD_READS;
 use domain::static_answers::{self, StaticAnswers};
 use domain::{compare, AppError, FieldError};
 use edge::db::blueprints::{self, VersionFigures};
@@ -50,7 +49,7 @@ fn figures(row: VersionFigures) -> Result<Figures, AppError> {
 pub async fn dashboard(req: Request, env: &Env, principal: &Principal, id: &str) -> Result<Response, AppError> {
     let id = BlueprintId::parse(id)?;
     blueprints::get(env, &principal.user_id, &id).await?;
-    rate_limit::hit(env, &req, "dashboard", &principal.user_id, DASHBOARD_READS).await?;
+    rate_limit::hit(env, &req, "dashboard", &principal.user_id, edge::config::dashboard_limit_rule(env)).await?;
     let versions: Vec<Figures> = blueprints::version_figures(env, &principal.user_id, &id).await?.into_iter().map(figures).collect::<Result<_, _>>()?;
     let Some(latest) = versions.last() else {
         return Err(AppError::conflict("This blueprint has no completed version yet"));
@@ -91,7 +90,7 @@ pub async fn compare(req: Request, env: &Env, principal: &Principal, id: &str) -
         (a, b) => return Err(AppError::invalid_fields([a.err(), b.err()].into_iter().flatten().collect())),
     };
     blueprints::get(env, &principal.user_id, &id).await?;
-    rate_limit::hit(env, &req, "dashboard", &principal.user_id, DASHBOARD_READS).await?;
+    rate_limit::hit(env, &req, "dashboard", &principal.user_id, edge::config::dashboard_limit_rule(env)).await?;
     let first = read_stored(&blueprints::version(env, &principal.user_id, &id, a).await?.blueprint_json)?;
     let second = read_stored(&blueprints::version(env, &principal.user_id, &id, b).await?.blueprint_json)?;
     respond::json(200, &json!({ "a": a, "b": b, "comparison": compare::compare(&first, &second) }))
