@@ -99,6 +99,15 @@ impl Transition {
         format!("status IN ({})", names.join(", "))
     }
 
+    /// Whether the transition may start from `found`, or the 409 it answers.
+    pub fn allowed_from(self, found: Status) -> Result<(), AppError> {
+        if self.from().contains(&found) {
+            Ok(())
+        } else {
+            Err(self.refusal(found))
+        }
+    }
+
     /// The 409 a refused transition answers, given the status found.
     pub fn refusal(self, found: Status) -> AppError {
         let message = match (self, found) {
@@ -247,6 +256,8 @@ mod tests {
     #[test]
     fn keeping_a_draft_is_only_from_a_failed_generation() {
         assert_eq!(Transition::KeepDraft.from(), [Status::Error]);
+        assert!(Transition::KeepDraft.allowed_from(Status::Error).is_ok());
+        assert_eq!(Transition::KeepDraft.allowed_from(Status::Draft).unwrap_err().status(), 409);
         assert_eq!(Transition::Complete.from(), [Status::Generating]);
         for status in [Status::Draft, Status::Generating, Status::Completed, Status::Error] {
             assert_eq!(Status::parse(status.as_str()).unwrap(), status);

@@ -93,10 +93,7 @@ pub async fn versions(env: &Env, principal: &Principal, id: &str) -> Result<Resp
 pub async fn keep_draft(env: &Env, principal: &Principal, id: &str, context: &RequestContext) -> Result<Response, AppError> {
     let id = BlueprintId::parse(id)?;
     let blueprint = blueprints::get(env, &principal.user_id, &id).await?;
-    let status = Status::parse(&blueprint.status)?;
-    if !Transition::KeepDraft.from().contains(&status) {
-        return Err(Transition::KeepDraft.refusal(status));
-    }
+    Transition::KeepDraft.allowed_from(Status::parse(&blueprint.status)?)?;
     let CuratedDraft { draft, markdown, review } = curated_draft(&blueprint)?;
     let document = serde_json::to_value(&draft).or_internal("keep_draft.json")?;
     let quality = serde_json::to_value(&review).or_internal("keep_draft.quality")?;
