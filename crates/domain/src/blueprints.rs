@@ -1,6 +1,7 @@
-//! Blueprint resources: ids, titles, and keyset pagination of a user's list.
+//! Blueprint resources: titles, and keyset pagination of a user's list.
 
 use crate::error::{AppError, FieldError};
+use crate::ids::BlueprintId;
 use crate::input::{bounded_text, parse_json};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -9,27 +10,6 @@ use serde::Deserialize;
 pub const DEFAULT_TITLE: &str = "Untitled blueprint";
 pub const DEFAULT_PAGE: u32 = 20;
 pub const MAX_PAGE: u32 = 100;
-
-/// A blueprint id as it appears in a path. Anything not shaped like one of ours cannot exist,
-/// so it is "not found", exactly like someone else's blueprint.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BlueprintId(String);
-
-impl BlueprintId {
-    pub fn parse(raw: &str) -> Result<Self, AppError> {
-        let is_uuid = raw.len() == 36
-            && raw.char_indices().all(|(i, c)| if matches!(i, 8 | 13 | 18 | 23) { c == '-' } else { c.is_ascii_hexdigit() });
-        if is_uuid {
-            Ok(BlueprintId(raw.to_ascii_lowercase()))
-        } else {
-            Err(AppError::not_found("Blueprint"))
-        }
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
 
 #[derive(Deserialize)]
 struct RawNewBlueprint {
@@ -114,15 +94,6 @@ pub fn parse_page<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Result
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ids_that_cannot_exist_are_not_found() {
-        assert!(BlueprintId::parse("6f1d3c1e-5b8a-4d44-9a51-0c2f7e9b8d10").is_ok());
-        assert_eq!(BlueprintId::parse("6F1D3C1E-5B8A-4D44-9A51-0C2F7E9B8D10").unwrap().as_str(), "6f1d3c1e-5b8a-4d44-9a51-0c2f7e9b8d10");
-        for bad in ["", "x", "6f1d3c1e5b8a4d449a510c2f7e9b8d10", "6f1d3c1e-5b8a-4d44-9a51-0c2f7e9b8d1g", "../etc/passwd"] {
-            assert_eq!(BlueprintId::parse(bad).unwrap_err().status(), 404, "{bad}");
-        }
-    }
 
     #[test]
     fn titles_default_trim_and_limit() {

@@ -6,8 +6,10 @@
 //! it (`error → completed`) saves it as a version marked `source: "fallback"`, so the product can
 //! be walked end to end without any model.
 
+use crate::auth::Scope;
+use crate::ids::{TenantId, UserId};
 use crate::AppError;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Where a blueprint stands. Stored as its lower-case name (the migration's CHECK lists them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -127,6 +129,29 @@ impl Status {
     pub fn editable_sql_guard() -> String {
         let names: Vec<String> = AT_REST.iter().map(|status| format!("'{}'", status.as_str())).collect();
         format!("status IN ({})", names.join(", "))
+    }
+}
+
+/// What the api asks the stream worker to do with one blueprint (the body of the internal
+/// `POST /generations/:id/start`): start, join or replay its generation for this caller. The
+/// ids are typed on both sides of the hop; the stream worker parses them again on arrival.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StartCommand {
+    pub tenant_id: TenantId,
+    pub user_id: UserId,
+    #[serde(default)]
+    pub regenerate: bool,
+    /// The client's `Idempotency-Key`: a repeat within 10 minutes replays that run's events.
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
+}
+
+impl StartCommand {
+    /// Whom the generation runs for: the caller's tenant and user (no role crosses the hop;
+    /// the api checked what the caller may do).
+    pub fn scope(&self) -> Scope {
+        Scope::on_behalf_of(self.tenant_id.clone(), self.user_id.clone())
     }
 }
 

@@ -12,6 +12,7 @@ pub mod error;
 pub mod exports;
 pub mod generation;
 pub mod http;
+pub mod ids;
 pub mod input;
 pub mod jobs;
 pub mod kpis;
@@ -24,6 +25,7 @@ pub mod quality;
 pub mod questions;
 pub mod rate_limit;
 pub mod readiness;
+pub mod routing;
 #[cfg(test)]
 mod row_budget;
 pub mod schema;

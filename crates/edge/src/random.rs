@@ -12,9 +12,10 @@ pub fn bytes<const N: usize>() -> [u8; N] {
 
 /// A random (version 4) UUID in its canonical text form.
 pub fn uuid_v4() -> String {
-    let mut b = bytes::<16>();
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let hex: String = b.iter().map(|byte| format!("{byte:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+    domain::ids::uuid_v4(bytes())
+}
+
+/// A new random id of any aggregate.
+pub fn id<T>(from_random: fn([u8; 16]) -> T) -> T {
+    from_random(bytes())
 }

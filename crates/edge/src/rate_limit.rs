@@ -20,8 +20,8 @@ async fn apply_limit(env: &Env, limit: &Limit, op: LimiterOp) -> Result<Verdict,
 
 /// Counts one request for `user` from this request's network; 429 with `Retry-After` beyond
 /// the rule.
-pub async fn hit(env: &Env, req: &Request, scope: &str, user_id: &str, rule: RateRule) -> Result<(), AppError> {
-    let verdict = apply(env, scope, &[user_id, &client_network(req)], rule, LimiterOp::Hit).await?;
+pub async fn hit(env: &Env, req: &Request, scope: &str, user_id: &domain::ids::UserId, rule: RateRule) -> Result<(), AppError> {
+    let verdict = apply(env, scope, &[user_id.as_str(), &client_network(req)], rule, LimiterOp::Hit).await?;
     if verdict.allowed {
         Ok(())
     } else {

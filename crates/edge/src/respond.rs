@@ -30,7 +30,7 @@ pub fn error(error: &AppError, request_id: &str) -> Response {
     if let Some(seconds) = error.retry_after {
         let _ = headers.set("retry-after", &seconds.to_string());
     }
-    if let Some(allow) = error.allow {
+    if let Some(allow) = &error.allow {
         let _ = headers.set("allow", &allow.join(", "));
     }
     let body = error.body(request_id).to_string().into_bytes();

@@ -2,7 +2,7 @@
 
 use crate::clock;
 use crate::db::users;
-use domain::auth::{Principal, Role, Session, TokenKeys};
+use domain::auth::{Role, Scope, Session, TokenKeys};
 use domain::http::{bearer_token, cookie_value, ACCESS_COOKIE};
 use domain::AppError;
 use worker::{Env, Request};
@@ -26,8 +26,8 @@ pub fn credentials(req: &Request) -> Credentials {
 }
 
 /// 401 unless the request proves a session. The bearer header wins over the cookie.
-pub fn authenticate(req: &Request, keys: &TokenKeys) -> Result<Principal, AppError> {
-    authenticate_session(req, keys).map(|session| session.principal)
+pub fn authenticate(req: &Request, keys: &TokenKeys) -> Result<Scope, AppError> {
+    authenticate_session(req, keys).map(|session| session.scope)
 }
 
 /// Like [`authenticate`], with the sign-in the token belongs to.
@@ -46,9 +46,9 @@ pub async fn require_admin(env: &Env, session: Session) -> Result<Session, AppEr
         // Minted before tokens named their sign-in: a refresh gives the caller one that does.
         return Err(AppError::unauthorized());
     };
-    let role = users::live_role(env, &session.principal.user_id, session_id).await?.ok_or_else(AppError::unauthorized)?;
+    let role = users::live_role(env, &session.scope.user, session_id).await?.ok_or_else(AppError::unauthorized)?;
     if role != Role::Admin {
         return Err(AppError::forbidden("Administrator role required"));
     }
-    Ok(Session { principal: Principal { role, ..session.principal }, id: session.id })
+    Ok(Session { scope: Scope { role, ..session.scope }, id: session.id })
 }

@@ -5,7 +5,7 @@ mod handlers;
 mod llm_hub;
 mod question_sets;
 mod rate_limiter;
-mod routes;
+mod router;
 
 use domain::http::{is_local_host, OriginPolicy, RequestFacts};
 use domain::AppError;
@@ -81,8 +81,7 @@ async fn handle(req: Request, env: &Env, context: &RequestContext, policy: &Orig
         has_cookie: credentials.has_cookie,
         has_bearer: credentials.bearer.is_some(),
     })?;
-    let route = routes::resolve(&req.method(), &path, &routes::Features::from_env(env))?;
-    routes::dispatch(route, req, env, context).await
+    router::dispatch(req, env.clone(), context).await
 }
 
 /// CORS preflight: answered only for allowlisted origins.

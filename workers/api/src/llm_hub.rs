@@ -28,7 +28,7 @@ const CACHE_TTL_MS: i64 = 15 * 60 * 1000;
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct QuestionsRequest {
-    pub user_id: String,
+    pub user_id: domain::ids::UserId,
     pub answers: StaticAnswers,
     /// The api request asking, so that this object's log lines name it.
     #[serde(default)]

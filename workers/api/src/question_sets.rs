@@ -6,6 +6,7 @@
 //! it through an owner-scoped read, so naming someone else's set (the same standard questions
 //! hash alike for everyone) finds nothing and cannot reveal its options or its existence.
 
+use domain::ids::{BlueprintId, UserId};
 use domain::questions::DynamicQuestion;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -24,17 +25,17 @@ thread_local! {
     static SETS: RefCell<HashMap<String, Rc<QuestionSet>>> = RefCell::new(HashMap::new());
 }
 
-fn key(user_id: &str, blueprint_id: &str, name: &str) -> String {
+fn key(user_id: &UserId, blueprint_id: &BlueprintId, name: &str) -> String {
     format!("{user_id}/{blueprint_id}/{name}")
 }
 
 /// The set `name` of this user's blueprint, when this isolate has loaded it for them.
-pub fn get(user_id: &str, blueprint_id: &str, name: &str) -> Option<Rc<QuestionSet>> {
+pub fn get(user_id: &UserId, blueprint_id: &BlueprintId, name: &str) -> Option<Rc<QuestionSet>> {
     SETS.with(|sets| sets.borrow().get(&key(user_id, blueprint_id, name)).cloned())
 }
 
 /// Keeps `set` for this user's blueprint under `name` and hands it back.
-pub fn remember(user_id: &str, blueprint_id: &str, name: &str, set: QuestionSet) -> Rc<QuestionSet> {
+pub fn remember(user_id: &UserId, blueprint_id: &BlueprintId, name: &str, set: QuestionSet) -> Rc<QuestionSet> {
     let set = Rc::new(set);
     SETS.with(|sets| {
         let mut sets = sets.borrow_mut();

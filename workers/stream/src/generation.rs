@@ -10,7 +10,9 @@
 //!   follows live.
 
 use domain::course::{self, Blueprint};
-use domain::generation::{explain_failure, ModelSetup, Status, Transition, Tried};
+use domain::auth::Scope;
+use domain::generation::{explain_failure, ModelSetup, StartCommand, Status, Transition, Tried};
+use domain::ids::{BlueprintId, TenantId, UserId};
 use domain::{AppError, ErrorKind};
 use domain::llm::parse_partial;
 use domain::readiness::{generation_inputs, GenerationInputs};
@@ -36,20 +38,12 @@ const PROGRESS_EVERY_MS: i64 = 250;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct StartCommand {
-    pub user_id: String,
-    #[serde(default)]
-    pub regenerate: bool,
-    /// The client's `Idempotency-Key`: a repeat within 10 minutes replays that run's events.
-    #[serde(default)]
-    pub idempotency_key: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
 struct Run {
-    blueprint_id: String,
-    user_id: String,
+    blueprint_id: BlueprintId,
+    user_id: UserId,
+    /// Runs stored before tenants were recorded belong to the default one.
+    #[serde(default = "TenantId::default_tenant")]
+    tenant_id: TenantId,
     finished: bool,
     started_at: i64,
     /// Events of this run have ids above this one.
@@ -60,6 +54,12 @@ struct Run {
     /// be gone) carry its id.
     #[serde(default)]
     request_id: String,
+}
+
+impl Run {
+    fn scope(&self) -> Scope {
+        Scope::on_behalf_of(self.tenant_id.clone(), self.user_id.clone())
+    }
 }
 
 const IDEMPOTENCY_WINDOW_MS: i64 = 10 * 60 * 1000;
@@ -95,19 +95,22 @@ impl DurableObject for BlueprintGeneration {
         let path = req.path();
         match (req.method(), path.as_str()) {
             (Method::Post, "/start") => {
-                let blueprint_id = req.headers().get("x-blueprint-id")?.unwrap_or_default();
                 let request_id = req.headers().get("x-request-id")?.filter(|id| is_request_id(id)).unwrap_or_default();
+                let blueprint_id = match BlueprintId::parse(&req.headers().get("x-blueprint-id")?.unwrap_or_default()) {
+                    Ok(id) => id,
+                    Err(missing) => return refuse(missing, &request_id),
+                };
                 let Ok(command) = req.json::<StartCommand>().await else {
                     return refuse(AppError::bad_request("Invalid start command"), &request_id);
                 };
-                self.start(&blueprint_id, command, request_id).await
+                self.start(blueprint_id, command, request_id).await
             }
             (Method::Get, "/events") => {
                 let request_id = req.headers().get("x-request-id")?.filter(|id| is_request_id(id)).unwrap_or_default();
                 let last = sse::parse_last_event_id(req.headers().get("last-event-id")?.as_deref());
-                let user_id = req.headers().get("x-user-id")?.unwrap_or_default();
+                let viewer = UserId::parse(&req.headers().get("x-user-id")?.unwrap_or_default()).ok();
                 match self.state.storage().get::<Run>(RUN).await? {
-                    Some(run) if run.user_id == user_id => {
+                    Some(run) if Some(&run.user_id) == viewer.as_ref() => {
                         let after = last.map_or(run.events_after, |id| (id as i64).max(run.events_after));
                         self.subscribe(after, !run.finished)
                     }
@@ -141,7 +144,7 @@ impl DurableObject for BlueprintGeneration {
         drop(heartbeat);
         if let Err(error) = &outcome {
             log_event(&run.request_id, "error", "stream.generation_failed", &json!({ "blueprintId": run.blueprint_id, "error": error.to_string(), "cause": error.cause }));
-            let _ = blueprints::fail_generation(&self.env, &run.user_id, &run.blueprint_id).await;
+            let _ = blueprints::fail_generation(&self.env, &run.scope(), &run.blueprint_id).await;
             self.emit("error", &json!({ "message": "Generation failed", "details": "An internal error stopped the generation; try again." }));
         }
         self.state.storage().put(RUN, Run { finished: true, ..run }).await?;
@@ -152,7 +155,8 @@ impl DurableObject for BlueprintGeneration {
 }
 
 impl BlueprintGeneration {
-    async fn start(&self, blueprint_id: &str, command: StartCommand, request_id: String) -> Result<Response> {
+    async fn start(&self, blueprint_id: BlueprintId, command: StartCommand, request_id: String) -> Result<Response> {
+        let scope = command.scope();
         let existing = self.state.storage().get::<Run>(RUN).await?;
         let now = clock::now().millis();
         if let Some(run) = existing.as_ref() {
@@ -166,7 +170,7 @@ impl BlueprintGeneration {
                 return self.subscribe(run.events_after, alive);
             }
         }
-        let Some(blueprint) = blueprints::for_generation(&self.env, &command.user_id, blueprint_id).await.map_err(to_worker)? else {
+        let Some(blueprint) = blueprints::find(&self.env, &scope, &blueprint_id).await.map_err(to_worker)? else {
             return refuse(AppError::not_found("Blueprint"), &request_id);
         };
         if Status::parse(&blueprint.status).map_err(to_worker)? == Status::Completed && !command.regenerate {
@@ -188,7 +192,7 @@ impl BlueprintGeneration {
             Err(corrupt) => return refuse(corrupt, &request_id),
         }
         let stale_before = clock::now().minus_seconds(domain::jobs::STALE_GENERATION_SECS);
-        match blueprints::start_generation(&self.env, &command.user_id, blueprint_id, stale_before).await.map_err(to_worker)? {
+        match blueprints::start_generation(&self.env, &scope, &blueprint_id, stale_before).await.map_err(to_worker)? {
             Start::Started => {}
             Start::Missing => return refuse(AppError::not_found("Blueprint"), &request_id),
             Start::Busy => return refuse(AppError::conflict("Another of your blueprints is being generated; this one can start when it finishes"), &request_id),
@@ -198,7 +202,7 @@ impl BlueprintGeneration {
         // replayed (this run replaces its record), and each progress event carries a whole
         // partial blueprint, so keeping every run's grew without bound.
         let _ = self.sql.exec("DELETE FROM events WHERE id <= ?", vec![events_after.into()]);
-        let run = Run { blueprint_id: blueprint_id.to_string(), user_id: command.user_id, finished: false, started_at: now, events_after, idempotency_key: command.idempotency_key, request_id };
+        let run = Run { blueprint_id, user_id: command.user_id, tenant_id: command.tenant_id, finished: false, started_at: now, events_after, idempotency_key: command.idempotency_key, request_id };
         self.state.storage().put(RUN, &run).await?;
         self.state.storage().set_alarm(Duration::from_millis(0)).await?;
         self.subscribe(events_after, true)
@@ -268,7 +272,7 @@ impl BlueprintGeneration {
     }
 
     async fn generate(&self, run: &Run) -> std::result::Result<(), domain::AppError> {
-        let blueprint = blueprints::for_generation(&self.env, &run.user_id, &run.blueprint_id).await?.ok_or_else(|| domain::AppError::not_found("Blueprint"))?;
+        let blueprint = blueprints::get(&self.env, &run.scope(), &run.blueprint_id).await?;
         let GenerationInputs { answers, questions, dynamic_answers } = readiness(&blueprint)?.map_err(domain::AppError::invalid_fields)?;
         let prompt = course::prompt(&answers, &questions, &dynamic_answers);
         let last_emit = Cell::new(0i64);
@@ -304,7 +308,7 @@ impl BlueprintGeneration {
             Err(attempts) => {
                 let fallback = course::fallback_blueprint(&answers);
                 let markdown = course::render_markdown(&fallback);
-                blueprints::fail_generation(&self.env, &run.user_id, &run.blueprint_id).await?;
+                blueprints::fail_generation(&self.env, &run.scope(), &run.blueprint_id).await?;
                 let config = llm::chain_config(&self.env);
                 let tried: Vec<Tried> = attempts.iter().map(|a| Tried { provider: &a.provider, model: &a.model, error: a.error.as_deref(), answered: a.raw.is_some() }).collect();
                 let setup = ModelSetup {
@@ -332,7 +336,7 @@ impl BlueprintGeneration {
         let timings = json!({ "totalMs": clock::now().millis() - run.started_at, "modelMs": ms, "attempts": attempts.iter().map(|a| json!({ "provider": a.provider, "model": a.model, "ms": a.ms, "error": a.error })).collect::<Vec<_>>() });
         let kpis = serde_json::to_value(domain::kpis::kpis(&blueprint)).map_err(|_| domain::AppError::internal())?;
         let completion = Completion { blueprint_json: &json, markdown: &markdown, version_id: &random::uuid_v4(), provider, model, timings: &timings, quality: &quality, kpis: &kpis };
-        let Some(version) = blueprints::complete_generation(&self.env, &run.user_id, &run.blueprint_id, Transition::Complete, &completion).await? else {
+        let Some(version) = blueprints::complete_generation(&self.env, &run.scope(), &run.blueprint_id, Transition::Complete, &completion).await? else {
             // The run was given up meanwhile (recovered as stale): its result is not saved over
             // whatever happened since.
             let refusal = Transition::Complete.refusal(Status::Error);

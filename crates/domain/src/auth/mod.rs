@@ -3,11 +3,11 @@
 
 pub mod email;
 pub mod password;
-pub mod principal;
+pub mod scope;
 pub mod requests;
 pub mod tokens;
 
 pub use email::Email;
 pub use password::{KdfParams, Password, PasswordHash};
-pub use principal::{Principal, Role};
+pub use scope::{Role, Scope};
 pub use tokens::{AccessClaims, RefreshToken, Session, TokenError, TokenKeys};

@@ -1,6 +1,7 @@
 //! Access tokens (short-lived HS256 JWTs) and refresh tokens (opaque, stored only as SHA-256).
 
-use super::{Principal, Role};
+use super::{Role, Scope};
+use crate::ids::{BlueprintId, TenantId, UserId};
 use crate::time::Timestamp;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -38,7 +39,7 @@ pub struct AccessClaims {
 /// was issued for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
-    pub principal: Principal,
+    pub scope: Scope,
     pub id: Option<String>,
 }
 
@@ -66,12 +67,12 @@ impl TokenKeys {
         })
     }
 
-    /// An access token for `principal` in the sign-in `session_id` (its refresh-token family).
-    pub fn issue_access(&self, principal: &Principal, session_id: &str, now: Timestamp) -> Result<(String, i64), TokenError> {
+    /// An access token for `scope` in the sign-in `session_id` (its refresh-token family).
+    pub fn issue_access(&self, scope: &Scope, session_id: &str, now: Timestamp) -> Result<(String, i64), TokenError> {
         let claims = AccessClaims {
-            sub: principal.user_id.clone(),
-            role: principal.role,
-            tid: principal.tenant_id.clone(),
+            sub: scope.user.to_string(),
+            role: scope.role,
+            tid: scope.tenant.to_string(),
             typ: ACCESS_KIND.to_string(),
             sid: Some(session_id.to_string()),
             iat: now.seconds(),
@@ -84,8 +85,8 @@ impl TokenKeys {
 
     /// Signature, algorithm and kind are checked by the library; expiry against the caller's
     /// clock, so the rule is testable and independent of the platform's clock.
-    pub fn verify_access(&self, token: &str, now: Timestamp) -> Result<Principal, TokenError> {
-        self.verify_session(token, now).map(|session| session.principal)
+    pub fn verify_access(&self, token: &str, now: Timestamp) -> Result<Scope, TokenError> {
+        self.verify_session(token, now).map(|session| session.scope)
     }
 
     /// Like [`TokenKeys::verify_access`], with the sign-in the token belongs to.
@@ -96,13 +97,15 @@ impl TokenKeys {
         let data = jsonwebtoken::decode::<AccessClaims>(token, &self.decoding, &validation)
             .map_err(|_| TokenError::Invalid)?;
         let claims = data.claims;
-        if claims.typ != ACCESS_KIND || claims.sub.is_empty() {
+        if claims.typ != ACCESS_KIND {
             return Err(TokenError::Invalid);
         }
+        let user = UserId::parse(&claims.sub).map_err(|_| TokenError::Invalid)?;
+        let tenant = TenantId::parse(&claims.tid).map_err(|_| TokenError::Invalid)?;
         if claims.exp <= now.seconds() {
             return Err(TokenError::Expired);
         }
-        Ok(Session { principal: Principal { user_id: claims.sub, role: claims.role, tenant_id: claims.tid }, id: claims.sid.filter(|sid| !sid.is_empty()) })
+        Ok(Session { scope: Scope { tenant, user, role: claims.role }, id: claims.sid.filter(|sid| !sid.is_empty()) })
     }
 }
 
@@ -128,6 +131,9 @@ pub fn matches_machine_token(presented: &str, configured: Option<&str>) -> bool 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct ViewerClaims {
     sub: String,
+    /// The tenant; tokens minted before it was recorded (they live minutes) are the default's.
+    #[serde(default = "default_tenant_claim")]
+    tid: String,
     bp: String,
     typ: String,
     iat: i64,
@@ -137,25 +143,39 @@ struct ViewerClaims {
 impl TokenKeys {
     /// A short-lived token scoped to one user and one blueprint (for `EventSource`, which cannot
     /// send headers, it travels in the query string — so it grants nothing else).
-    pub fn issue_viewer(&self, user_id: &str, blueprint_id: &str, now: Timestamp) -> Result<String, TokenError> {
-        let claims = ViewerClaims { sub: user_id.into(), bp: blueprint_id.into(), typ: VIEWER_KIND.into(), iat: now.seconds(), exp: now.seconds() + VIEWER_TOKEN_TTL_SECS };
+    pub fn issue_viewer(&self, scope: &Scope, blueprint: &BlueprintId, now: Timestamp) -> Result<String, TokenError> {
+        let claims = ViewerClaims {
+            sub: scope.user.to_string(),
+            tid: scope.tenant.to_string(),
+            bp: blueprint.to_string(),
+            typ: VIEWER_KIND.into(),
+            iat: now.seconds(),
+            exp: now.seconds() + VIEWER_TOKEN_TTL_SECS,
+        };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(|_| TokenError::Invalid)
     }
 
-    /// The user a viewer token was issued to, if it is valid for `blueprint_id` now.
-    pub fn verify_viewer(&self, token: &str, blueprint_id: &str, now: Timestamp) -> Result<String, TokenError> {
+    /// Whom a viewer token was issued to, if it is valid for `blueprint` now. The token carries
+    /// no role: it grants replaying this one stream, so its scope has the least one.
+    pub fn verify_viewer(&self, token: &str, blueprint: &BlueprintId, now: Timestamp) -> Result<Scope, TokenError> {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.validate_exp = false;
         validation.required_spec_claims.clear();
         let claims = jsonwebtoken::decode::<ViewerClaims>(token, &self.decoding, &validation).map_err(|_| TokenError::Invalid)?.claims;
-        if claims.typ != VIEWER_KIND || claims.bp != blueprint_id || claims.sub.is_empty() {
+        if claims.typ != VIEWER_KIND || claims.bp != blueprint.as_str() {
             return Err(TokenError::Invalid);
         }
         if claims.exp <= now.seconds() {
             return Err(TokenError::Expired);
         }
-        Ok(claims.sub)
+        let user = UserId::parse(&claims.sub).map_err(|_| TokenError::Invalid)?;
+        let tenant = TenantId::parse(&claims.tid).map_err(|_| TokenError::Invalid)?;
+        Ok(Scope::on_behalf_of(tenant, user))
     }
+}
+
+fn default_tenant_claim() -> String {
+    TenantId::default_tenant().to_string()
 }
 
 /// An opaque refresh token as handed to the client. Only its hash is ever stored.
@@ -188,8 +208,16 @@ mod tests {
 
     const SECRET: &str = "0123456789abcdef0123456789abcdef";
 
-    fn principal() -> Principal {
-        Principal { user_id: "user-1".into(), role: Role::Admin, tenant_id: "default".into() }
+    const USER: &str = "0f8fad5b-d9cb-469f-a165-70867728950e";
+    const BP_1: &str = "6f1d3c1e-5b8a-4d44-9a51-0c2f7e9b8d10";
+    const BP_2: &str = "6f1d3c1e-5b8a-4d44-9a51-0c2f7e9b8d11";
+
+    fn principal() -> Scope {
+        Scope { user: UserId::parse(USER).unwrap(), role: Role::Admin, tenant: TenantId::default_tenant() }
+    }
+
+    fn blueprint(raw: &str) -> BlueprintId {
+        BlueprintId::parse(raw).unwrap()
     }
 
     #[test]
@@ -204,7 +232,7 @@ mod tests {
         let (token, ttl) = keys.issue_access(&principal(), "family-1", now).unwrap();
         assert_eq!(ttl, ACCESS_TOKEN_TTL_SECS);
         assert_eq!(keys.verify_access(&token, now.plus_seconds(ttl - 1)).unwrap(), principal());
-        assert_eq!(keys.verify_session(&token, now).unwrap(), Session { principal: principal(), id: Some("family-1".into()) });
+        assert_eq!(keys.verify_session(&token, now).unwrap(), Session { scope: principal(), id: Some("family-1".into()) });
         assert_eq!(keys.verify_access(&token, now.plus_seconds(ttl)), Err(TokenError::Expired));
     }
 
@@ -237,13 +265,14 @@ mod tests {
     fn viewer_tokens_are_scoped_to_one_blueprint_and_are_not_access_tokens() {
         let keys = TokenKeys::new(SECRET).unwrap();
         let now = Timestamp::from_millis(1_800_000_000_000);
-        let token = keys.issue_viewer("user-1", "bp-1", now).unwrap();
-        assert_eq!(keys.verify_viewer(&token, "bp-1", now).unwrap(), "user-1");
-        assert_eq!(keys.verify_viewer(&token, "bp-2", now), Err(TokenError::Invalid));
-        assert_eq!(keys.verify_viewer(&token, "bp-1", now.plus_seconds(VIEWER_TOKEN_TTL_SECS)), Err(TokenError::Expired));
+        let token = keys.issue_viewer(&principal(), &blueprint(BP_1), now).unwrap();
+        let viewer = keys.verify_viewer(&token, &blueprint(BP_1), now).unwrap();
+        assert_eq!((viewer.user.as_str(), viewer.tenant.as_str(), viewer.role), (USER, "default", Role::User), "no role travels in a viewer token");
+        assert_eq!(keys.verify_viewer(&token, &blueprint(BP_2), now), Err(TokenError::Invalid));
+        assert_eq!(keys.verify_viewer(&token, &blueprint(BP_1), now.plus_seconds(VIEWER_TOKEN_TTL_SECS)), Err(TokenError::Expired));
         assert_eq!(keys.verify_access(&token, now), Err(TokenError::Invalid));
         let (access, _) = keys.issue_access(&principal(), "family-1", now).unwrap();
-        assert_eq!(keys.verify_viewer(&access, "bp-1", now), Err(TokenError::Invalid));
+        assert_eq!(keys.verify_viewer(&access, &blueprint(BP_1), now), Err(TokenError::Invalid));
     }
 
     #[test]
@@ -266,9 +295,20 @@ mod tests {
     fn tokens_without_a_session_id_still_verify_but_name_no_session() {
         let keys = TokenKeys::new(SECRET).unwrap();
         let now = Timestamp::from_millis(1_800_000_000_000);
-        let claims = AccessClaims { sub: "u".into(), role: Role::Admin, tid: "default".into(), typ: "access".into(), sid: None, iat: now.seconds(), exp: now.seconds() + 60 };
+        let claims = AccessClaims { sub: USER.into(), role: Role::Admin, tid: "default".into(), typ: "access".into(), sid: None, iat: now.seconds(), exp: now.seconds() + 60 };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(SECRET.as_bytes())).unwrap();
         assert_eq!(keys.verify_session(&token, now).unwrap().id, None);
+    }
+
+    #[test]
+    fn a_signed_token_naming_no_user_or_tenant_is_invalid() {
+        let keys = TokenKeys::new(SECRET).unwrap();
+        let now = Timestamp::from_millis(1_800_000_000_000);
+        for (sub, tid) in [("", "default"), ("u", "default"), (USER, ""), (USER, "Default Tenant")] {
+            let claims = AccessClaims { sub: sub.into(), role: Role::User, tid: tid.into(), typ: "access".into(), sid: None, iat: now.seconds(), exp: now.seconds() + 60 };
+            let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(SECRET.as_bytes())).unwrap();
+            assert_eq!(keys.verify_access(&token, now), Err(TokenError::Invalid), "{sub:?} {tid:?}");
+        }
     }
 
     #[test]

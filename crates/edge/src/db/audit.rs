@@ -2,7 +2,7 @@
 
 use super::{database, opt_text, run, statement, text};
 use crate::context::log_event;
-use domain::auth::Principal;
+use domain::auth::Scope;
 use domain::Timestamp;
 use worker::Env;
 
@@ -19,14 +19,14 @@ pub struct Entry<'a> {
 
 impl<'a> Entry<'a> {
     /// An action a signed-in user (or admin) took while serving request `request_id`.
-    pub fn by(principal: &'a Principal, request_id: &'a str, action: &'a str, entity_type: &'a str, entity_id: Option<&'a str>) -> Self {
+    pub fn by(scope: &'a Scope, request_id: &'a str, action: &'a str, entity_type: &'a str, entity_id: Option<&'a str>) -> Self {
         Entry {
-            actor_id: Some(&principal.user_id),
-            actor_kind: if principal.is_admin() { "admin" } else { "user" },
+            actor_id: Some(scope.user.as_str()),
+            actor_kind: if scope.is_admin() { "admin" } else { "user" },
             action,
             entity_type,
             entity_id,
-            tenant_id: Some(&principal.tenant_id),
+            tenant_id: Some(scope.tenant.as_str()),
             request_id: Some(request_id),
             metadata: serde_json::json!({}),
         }

@@ -1,8 +1,12 @@
-//! The `blueprint_generator` aggregate. Every read and write is scoped by the owner: a
-//! blueprint that belongs to someone else is indistinguishable from one that does not exist.
+//! The `blueprint_generator` aggregate. Every read and write is scoped by the caller's tenant
+//! and user: a blueprint that belongs to someone else is indistinguishable from one that does
+//! not exist. Versions are reached through their blueprint's owner (user ids are global, and a
+//! blueprint never changes tenant — migration 0007's trigger).
 
 use super::{all, database, first, int, opt_text, run, statement, stored_json, text};
-use domain::blueprints::{BlueprintId, Cursor, PageRequest};
+use domain::auth::Scope;
+use domain::blueprints::{Cursor, PageRequest};
+use domain::ids::{BlueprintId, VersionNumber};
 use domain::generation::{Source, Status, Transition};
 use domain::{AppError, Timestamp};
 use serde::{Deserialize, Serialize};
@@ -56,14 +60,14 @@ impl Blueprint {
 
 const COLUMNS: &str = "id, title, status, version, static_answers, dynamic_questions, dynamic_answers, blueprint_json, blueprint_markdown, created_at, updated_at";
 
-pub async fn create(env: &Env, owner: &str, id: &str, title: &str, now: Timestamp) -> Result<Blueprint, AppError> {
+pub async fn create(env: &Env, scope: &Scope, id: &BlueprintId, title: &str, now: Timestamp) -> Result<Blueprint, AppError> {
     let db = database(env)?;
     let now = now.to_iso8601();
     first(
         statement(
             &db,
-            &format!("INSERT INTO blueprint_generator (id, user_id, title, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4) RETURNING {COLUMNS}"),
-            &[text(id), text(owner), text(title), text(&now)],
+            &format!("INSERT INTO blueprint_generator (id, user_id, tenant_id, title, created_at, updated_at) VALUES (?1, ?2, ?5, ?3, ?4, ?4) RETURNING {COLUMNS}"),
+            &[text(id.as_str()), text(scope.user.as_str()), text(title), text(&now), text(scope.tenant.as_str())],
         )?,
         "blueprints.create",
     )
@@ -72,28 +76,28 @@ pub async fn create(env: &Env, owner: &str, id: &str, title: &str, now: Timestam
 }
 
 /// The owner's blueprint; `None` when it is missing or someone else's (the same thing).
-pub async fn find(env: &Env, owner: &str, id: &BlueprintId) -> Result<Option<Blueprint>, AppError> {
+pub async fn find(env: &Env, scope: &Scope, id: &BlueprintId) -> Result<Option<Blueprint>, AppError> {
     let db = database(env)?;
     first(
-        statement(&db, &format!("SELECT {COLUMNS} FROM blueprint_generator WHERE id = ?1 AND user_id = ?2"), &[text(id.as_str()), text(owner)])?,
+        statement(&db, &format!("SELECT {COLUMNS} FROM blueprint_generator WHERE id = ?1 AND user_id = ?2 AND tenant_id = ?3"), &[text(id.as_str()), text(scope.user.as_str()), text(scope.tenant.as_str())])?,
         "blueprints.get",
     )
     .await
 }
 
 /// The owner's blueprint, or 404.
-pub async fn get(env: &Env, owner: &str, id: &BlueprintId) -> Result<Blueprint, AppError> {
-    find(env, owner, id).await?.ok_or_else(|| AppError::not_found("Blueprint"))
+pub async fn get(env: &Env, scope: &Scope, id: &BlueprintId) -> Result<Blueprint, AppError> {
+    find(env, scope, id).await?.ok_or_else(|| AppError::not_found("Blueprint"))
 }
 
 /// Renames the owner's blueprint; `None` when it is missing or someone else's.
-pub async fn rename(env: &Env, owner: &str, id: &BlueprintId, title: &str) -> Result<Option<Blueprint>, AppError> {
+pub async fn rename(env: &Env, scope: &Scope, id: &BlueprintId, title: &str) -> Result<Option<Blueprint>, AppError> {
     let db = database(env)?;
     first(
         statement(
             &db,
-            &format!("UPDATE blueprint_generator SET title = ?3 WHERE id = ?1 AND user_id = ?2 RETURNING {COLUMNS}"),
-            &[text(id.as_str()), text(owner), text(title)],
+            &format!("UPDATE blueprint_generator SET title = ?3 WHERE id = ?1 AND user_id = ?2 AND tenant_id = ?4 RETURNING {COLUMNS}"),
+            &[text(id.as_str()), text(scope.user.as_str()), text(title), text(scope.tenant.as_str())],
         )?,
         "blueprints.rename",
     )
@@ -101,7 +105,7 @@ pub async fn rename(env: &Env, owner: &str, id: &BlueprintId, title: &str) -> Re
 }
 
 /// One page of the owner's blueprints, newest first, and the cursor of the next page.
-pub async fn list(env: &Env, owner: &str, page: &PageRequest) -> Result<(Vec<Summary>, Option<String>), AppError> {
+pub async fn list(env: &Env, scope: &Scope, page: &PageRequest) -> Result<(Vec<Summary>, Option<String>), AppError> {
     let db = database(env)?;
     let (after_created, after_id) = match &page.after {
         Some(cursor) => (Some(cursor.created_at.as_str()), Some(cursor.id.as_str())),
@@ -111,9 +115,9 @@ pub async fn list(env: &Env, owner: &str, page: &PageRequest) -> Result<(Vec<Sum
         statement(
             &db,
             "SELECT id, title, status, version, created_at, updated_at FROM blueprint_generator \
-             WHERE user_id = ?1 AND (?2 IS NULL OR (created_at, id) < (?2, ?3)) \
+             WHERE tenant_id = ?5 AND user_id = ?1 AND (?2 IS NULL OR (created_at, id) < (?2, ?3)) \
              ORDER BY created_at DESC, id DESC LIMIT ?4",
-            &[text(owner), opt_text(after_created), opt_text(after_id), int(i64::from(page.limit) + 1)],
+            &[text(scope.user.as_str()), opt_text(after_created), opt_text(after_id), int(i64::from(page.limit) + 1), text(scope.tenant.as_str())],
         )?,
         "blueprints.list",
     )
@@ -129,11 +133,11 @@ pub async fn list(env: &Env, owner: &str, page: &PageRequest) -> Result<(Vec<Sum
 
 /// Deletes the blueprint and, by cascade, everything derived from it. `false` if there was no
 /// such blueprint of this owner.
-pub async fn delete(env: &Env, owner: &str, id: &BlueprintId) -> Result<bool, AppError> {
+pub async fn delete(env: &Env, scope: &Scope, id: &BlueprintId) -> Result<bool, AppError> {
     let db = database(env)?;
     // RETURNING, not the change count: cascaded deletes are counted too.
     let deleted: Option<Value> = first(
-        statement(&db, "DELETE FROM blueprint_generator WHERE id = ?1 AND user_id = ?2 RETURNING id", &[text(id.as_str()), text(owner)])?,
+        statement(&db, "DELETE FROM blueprint_generator WHERE id = ?1 AND user_id = ?2 AND tenant_id = ?3 RETURNING id", &[text(id.as_str()), text(scope.user.as_str()), text(scope.tenant.as_str())])?,
         "blueprints.delete",
     )
     .await?;
@@ -153,7 +157,7 @@ pub struct Saved {
 ///
 /// `questions_seen` (the dynamic questions the patch was validated against, as stored) makes
 /// the write conditional on them being unchanged: answers to replaced questions are refused.
-pub async fn merge_answers(env: &Env, owner: &str, id: &BlueprintId, column: AnswerColumn, patch: &Value, questions_seen: Option<&str>) -> Result<Saved, AppError> {
+pub async fn merge_answers(env: &Env, scope: &Scope, id: &BlueprintId, column: AnswerColumn, patch: &Value, questions_seen: Option<&str>) -> Result<Saved, AppError> {
     let db = database(env)?;
     let column = column.name();
     let saved: Option<Saved> = first(
@@ -161,11 +165,11 @@ pub async fn merge_answers(env: &Env, owner: &str, id: &BlueprintId, column: Ans
             &db,
             &format!(
                 "UPDATE blueprint_generator SET {column} = json_patch({column}, ?3), updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
-                 WHERE id = ?1 AND user_id = ?2 AND {editable} AND (?4 IS NULL OR dynamic_questions = ?4) \
+                 WHERE id = ?1 AND user_id = ?2 AND tenant_id = ?5 AND {editable} AND (?4 IS NULL OR dynamic_questions = ?4) \
                  RETURNING {column} AS answers, updated_at",
                 editable = Status::editable_sql_guard()
             ),
-            &[text(id.as_str()), text(owner), text(&patch.to_string()), opt_text(questions_seen)],
+            &[text(id.as_str()), text(scope.user.as_str()), text(&patch.to_string()), opt_text(questions_seen), text(scope.tenant.as_str())],
         )?,
         "blueprints.merge_answers",
     )
@@ -174,7 +178,7 @@ pub async fn merge_answers(env: &Env, owner: &str, id: &BlueprintId, column: Ans
         Some(saved) => Ok(saved),
         None => {
             // Missing (or not the owner's), busy generating, or questions replaced meanwhile.
-            let current = get(env, owner, id).await?;
+            let current = get(env, scope, id).await?;
             Err(Status::parse(&current.status)?.edit_refusal().unwrap_or_else(|| AppError::conflict("The questions changed while you were answering; reload them")))
         }
     }
@@ -198,7 +202,7 @@ impl AnswerColumn {
 /// Stores freshly generated dynamic questions (and every attempt's raw text), clears answers
 /// to the previous questions, and puts the blueprint back in `draft`. `false` when the
 /// blueprint is missing or its generation is running.
-pub async fn save_dynamic_questions(env: &Env, owner: &str, id: &BlueprintId, questions: &Value, raw: &Value) -> Result<bool, AppError> {
+pub async fn save_dynamic_questions(env: &Env, scope: &Scope, id: &BlueprintId, questions: &Value, raw: &Value) -> Result<bool, AppError> {
     let db = database(env)?;
     // RETURNING, not the change count: D1 counts the rows the updated_at trigger touches too.
     let saved: Option<Value> = first(
@@ -206,10 +210,17 @@ pub async fn save_dynamic_questions(env: &Env, owner: &str, id: &BlueprintId, qu
             &db,
             &format!(
                 "UPDATE blueprint_generator SET dynamic_questions = ?3, dynamic_questions_raw = ?4, dynamic_answers = '{{}}', status = ?5 \
-                 WHERE id = ?1 AND user_id = ?2 AND {} RETURNING id",
+                 WHERE id = ?1 AND user_id = ?2 AND tenant_id = ?6 AND {} RETURNING id",
                 Transition::NewQuestions.sql_guard()
             ),
-            &[text(id.as_str()), text(owner), text(&questions.to_string()), text(&raw.to_string()), text(Transition::NewQuestions.to().as_str())],
+            &[
+                text(id.as_str()),
+                text(scope.user.as_str()),
+                text(&questions.to_string()),
+                text(&raw.to_string()),
+                text(Transition::NewQuestions.to().as_str()),
+                text(scope.tenant.as_str()),
+            ],
         )?,
         "blueprints.save_dynamic_questions",
     )
@@ -232,18 +243,18 @@ pub enum Start {
 /// user, so one account cannot hold every model slot). One statement: two starts racing for
 /// two blueprints cannot both pass. A `generating` row untouched since `stale_before` is a dead
 /// run and does not count.
-pub async fn start_generation(env: &Env, owner: &str, id: &str, stale_before: Timestamp) -> Result<Start, AppError> {
+pub async fn start_generation(env: &Env, scope: &Scope, id: &BlueprintId, stale_before: Timestamp) -> Result<Start, AppError> {
     let db = database(env)?;
     let started: Option<Value> = first(
         statement(
             &db,
             &format!(
-                "UPDATE blueprint_generator SET status = ?3 WHERE id = ?1 AND user_id = ?2 AND {} \
+                "UPDATE blueprint_generator SET status = ?3 WHERE id = ?1 AND user_id = ?2 AND tenant_id = ?5 AND {} \
                  AND NOT EXISTS (SELECT 1 FROM blueprint_generator other WHERE other.user_id = ?2 AND other.id != ?1 AND other.status = ?3 AND other.updated_at > ?4) \
                  RETURNING id",
                 Transition::Start.sql_guard()
             ),
-            &[text(id), text(owner), text(Transition::Start.to().as_str()), text(&stale_before.to_iso8601())],
+            &[text(id.as_str()), text(scope.user.as_str()), text(Transition::Start.to().as_str()), text(&stale_before.to_iso8601()), text(scope.tenant.as_str())],
         )?,
         "blueprints.start_generation",
     )
@@ -251,7 +262,7 @@ pub async fn start_generation(env: &Env, owner: &str, id: &str, stale_before: Ti
     if started.is_some() {
         return Ok(Start::Started);
     }
-    Ok(match for_generation(env, owner, id).await? {
+    Ok(match find(env, scope, id).await? {
         Some(_) => Start::Busy,
         None => Start::Missing,
     })
@@ -275,29 +286,37 @@ pub struct Completion<'a> {
 /// transition's allowed statuses, and the snapshot is taken only of a version that has none
 /// yet, so a completion that lost a race (the run was given up, the draft kept twice) writes
 /// nothing. Answers the new version, or `None` when nothing was written.
-pub async fn complete_generation(env: &Env, owner: &str, id: &str, transition: Transition, done: &Completion<'_>) -> Result<Option<i64>, AppError> {
+pub async fn complete_generation(env: &Env, scope: &Scope, id: &BlueprintId, transition: Transition, done: &Completion<'_>) -> Result<Option<i64>, AppError> {
     let db = database(env)?;
     let save = statement(
         &db,
-        &format!("UPDATE blueprint_generator SET blueprint_json = ?3, blueprint_markdown = ?4, status = ?5 WHERE id = ?1 AND user_id = ?2 AND {}", transition.sql_guard()),
-        &[text(id), text(owner), text(&done.blueprint_json.to_string()), text(done.markdown), text(transition.to().as_str())],
+        &format!("UPDATE blueprint_generator SET blueprint_json = ?3, blueprint_markdown = ?4, status = ?5 WHERE id = ?1 AND user_id = ?2 AND tenant_id = ?6 AND {}", transition.sql_guard()),
+        &[
+            text(id.as_str()),
+            text(scope.user.as_str()),
+            text(&done.blueprint_json.to_string()),
+            text(done.markdown),
+            text(transition.to().as_str()),
+            text(scope.tenant.as_str()),
+        ],
     )?;
     let snapshot = statement(
         &db,
         "INSERT INTO blueprint_versions (id, blueprint_id, user_id, version, static_answers, dynamic_questions, dynamic_answers, blueprint_json, blueprint_markdown, provider, model, timings, quality, kpis) \
          SELECT ?1, g.id, g.user_id, g.version, g.static_answers, g.dynamic_questions, g.dynamic_answers, g.blueprint_json, g.blueprint_markdown, ?4, ?5, ?6, ?7, ?9 \
-         FROM blueprint_generator g WHERE g.id = ?2 AND g.user_id = ?3 AND g.status = ?8 \
+         FROM blueprint_generator g WHERE g.id = ?2 AND g.user_id = ?3 AND g.tenant_id = ?10 AND g.status = ?8 \
          AND NOT EXISTS (SELECT 1 FROM blueprint_versions v WHERE v.blueprint_id = g.id AND v.version = g.version)",
         &[
             text(done.version_id),
-            text(id),
-            text(owner),
+            text(id.as_str()),
+            text(scope.user.as_str()),
             text(done.provider),
             text(done.model),
             text(&done.timings.to_string()),
             text(&done.quality.to_string()),
             text(transition.to().as_str()),
             text(&done.kpis.to_string()),
+            text(scope.tenant.as_str()),
         ],
     )?;
     super::batch(&db, vec![save, snapshot], "blueprints.complete_generation").await?;
@@ -305,27 +324,18 @@ pub async fn complete_generation(env: &Env, owner: &str, id: &str, transition: T
     Ok(saved.and_then(|row| row["version"].as_i64()))
 }
 
-pub async fn fail_generation(env: &Env, owner: &str, id: &str) -> Result<(), AppError> {
+pub async fn fail_generation(env: &Env, scope: &Scope, id: &BlueprintId) -> Result<(), AppError> {
     let db = database(env)?;
     run(
         statement(
             &db,
-            &format!("UPDATE blueprint_generator SET status = ?3 WHERE id = ?1 AND user_id = ?2 AND {}", Transition::Fail.sql_guard()),
-            &[text(id), text(owner), text(Transition::Fail.to().as_str())],
+            &format!("UPDATE blueprint_generator SET status = ?3 WHERE id = ?1 AND user_id = ?2 AND tenant_id = ?4 AND {}", Transition::Fail.sql_guard()),
+            &[text(id.as_str()), text(scope.user.as_str()), text(Transition::Fail.to().as_str()), text(scope.tenant.as_str())],
         )?,
         "blueprints.fail_generation",
     )
     .await?;
     Ok(())
-}
-
-/// The inputs a generation reads: the owner's blueprint by raw id (the stream worker is only
-/// reached through the api, which parsed the id).
-pub async fn for_generation(env: &Env, owner: &str, id: &str) -> Result<Option<Blueprint>, AppError> {
-    match BlueprintId::parse(id) {
-        Ok(id) => find(env, owner, &id).await,
-        Err(_) => Ok(None),
-    }
 }
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -346,7 +356,7 @@ fn model_source() -> Source {
 }
 
 /// The owner's versions of a blueprint, newest first, with module and objective counts.
-pub async fn versions(env: &Env, owner: &str, id: &BlueprintId) -> Result<Vec<VersionSummary>, AppError> {
+pub async fn versions(env: &Env, scope: &Scope, id: &BlueprintId) -> Result<Vec<VersionSummary>, AppError> {
     let db = database(env)?;
     let versions: Vec<VersionSummary> = all(
         statement(
@@ -355,7 +365,7 @@ pub async fn versions(env: &Env, owner: &str, id: &BlueprintId) -> Result<Vec<Ve
              COALESCE(json_array_length(blueprint_json, '$.modules'), 0) AS modules, \
              COALESCE(json_array_length(blueprint_json, '$.learningObjectives'), 0) AS objectives \
              FROM blueprint_versions WHERE blueprint_id = ?1 AND user_id = ?2 ORDER BY version DESC",
-            &[text(id.as_str()), text(owner)],
+            &[text(id.as_str()), text(scope.user.as_str())],
         )?,
         "blueprints.versions",
     )
@@ -404,7 +414,7 @@ impl VersionRow {
 /// (`legacy_*`) so they can be computed; no other row carries its document.
 #[derive(Debug, Deserialize)]
 pub struct VersionFigures {
-    pub version: i64,
+    pub version: VersionNumber,
     pub created_at: String,
     pub provider: String,
     pub kpis: Option<String>,
@@ -413,7 +423,7 @@ pub struct VersionFigures {
     pub legacy_answers: Option<String>,
 }
 
-pub async fn version_figures(env: &Env, owner: &str, id: &BlueprintId) -> Result<Vec<VersionFigures>, AppError> {
+pub async fn version_figures(env: &Env, scope: &Scope, id: &BlueprintId) -> Result<Vec<VersionFigures>, AppError> {
     let db = database(env)?;
     all(
         statement(
@@ -422,21 +432,21 @@ pub async fn version_figures(env: &Env, owner: &str, id: &BlueprintId) -> Result
              CASE WHEN kpis IS NULL OR json_extract(quality, '$.score') IS NULL THEN blueprint_json END AS legacy_document, \
              CASE WHEN kpis IS NULL OR json_extract(quality, '$.score') IS NULL THEN static_answers END AS legacy_answers \
              FROM blueprint_versions WHERE blueprint_id = ?1 AND user_id = ?2 ORDER BY version",
-            &[text(id.as_str()), text(owner)],
+            &[text(id.as_str()), text(scope.user.as_str())],
         )?,
         "blueprints.version_figures",
     )
     .await
 }
 
-pub async fn version(env: &Env, owner: &str, id: &BlueprintId, version: i64) -> Result<VersionRow, AppError> {
+pub async fn version(env: &Env, scope: &Scope, id: &BlueprintId, version: VersionNumber) -> Result<VersionRow, AppError> {
     let db = database(env)?;
     first(
         statement(
             &db,
             "SELECT version, static_answers, dynamic_questions, dynamic_answers, blueprint_json, blueprint_markdown, provider, model, timings, quality, created_at \
              FROM blueprint_versions WHERE blueprint_id = ?1 AND user_id = ?2 AND version = ?3",
-            &[text(id.as_str()), text(owner), int(version)],
+            &[text(id.as_str()), text(scope.user.as_str()), int(version.get())],
         )?,
         "blueprints.version",
     )

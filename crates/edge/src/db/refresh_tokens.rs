@@ -1,13 +1,14 @@
 //! Refresh-token families: issue, rotate (once), revoke.
 
 use super::{all, database, first, run, statement, text};
+use domain::ids::UserId;
 use domain::{AppError, Timestamp};
 use serde::Deserialize;
 use worker::Env;
 
 pub struct Issue<'a> {
     pub id: &'a str,
-    pub user_id: &'a str,
+    pub user_id: &'a UserId,
     pub family_id: &'a str,
     pub token_hash: &'a str,
     pub expires_at: Timestamp,
@@ -19,7 +20,7 @@ pub async fn issue(env: &Env, token: &Issue<'_>) -> Result<(), AppError> {
         statement(
             &db,
             "INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            &[text(token.id), text(token.user_id), text(token.family_id), text(token.token_hash), text(&token.expires_at.to_iso8601())],
+            &[text(token.id), text(token.user_id.as_str()), text(token.family_id), text(token.token_hash), text(&token.expires_at.to_iso8601())],
         )?,
         "refresh_tokens.issue",
     )
@@ -29,7 +30,7 @@ pub async fn issue(env: &Env, token: &Issue<'_>) -> Result<(), AppError> {
 
 #[derive(Debug, Deserialize)]
 pub struct Rotated {
-    pub user_id: String,
+    pub user_id: UserId,
     pub family_id: String,
 }
 
@@ -98,13 +99,13 @@ pub async fn revoke_family(env: &Env, family_id: &str, now: Timestamp) -> Result
 }
 
 /// Logout: revokes the family an access token names, if it is the caller's.
-pub async fn revoke_family_of(env: &Env, family_id: &str, user_id: &str, now: Timestamp) -> Result<usize, AppError> {
+pub async fn revoke_family_of(env: &Env, family_id: &str, user_id: &UserId, now: Timestamp) -> Result<usize, AppError> {
     let db = database(env)?;
     run(
         statement(
             &db,
             "UPDATE refresh_tokens SET revoked_at = ?3 WHERE family_id = ?1 AND user_id = ?2 AND revoked_at IS NULL",
-            &[text(family_id), text(user_id), text(&now.to_iso8601())],
+            &[text(family_id), text(user_id.as_str()), text(&now.to_iso8601())],
         )?,
         "refresh_tokens.revoke_family_of",
     )
@@ -112,14 +113,14 @@ pub async fn revoke_family_of(env: &Env, family_id: &str, user_id: &str, now: Ti
 }
 
 /// Logout: revokes the family the presented token belongs to, if it is the caller's.
-pub async fn revoke_by_token(env: &Env, token_hash: &str, user_id: &str, now: Timestamp) -> Result<(), AppError> {
+pub async fn revoke_by_token(env: &Env, token_hash: &str, user_id: &UserId, now: Timestamp) -> Result<(), AppError> {
     #[derive(Deserialize)]
     struct Family {
         family_id: String,
     }
     let db = database(env)?;
     let families: Vec<Family> = all(
-        statement(&db, "SELECT family_id FROM refresh_tokens WHERE token_hash = ?1 AND user_id = ?2", &[text(token_hash), text(user_id)])?,
+        statement(&db, "SELECT family_id FROM refresh_tokens WHERE token_hash = ?1 AND user_id = ?2", &[text(token_hash), text(user_id.as_str())])?,
         "refresh_tokens.family_of",
     )
     .await?;

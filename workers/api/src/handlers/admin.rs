@@ -1,18 +1,28 @@
 //! The admin control plane's operational endpoints: wiring diagnostics and job runs.
 
-use domain::auth::Principal;
+use crate::router::{Access, Call, Route};
+use domain::auth::Session;
 use domain::jobs::RunRequest;
 use domain::messages::QueueMessage;
 use domain::AppError;
 use edge::db::{audit, job_runs};
-use edge::{body, clock, random, respond, OrInternal, RequestContext};
+use edge::hop::Hop;
+use edge::{clock, random, respond, OrInternal, RequestContext};
 use serde_json::{json, Value};
-use worker::{Env, Headers, Method, Request, RequestInit, Response};
+use worker::{Env, Method, Response};
+
+pub const ROUTES: &[Route] = &[
+    Route::new(Method::Get, "/api/admin/diagnostics", Access::Admin(|call, _| Box::pin(diagnostics(call)))),
+    Route::new(Method::Post, "/api/admin/diagnostics/queue-probe", Access::Admin(|call, session| Box::pin(queue_probe(call, session)))),
+    Route::new(Method::Get, "/api/admin/job-runs", Access::Admin(|call, _| Box::pin(job_runs(call)))),
+    Route::new(Method::Post, "/api/admin/cron/run", Access::AdminOrScheduler(|call, session| Box::pin(run_cron(call, session)))),
+];
 
 pub const QUEUE_PROBE_JOB: &str = "queue_probe";
 
 /// Checks each binding the api depends on and reports what answered.
-pub async fn diagnostics(env: &Env, context: &RequestContext) -> Result<Response, AppError> {
+async fn diagnostics(call: Call) -> Result<Response, AppError> {
+    let (env, context) = (&call.env, &call.context);
     let database = match edge::db::database(env) {
         Ok(db) => db.prepare("SELECT COUNT(*) AS n FROM users").first::<Value>(None).await.map(|_| "ok").unwrap_or("failing"),
         Err(_) => "missing",
@@ -23,15 +33,8 @@ pub async fn diagnostics(env: &Env, context: &RequestContext) -> Result<Response
 
 /// Asks the stream worker, over the service binding, to report on itself and its Durable Object.
 async fn stream_diagnostics(env: &Env, context: &RequestContext) -> Result<Value, String> {
-    let stream = env.service("STREAM").map_err(|e| e.to_string())?;
-    let headers = Headers::new();
-    let _ = headers.set("x-request-id", &context.request_id);
-    let mut init = RequestInit::new();
-    init.with_method(Method::Get).with_headers(headers);
-    let mut response = stream
-        .fetch("https://stream.internal/internal/diagnostics", Some(init))
-        .await
-        .map_err(|e| e.to_string())?;
+    let hop = Hop::new("STREAM", Method::Get, "/internal/diagnostics", context);
+    let mut response = hop.send(env).await.map_err(|error| error.cause.unwrap_or(error.message))?;
     if response.status_code() != 200 {
         return Err(format!("stream answered {}", response.status_code()));
     }
@@ -40,27 +43,27 @@ async fn stream_diagnostics(env: &Env, context: &RequestContext) -> Result<Value
 
 /// Sends a probe through the regeneration queue; the consumer records it as a job run
 /// (`queue_probe`, run key = the probe id) that `GET /api/admin/job-runs` shows.
-pub async fn queue_probe(env: &Env, principal: &Principal, context: &RequestContext) -> Result<Response, AppError> {
+async fn queue_probe(call: Call, session: Session) -> Result<Response, AppError> {
+    let (env, context) = (&call.env, &call.context);
     let probe_id = random::uuid_v4();
     let queue = env.queue("REGENERATION_QUEUE").or_internal("queue.binding")?;
     queue.send(QueueMessage::Probe { probe_id: probe_id.clone() }).await.or_internal("queue.send")?;
-    audit::record(env, audit::Entry::by(principal, &context.request_id, "diagnostics.queue_probe", "queue", Some(&probe_id)), clock::now()).await;
+    audit::record(env, audit::Entry::by(&session.scope, &context.request_id, "diagnostics.queue_probe", "queue", Some(&probe_id)), clock::now()).await;
     respond::json(202, &json!({ "probeId": probe_id, "job": QUEUE_PROBE_JOB }))
 }
 
 /// `?job=<name>&limit=<1..200>`: the newest runs first.
-pub async fn job_runs(req: Request, env: &Env) -> Result<Response, AppError> {
-    let url = req.url().or_internal("url")?;
+async fn job_runs(call: Call) -> Result<Response, AppError> {
     let mut job = None;
     let mut limit = 50u32;
-    for (key, value) in url.query_pairs() {
-        match key.as_ref() {
+    for (key, value) in call.query()? {
+        match key.as_str() {
             "job" => {
                 let valid = !value.is_empty() && value.len() <= 64 && value.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
                 if !valid {
                     return Err(AppError::invalid_field("job", "must be a job name like recover_stale_generations"));
                 }
-                job = Some(value.to_string());
+                job = Some(value);
             }
             "limit" => {
                 limit = value
@@ -72,23 +75,21 @@ pub async fn job_runs(req: Request, env: &Env) -> Result<Response, AppError> {
             _ => {}
         }
     }
-    let runs = job_runs::recent(env, job.as_deref(), limit).await?;
+    let runs = job_runs::recent(&call.env, job.as_deref(), limit).await?;
     respond::json(200, &json!({ "jobRuns": runs }))
 }
 
 /// Runs a schedule's jobs now, in the cron worker (over the `CRON` service binding), with the
-/// same lock and once-per-slot rule as the scheduled runs. `principal` is `None` for the local
+/// same lock and once-per-slot rule as the scheduled runs. `session` is `None` for the local
 /// scheduler (authenticated by `CRON_TRIGGER_TOKEN`).
-pub async fn run_cron(mut req: Request, env: &Env, principal: Option<&Principal>, context: &RequestContext) -> Result<Response, AppError> {
-    let raw = body::read_limited(&mut req, 4 * 1024).await?;
+async fn run_cron(mut call: Call, session: Option<Session>) -> Result<Response, AppError> {
+    let raw = call.body(4 * 1024).await?;
+    let (env, context) = (&call.env, &call.context);
+    let scope = session.as_ref().map(|session| &session.scope);
     let request = RunRequest::parse(&raw, clock::now())?;
-    let cron = env.service("CRON").or_internal("cron.binding")?;
-    let headers = Headers::new();
-    let _ = headers.set("content-type", "application/json");
-    let _ = headers.set("x-request-id", &context.request_id);
-    let mut init = RequestInit::new();
-    init.with_method(Method::Post).with_headers(headers).with_body(Some(String::from_utf8_lossy(&raw).into_owned().into()));
-    let mut response = cron.fetch("https://cron.internal/internal/run", Some(init)).await.or_internal("cron.fetch")?;
+    // The body as sent: the cron worker parses it with the same rule (`RunRequest::parse`).
+    let hop = Hop::new("CRON", Method::Post, "/internal/run", context).raw_json(String::from_utf8_lossy(&raw).into_owned());
+    let mut response = hop.send(env).await?;
     let status = response.status_code();
     let result: Value = response.json().await.or_internal("cron.decode")?;
     if status != 200 {
@@ -97,12 +98,12 @@ pub async fn run_cron(mut req: Request, env: &Env, principal: Option<&Principal>
     audit::record(
         env,
         audit::Entry {
-            actor_id: principal.map(|p| p.user_id.as_str()),
-            actor_kind: if principal.is_some() { "admin" } else { "system" },
+            actor_id: scope.map(|scope| scope.user.as_str()),
+            actor_kind: if scope.is_some() { "admin" } else { "system" },
             action: "jobs.run_manual",
             entity_type: "schedule",
             entity_id: Some(&request.cron),
-            tenant_id: principal.map(|p| p.tenant_id.as_str()),
+            tenant_id: scope.map(|scope| scope.tenant.as_str()),
             request_id: Some(&context.request_id),
             metadata: json!({ "jobs": result["jobs"] }),
         },

@@ -3,56 +3,72 @@
 //! each other's roles (`PATCH /api/admin/users/:id`), never leaving the platform without one.
 //! Every attempt, refused or not, is audited.
 
-use domain::auth::principal::check_role_change;
+use crate::router::{Access, Call, Route};
+use domain::auth::scope::check_role_change;
 use domain::auth::requests::{parse_bootstrap, parse_role_change};
 use domain::auth::tokens::matches_machine_token;
-use domain::auth::{Principal, Role};
+use domain::auth::{Role, Scope, Session};
+use domain::ids::UserId;
 use domain::rate_limit::admin_bootstrap_limit;
 use domain::AppError;
 use edge::db::users::{self, RoleUpdate};
 use edge::db::audit;
 use edge::rate_limit::{client_network, reserve};
-use edge::{body, clock, config, respond, RequestContext};
+use edge::{clock, config, respond};
 use serde_json::json;
-use worker::{Env, Request, Response};
+use worker::{Env, Method, Response};
+
+pub const ROUTES: &[Route] = &[
+    // Any signed-in user may try; the secret decides (rate-limited, audited). Without a usable
+    // secret there is no such endpoint.
+    Route::new(Method::Post, "/api/admin/bootstrap", Access::Session(|call, session| Box::pin(bootstrap(call, session)))).only_if(bootstrap_configured),
+    Route::new(Method::Patch, "/api/admin/users/:id", Access::Admin(|call, session| Box::pin(set_role(call, session)))),
+];
+
+fn bootstrap_configured(env: &Env) -> bool {
+    config::bootstrap_token(env).is_some()
+}
 
 const BODY_LIMIT: usize = 4 * 1024;
 
 /// Makes the caller an admin when `token` is the configured secret. Routed only while the secret
-/// is configured (`routes::Features`); 403 for a wrong token (the caller is authenticated, the
+/// is configured (`bootstrap_configured`); 403 for a wrong token (the caller is authenticated, the
 /// token is what is refused — and a 401 would make the UI try a token refresh), 429 past
 /// `domain::rate_limit::ADMIN_BOOTSTRAP`.
-pub async fn bootstrap(mut req: Request, env: &Env, principal: &Principal, context: &RequestContext) -> Result<Response, AppError> {
-    let raw = body::read_limited(&mut req, BODY_LIMIT).await?;
+async fn bootstrap(mut call: Call, session: Session) -> Result<Response, AppError> {
+    let raw = call.body(BODY_LIMIT).await?;
+    let (env, scope) = (&call.env, &session.scope);
     let request = parse_bootstrap(&raw)?;
-    reserve(env, &[admin_bootstrap_limit(&principal.user_id, &client_network(&req))]).await?;
+    reserve(env, &[admin_bootstrap_limit(scope.user.as_str(), &client_network(&call.req))]).await?;
     if !matches_machine_token(&request.token, config::bootstrap_token(env).as_deref()) {
-        record(env, principal, context, "admin.bootstrap_refused", &principal.user_id, json!({})).await;
+        record(&call, scope, "admin.bootstrap_refused", &scope.user, json!({})).await;
         return Err(AppError::forbidden("Invalid bootstrap token"));
     }
-    let account = match users::change_role(env, &principal.user_id, Role::Admin).await? {
+    let account = match users::change_role(env, &scope.user, Role::Admin).await? {
         RoleUpdate::Changed(account) => account,
         // The account was deleted after its token was issued: not signed in.
         RoleUpdate::Missing | RoleUpdate::Refused { .. } => return Err(AppError::unauthorized()),
     };
-    record(env, principal, context, "admin.bootstrap", &principal.user_id, json!({ "role": Role::Admin.as_str() })).await;
+    record(&call, scope, "admin.bootstrap", &scope.user, json!({ "role": Role::Admin.as_str() })).await;
     respond::json(200, &json!({ "user": account }))
 }
 
 /// `PATCH /api/admin/users/:id {role}` (admins only): 404 for an unknown account, 409 for the
 /// last admin's demotion.
-pub async fn set_role(mut req: Request, env: &Env, principal: &Principal, user_id: &str, context: &RequestContext) -> Result<Response, AppError> {
-    let raw = body::read_limited(&mut req, BODY_LIMIT).await?;
+async fn set_role(mut call: Call, session: Session) -> Result<Response, AppError> {
+    let user_id: UserId = call.param("id")?;
+    let raw = call.body(BODY_LIMIT).await?;
     let role = parse_role_change(&raw)?;
-    match users::change_role(env, user_id, role).await? {
+    let scope = &session.scope;
+    match users::change_role(&call.env, &user_id, role).await? {
         RoleUpdate::Changed(account) => {
-            record(env, principal, context, "admin.role_changed", user_id, json!({ "role": role.as_str() })).await;
+            record(&call, scope, "admin.role_changed", &user_id, json!({ "role": role.as_str() })).await;
             respond::json(200, &json!({ "user": account }))
         }
         RoleUpdate::Missing => Err(AppError::not_found("User")),
         RoleUpdate::Refused { current, admins } => {
             let refusal = check_role_change(current, role, admins).err();
-            record(env, principal, context, "admin.role_change_refused", user_id, json!({ "role": role.as_str() })).await;
+            record(&call, scope, "admin.role_change_refused", &user_id, json!({ "role": role.as_str() })).await;
             if let Some(refusal) = refusal {
                 return Err(refusal);
             }
@@ -62,7 +78,7 @@ pub async fn set_role(mut req: Request, env: &Env, principal: &Principal, user_i
     }
 }
 
-async fn record(env: &Env, principal: &Principal, context: &RequestContext, action: &str, user_id: &str, metadata: serde_json::Value) {
-    let entry = audit::Entry::by(principal, &context.request_id, action, "user", Some(user_id)).with_metadata(metadata);
-    audit::record(env, entry, clock::now()).await;
+async fn record(call: &Call, scope: &Scope, action: &str, user_id: &UserId, metadata: serde_json::Value) {
+    let entry = audit::Entry::by(scope, &call.context.request_id, action, "user", Some(user_id.as_str())).with_metadata(metadata);
+    audit::record(&call.env, entry, clock::now()).await;
 }

@@ -2,31 +2,43 @@
 
 use domain::auth::requests::{parse_login, parse_signup};
 use domain::auth::tokens::REFRESH_TOKEN_TTL_SECS;
-use domain::auth::{Password, PasswordHash, Principal, RefreshToken, Role};
+use crate::router::{Access, Call, Route};
+use domain::auth::{Password, PasswordHash, RefreshToken, Role, Scope, Session};
+use domain::ids::{TenantId, UserId};
 use domain::http::{clear_cookie, cookie_value, is_local_host, session_cookie, ACCESS_COOKIE, REFRESH_COOKIE, REFRESH_COOKIE_PATH};
 use domain::rate_limit::{login_limits, signup_limit};
 use domain::AppError;
 use edge::db::refresh_tokens::{self, Rotation};
 use edge::db::{audit, users};
 use edge::rate_limit::{client_network, reserve, settle_success};
-use edge::{body, clock, config, random, respond, RequestContext};
+use edge::{clock, config, random, respond, RequestContext};
 use serde_json::json;
-use worker::{Env, Headers, Request, Response};
+use worker::{Env, Headers, Method, Request, Response};
+
+pub const ROUTES: &[Route] = &[
+    Route::new(Method::Post, "/api/auth/signup", Access::Public(|call| Box::pin(signup(call)))),
+    Route::new(Method::Post, "/api/auth/login", Access::Public(|call| Box::pin(login(call)))),
+    // The refresh cookie is the credential (checked by the handler).
+    Route::new(Method::Post, "/api/auth/refresh", Access::Public(|call| Box::pin(refresh(call)))),
+    Route::new(Method::Post, "/api/auth/logout", Access::Session(|call, session| Box::pin(logout(call, session)))),
+    Route::new(Method::Get, "/api/auth/me", Access::Session(|call, session| Box::pin(me(call, session)))),
+];
 
 const AUTH_BODY_LIMIT: usize = 8 * 1024;
 
 /// Every attempt counts against the caller's network first, malformed ones included: it bounds
 /// account creation and what the 409 for a taken email can reveal (docs/SECURITY.md). Every new
 /// account is a plain user; admins are provisioned with the bootstrap secret (`admins.rs`).
-pub async fn signup(mut req: Request, env: &Env, context: &RequestContext) -> Result<Response, AppError> {
-    reserve(env, &[signup_limit(&client_network(&req), config::signup_limit_rule(env))]).await?;
-    let raw = body::read_limited(&mut req, AUTH_BODY_LIMIT).await?;
+async fn signup(mut call: Call) -> Result<Response, AppError> {
+    reserve(&call.env, &[signup_limit(&client_network(&call.req), config::signup_limit_rule(&call.env))]).await?;
+    let raw = call.body(AUTH_BODY_LIMIT).await?;
+    let (env, req, context) = (&call.env, &call.req, &call.context);
     let signup = parse_signup(&raw)?;
     let keys = config::token_keys(env)?;
     let role = Role::User;
     let hash = PasswordHash::create(&signup.password, &random::bytes(), config::kdf_params(env))
         .map_err(|_| AppError::internal())?;
-    let user_id = random::uuid_v4();
+    let user_id = random::id(UserId::from_random);
     let created = users::create(
         env,
         &users::NewAccount {
@@ -41,18 +53,20 @@ pub async fn signup(mut req: Request, env: &Env, context: &RequestContext) -> Re
     if !created {
         return Err(AppError::conflict("An account with this email already exists"));
     }
-    let principal = Principal { user_id, role, tenant_id: "default".to_string() };
-    audit_auth(env, &principal, "auth.signup", context).await;
-    start_session(env, &req, &keys, &principal, signup.email.as_str(), None, 201).await
+    // Every account joins the default tenant until tenants are administered (invites).
+    let scope = Scope { tenant: TenantId::default_tenant(), user: user_id, role };
+    audit_auth(env, &scope, "auth.signup", context).await;
+    start_session(env, req, &keys, &scope, signup.email.as_str(), None, 201).await
 }
 
-pub async fn login(mut req: Request, env: &Env, context: &RequestContext) -> Result<Response, AppError> {
-    let raw = body::read_limited(&mut req, AUTH_BODY_LIMIT).await?;
+async fn login(mut call: Call) -> Result<Response, AppError> {
+    let raw = call.body(AUTH_BODY_LIMIT).await?;
+    let (env, req, context) = (&call.env, &call.req, &call.context);
     let login = parse_login(&raw)?;
     let keys = config::token_keys(env)?;
     // Counted before the password is checked, in one step per limiter: checking first and
     // counting after the (slow) hash let parallel guesses all pass the check.
-    let limits = login_limits(login.email.as_str(), &client_network(&req));
+    let limits = login_limits(login.email.as_str(), &client_network(req));
     reserve(env, &limits).await?;
     let params = config::kdf_params(env);
     let account = users::find_by_email(env, &login.email).await?;
@@ -71,15 +85,16 @@ pub async fn login(mut req: Request, env: &Env, context: &RequestContext) -> Res
     settle_success(env, &limits).await?;
     rehash_if_weaker(env, &account, &login.password, params).await;
     users::ensure_profile(env, &account.id).await?;
-    let principal = account.principal()?;
-    audit_auth(env, &principal, "auth.login", context).await;
-    start_session(env, &req, &keys, &principal, &account.email, None, 200).await
+    let scope = account.scope()?;
+    audit_auth(env, &scope, "auth.login", context).await;
+    start_session(env, req, &keys, &scope, &account.email, None, 200).await
 }
 
-pub async fn refresh(req: Request, env: &Env, context: &RequestContext) -> Result<Response, AppError> {
+async fn refresh(call: Call) -> Result<Response, AppError> {
+    let (env, req, context) = (&call.env, &call.req, &call.context);
     let keys = config::token_keys(env)?;
-    let secure = !request_is_local(&req);
-    let presented = cookie(&req, REFRESH_COOKIE).and_then(|raw| RefreshToken::parse(&raw));
+    let secure = !request_is_local(req);
+    let presented = cookie(req, REFRESH_COOKIE).and_then(|raw| RefreshToken::parse(&raw));
     let Some(presented) = presented else {
         return Err(AppError::unauthorized());
     };
@@ -91,32 +106,33 @@ pub async fn refresh(req: Request, env: &Env, context: &RequestContext) -> Resul
     let Some(account) = users::find_by_id(env, &rotated.user_id).await? else {
         return Ok(with_cleared_cookies(AppError::unauthorized(), secure, context));
     };
-    let principal = account.principal()?;
-    start_session(env, &req, &keys, &principal, &account.email, Some(&rotated.family_id), 200).await
+    let scope = account.scope()?;
+    start_session(env, req, &keys, &scope, &account.email, Some(&rotated.family_id), 200).await
 }
 
 /// Ends the sign-in: the family of the presented refresh cookie and the one the access token
 /// names (an API client that only holds a Bearer token logs out too) are revoked, which also
 /// ends admin access at once (`session::require_admin` checks the family).
-pub async fn logout(req: Request, env: &Env, principal: &Principal, session_id: Option<&str>, context: &RequestContext) -> Result<Response, AppError> {
+async fn logout(call: Call, session: Session) -> Result<Response, AppError> {
+    let (env, req, context, scope) = (&call.env, &call.req, &call.context, &session.scope);
     let now = clock::now();
-    if let Some(presented) = cookie(&req, REFRESH_COOKIE).and_then(|raw| RefreshToken::parse(&raw)) {
-        refresh_tokens::revoke_by_token(env, &presented.hash(), &principal.user_id, now).await?;
+    if let Some(presented) = cookie(req, REFRESH_COOKIE).and_then(|raw| RefreshToken::parse(&raw)) {
+        refresh_tokens::revoke_by_token(env, &presented.hash(), &scope.user, now).await?;
     }
-    if let Some(family_id) = session_id {
-        refresh_tokens::revoke_family_of(env, family_id, &principal.user_id, now).await?;
+    if let Some(family_id) = session.id.as_deref() {
+        refresh_tokens::revoke_family_of(env, family_id, &scope.user, now).await?;
     }
-    audit_auth(env, principal, "auth.logout", context).await;
-    let secure = !request_is_local(&req);
+    audit_auth(env, scope, "auth.logout", context).await;
+    let secure = !request_is_local(req);
     let headers = Headers::new();
     let _ = headers.append("set-cookie", &clear_cookie(ACCESS_COOKIE, "/", secure));
     let _ = headers.append("set-cookie", &clear_cookie(REFRESH_COOKIE, REFRESH_COOKIE_PATH, secure));
     Ok(Response::empty().map_err(|_| AppError::internal())?.with_status(204).with_headers(headers))
 }
 
-pub async fn me(env: &Env, principal: &Principal) -> Result<Response, AppError> {
+async fn me(call: Call, session: Session) -> Result<Response, AppError> {
     // A token can outlive its account (deleted meanwhile): that is "not signed in".
-    let me = users::me(env, &principal.user_id).await?.ok_or_else(AppError::unauthorized)?;
+    let me = users::me(&call.env, &session.scope.user).await?.ok_or_else(AppError::unauthorized)?;
     let preferences = me
         .preferences
         .as_deref()
@@ -133,17 +149,17 @@ pub async fn me(env: &Env, principal: &Principal) -> Result<Response, AppError> 
 
 /// Issues an access token and a refresh token (in `family`, or a new one) and answers
 /// `{user, accessToken, expiresIn}` with both cookies set.
-async fn start_session(env: &Env, req: &Request, keys: &domain::auth::TokenKeys, principal: &Principal, email: &str, family: Option<&str>, status: u16) -> Result<Response, AppError> {
+async fn start_session(env: &Env, req: &Request, keys: &domain::auth::TokenKeys, scope: &Scope, email: &str, family: Option<&str>, status: u16) -> Result<Response, AppError> {
     let now = clock::now();
     let family_id = family.map_or_else(random::uuid_v4, str::to_string);
     // The access token names its sign-in (the refresh family), so a logout ends admin access.
-    let (access_token, expires_in) = keys.issue_access(principal, &family_id, now).map_err(|_| AppError::internal())?;
+    let (access_token, expires_in) = keys.issue_access(scope, &family_id, now).map_err(|_| AppError::internal())?;
     let refresh = RefreshToken::from_random(&random::bytes());
     refresh_tokens::issue(
         env,
         &refresh_tokens::Issue {
             id: &random::uuid_v4(),
-            user_id: &principal.user_id,
+            user_id: &scope.user,
             family_id: &family_id,
             token_hash: &refresh.hash(),
             expires_at: now.plus_seconds(REFRESH_TOKEN_TTL_SECS),
@@ -154,7 +170,7 @@ async fn start_session(env: &Env, req: &Request, keys: &domain::auth::TokenKeys,
     let response = respond::json(
         status,
         &json!({
-            "user": { "id": principal.user_id, "email": email, "role": principal.role },
+            "user": { "id": scope.user, "email": email, "role": scope.role },
             "accessToken": access_token,
             "expiresIn": expires_in,
         }),
@@ -184,8 +200,8 @@ async fn rehash_if_weaker(env: &Env, account: &users::Account, password: &Passwo
     }
 }
 
-async fn audit_auth(env: &Env, principal: &Principal, action: &str, context: &RequestContext) {
-    audit::record(env, audit::Entry::by(principal, &context.request_id, action, "user", Some(&principal.user_id)), clock::now()).await;
+async fn audit_auth(env: &Env, scope: &Scope, action: &str, context: &RequestContext) {
+    audit::record(env, audit::Entry::by(scope, &context.request_id, action, "user", Some(scope.user.as_str())), clock::now()).await;
 }
 
 fn cookie(req: &Request, name: &str) -> Option<String> {

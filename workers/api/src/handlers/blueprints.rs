@@ -1,7 +1,9 @@
 //! Blueprint resources: create, list (paginated), read, delete. Owner-scoped throughout.
 
-use domain::auth::Principal;
-use domain::blueprints::{parse_new_title, parse_page, parse_rename, BlueprintId};
+use crate::router::{Access, Call, Route};
+use domain::auth::{Scope, Session};
+use domain::blueprints::{parse_new_title, parse_page, parse_rename};
+use domain::ids::BlueprintId;
 use domain::input::DEFAULT_BODY_LIMIT;
 use domain::answers;
 use domain::questions::DynamicQuestion;
@@ -10,70 +12,82 @@ use domain::AppError;
 use edge::db::blueprints::AnswerColumn;
 use edge::db::{audit, blueprints};
 use crate::question_sets;
-use edge::{body, clock, random, respond, OrInternal, RequestContext};
+use edge::{clock, random, respond, OrInternal};
 use serde_json::json;
-use worker::{Env, Request, Response};
+use worker::{Method, Response};
 
-pub async fn create(mut req: Request, env: &Env, principal: &Principal, context: &RequestContext) -> Result<Response, AppError> {
-    let raw = body::read_limited(&mut req, DEFAULT_BODY_LIMIT).await?;
+pub const ROUTES: &[Route] = &[
+    Route::new(Method::Get, "/api/blueprints", Access::Session(|call, session| Box::pin(list(call, session)))),
+    Route::new(Method::Post, "/api/blueprints", Access::Session(|call, session| Box::pin(create(call, session)))),
+    // Seed 000's read path is singular; the plural one is its REST twin.
+    Route::new(Method::Get, "/api/blueprint/:id", Access::Session(|call, session| Box::pin(get(call, session)))),
+    Route::new(Method::Get, "/api/blueprints/:id", Access::Session(|call, session| Box::pin(get(call, session)))),
+    Route::new(Method::Patch, "/api/blueprints/:id", Access::Session(|call, session| Box::pin(rename(call, session)))),
+    Route::new(Method::Delete, "/api/blueprints/:id", Access::Session(|call, session| Box::pin(delete(call, session)))),
+    Route::new(Method::Patch, "/api/blueprints/:id/static-answers", Access::Session(|call, session| Box::pin(patch_static_answers(call, session)))),
+    Route::new(Method::Patch, "/api/blueprints/:id/dynamic-answers", Access::Session(|call, session| Box::pin(patch_dynamic_answers(call, session)))),
+];
+
+async fn create(mut call: Call, session: Session) -> Result<Response, AppError> {
+    let raw = call.body(DEFAULT_BODY_LIMIT).await?;
     let title = parse_new_title(&raw)?;
-    let id = random::uuid_v4();
-    let blueprint = blueprints::create(env, &principal.user_id, &id, &title, clock::now()).await?;
-    record(env, principal, context, "blueprint.create", &id).await;
+    let id = random::id(BlueprintId::from_random);
+    let blueprint = blueprints::create(&call.env, &session.scope, &id, &title, clock::now()).await?;
+    record(&call, &session.scope, "blueprint.create", &id).await;
     respond::json(201, &blueprint.to_json()?)
 }
 
-pub async fn list(req: Request, env: &Env, principal: &Principal) -> Result<Response, AppError> {
-    let url = req.url().or_internal("url")?;
-    let pairs: Vec<(String, String)> = url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+async fn list(call: Call, session: Session) -> Result<Response, AppError> {
+    let pairs = call.query()?;
     let page = parse_page(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
-    let (items, next_cursor) = blueprints::list(env, &principal.user_id, &page).await?;
+    let (items, next_cursor) = blueprints::list(&call.env, &session.scope, &page).await?;
     respond::json(200, &json!({ "blueprints": items, "nextCursor": next_cursor }))
 }
 
-pub async fn get(env: &Env, principal: &Principal, id: &str) -> Result<Response, AppError> {
-    let id = BlueprintId::parse(id)?;
-    let blueprint = blueprints::get(env, &principal.user_id, &id).await?;
+async fn get(call: Call, session: Session) -> Result<Response, AppError> {
+    let id: BlueprintId = call.param("id")?;
+    let blueprint = blueprints::get(&call.env, &session.scope, &id).await?;
     respond::json(200, &blueprint.to_json()?)
 }
 
 /// `PATCH /api/blueprints/:id {title}`: a new working title (the course's own title, which the
 /// model writes, is the blueprint's `title` field and unaffected).
-pub async fn rename(mut req: Request, env: &Env, principal: &Principal, id: &str, context: &RequestContext) -> Result<Response, AppError> {
-    let id = BlueprintId::parse(id)?;
-    let raw = body::read_limited(&mut req, DEFAULT_BODY_LIMIT).await?;
+async fn rename(mut call: Call, session: Session) -> Result<Response, AppError> {
+    let id: BlueprintId = call.param("id")?;
+    let raw = call.body(DEFAULT_BODY_LIMIT).await?;
     let title = parse_rename(&raw)?;
-    let renamed = blueprints::rename(env, &principal.user_id, &id, &title).await?.ok_or_else(|| AppError::not_found("Blueprint"))?;
-    record(env, principal, context, "blueprint.rename", id.as_str()).await;
+    let renamed = blueprints::rename(&call.env, &session.scope, &id, &title).await?.ok_or_else(|| AppError::not_found("Blueprint"))?;
+    record(&call, &session.scope, "blueprint.rename", &id).await;
     respond::json(200, &renamed.to_json()?)
 }
 
-pub async fn delete(env: &Env, principal: &Principal, id: &str, context: &RequestContext) -> Result<Response, AppError> {
-    let id = BlueprintId::parse(id)?;
-    if !blueprints::delete(env, &principal.user_id, &id).await? {
+async fn delete(call: Call, session: Session) -> Result<Response, AppError> {
+    let (env, context) = (&call.env, &call.context);
+    let id: BlueprintId = call.param("id")?;
+    if !blueprints::delete(env, &session.scope, &id).await? {
         return Err(AppError::not_found("Blueprint"));
     }
     // Delete means gone: the rows went with the blueprint (cascade); its export files and the
     // generation object's event log go too. Either failing is logged, not answered: the
     // blueprint is deleted and nothing reaches them any more (export downloads need their
     // rows; the events endpoint checks the blueprint exists).
-    if let Err(error) = super::exports::delete_files(env, id.as_str()).await {
+    if let Err(error) = super::exports::delete_files(env, &id).await {
         context.log("warn", "blueprint.delete_exports_failed", &json!({ "blueprintId": id.as_str(), "cause": error.cause }));
     }
     if let Err(error) = super::stream::forget_generation(env, &id, context).await {
         context.log("warn", "blueprint.forget_generation_failed", &json!({ "blueprintId": id.as_str(), "cause": error.cause }));
     }
-    record(env, principal, context, "blueprint.delete", id.as_str()).await;
+    record(&call, &session.scope, "blueprint.delete", &id).await;
     Ok(Response::empty().or_internal("response")?.with_status(204))
 }
 
 /// Autosave of the five static questions: merges the fields sent, answers the saved answers,
 /// whether they are complete (and what is missing), and `updated_at`.
-pub async fn patch_static_answers(mut req: Request, env: &Env, principal: &Principal, id: &str) -> Result<Response, AppError> {
-    let id = BlueprintId::parse(id)?;
-    let raw = body::read_limited(&mut req, DEFAULT_BODY_LIMIT).await?;
+async fn patch_static_answers(mut call: Call, session: Session) -> Result<Response, AppError> {
+    let id: BlueprintId = call.param("id")?;
+    let raw = call.body(DEFAULT_BODY_LIMIT).await?;
     let patch = static_answers::parse_patch(&raw)?;
-    let saved = blueprints::merge_answers(env, &principal.user_id, &id, AnswerColumn::Static, &patch, None).await?;
+    let saved = blueprints::merge_answers(&call.env, &session.scope, &id, AnswerColumn::Static, &patch, None).await?;
     let answers: serde_json::Value = serde_json::from_str(&saved.answers).or_internal("static_answers.decode")?;
     let missing: Vec<String> = match static_answers::complete(&answers) {
         Ok(_) => Vec::new(),
@@ -85,34 +99,35 @@ pub async fn patch_static_answers(mut req: Request, env: &Env, principal: &Princ
 /// Autosave of dynamic answers: `{answers: {questionId: value}, questionSet?}`, each value
 /// checked against its question's type (409 when `questionSet` names questions since replaced);
 /// answers the saved answers, progress over the required questions, and what is still missing.
-pub async fn patch_dynamic_answers(mut req: Request, env: &Env, principal: &Principal, id: &str) -> Result<Response, AppError> {
+async fn patch_dynamic_answers(mut call: Call, session: Session) -> Result<Response, AppError> {
     #[derive(serde::Deserialize)]
     struct Body {
         answers: serde_json::Map<String, serde_json::Value>,
         #[serde(default, rename = "questionSet")]
         question_set: Option<String>,
     }
-    let id = BlueprintId::parse(id)?;
-    let raw = body::read_limited(&mut req, DEFAULT_BODY_LIMIT).await?;
+    let id: BlueprintId = call.param("id")?;
+    let raw = call.body(DEFAULT_BODY_LIMIT).await?;
     let body: Body = domain::input::parse_json(&raw)?;
+    let (env, scope) = (&call.env, &session.scope);
     // A set this isolate already knows needs no read: the guarded write checks it is still the
     // blueprint's (and the owner, and that no generation runs) in the same statement.
-    let set = match body.question_set.as_deref().and_then(|name| question_sets::get(&principal.user_id, id.as_str(), name)) {
+    let set = match body.question_set.as_deref().and_then(|name| question_sets::get(&scope.user, &id, name)) {
         Some(set) => set,
         None => {
-            let blueprint = blueprints::get(env, &principal.user_id, &id).await?;
+            let blueprint = blueprints::get(env, scope, &id).await?;
             let questions: Vec<DynamicQuestion> = serde_json::from_str(&blueprint.dynamic_questions).or_internal("dynamic_questions.decode")?;
             if questions.is_empty() {
                 return Err(AppError::conflict("This blueprint has no dynamic questions yet; generate them first"));
             }
             answers::check_question_set(body.question_set.as_deref(), &blueprint.dynamic_questions)?;
             let name = answers::question_set_id(&blueprint.dynamic_questions);
-            question_sets::remember(&principal.user_id, id.as_str(), &name, question_sets::QuestionSet { stored: blueprint.dynamic_questions, questions })
+            question_sets::remember(&scope.user, &id, &name, question_sets::QuestionSet { stored: blueprint.dynamic_questions, questions })
         }
     };
     let questions = &set.questions;
     let patch = answers::validate_dynamic_answers(questions, &body.answers)?;
-    let saved = blueprints::merge_answers(env, &principal.user_id, &id, AnswerColumn::Dynamic, &serde_json::Value::Object(patch), Some(&set.stored)).await?;
+    let saved = blueprints::merge_answers(env, scope, &id, AnswerColumn::Dynamic, &serde_json::Value::Object(patch), Some(&set.stored)).await?;
     let stored: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&saved.answers).or_internal("dynamic_answers.decode")?;
     let (answered, total) = answers::progress(questions, &stored);
     respond::json(
@@ -127,6 +142,6 @@ pub async fn patch_dynamic_answers(mut req: Request, env: &Env, principal: &Prin
     )
 }
 
-async fn record(env: &Env, principal: &Principal, context: &RequestContext, action: &str, id: &str) {
-    audit::record(env, audit::Entry::by(principal, &context.request_id, action, "blueprint", Some(id)), clock::now()).await;
+async fn record(call: &Call, scope: &Scope, action: &str, id: &BlueprintId) {
+    audit::record(&call.env, audit::Entry::by(scope, &call.context.request_id, action, "blueprint", Some(id.as_str())), clock::now()).await;
 }

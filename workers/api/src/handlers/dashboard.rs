@@ -4,8 +4,9 @@
 //! one document it shows, never every document. Versions saved before the figures were stored
 //! have theirs computed when read.
 
-use domain::auth::Principal;
-use domain::blueprints::BlueprintId;
+use crate::router::{Access, Call, Route};
+use domain::auth::Session;
+use domain::ids::{BlueprintId, PathParam, VersionNumber};
 use domain::course::read_stored;
 use domain::generation::Source;
 use domain::kpis::{self, Kpis};
@@ -13,12 +14,17 @@ use domain::quality::{self, QualityReview};
 use domain::static_answers::{self, StaticAnswers};
 use domain::{compare, AppError, FieldError};
 use edge::db::blueprints::{self, VersionFigures};
-use edge::{rate_limit, respond, OrInternal};
+use edge::{rate_limit, respond};
 use serde_json::{json, Value};
-use worker::{Env, Request, Response};
+use worker::{Method, Response};
+
+pub const ROUTES: &[Route] = &[
+    Route::new(Method::Get, "/api/blueprints/:id/dashboard", Access::Session(|call, session| Box::pin(dashboard(call, session)))),
+    Route::new(Method::Get, "/api/blueprints/:id/compare", Access::Session(|call, session| Box::pin(compare(call, session)))),
+];
 
 struct Figures {
-    number: i64,
+    number: VersionNumber,
     created_at: String,
     source: Source,
     kpis: Kpis,
@@ -46,16 +52,17 @@ fn figures(row: VersionFigures) -> Result<Figures, AppError> {
 }
 
 /// `GET /api/blueprints/:id/dashboard`.
-pub async fn dashboard(req: Request, env: &Env, principal: &Principal, id: &str) -> Result<Response, AppError> {
-    let id = BlueprintId::parse(id)?;
-    blueprints::get(env, &principal.user_id, &id).await?;
-    rate_limit::hit(env, &req, "dashboard", &principal.user_id, edge::config::dashboard_limit_rule(env)).await?;
-    let versions: Vec<Figures> = blueprints::version_figures(env, &principal.user_id, &id).await?.into_iter().map(figures).collect::<Result<_, _>>()?;
+async fn dashboard(call: Call, session: Session) -> Result<Response, AppError> {
+    let (env, scope) = (&call.env, &session.scope);
+    let id: BlueprintId = call.param("id")?;
+    blueprints::get(env, scope, &id).await?;
+    rate_limit::hit(env, &call.req, "dashboard", &scope.user, edge::config::dashboard_limit_rule(env)).await?;
+    let versions: Vec<Figures> = blueprints::version_figures(env, scope, &id).await?.into_iter().map(figures).collect::<Result<_, _>>()?;
     let Some(latest) = versions.last() else {
         return Err(AppError::conflict("This blueprint has no completed version yet"));
     };
     // The latest version's review as stored with it (reviewed again only if it predates that).
-    let row = blueprints::version(env, &principal.user_id, &id, latest.number).await?;
+    let row = blueprints::version(env, scope, &id, latest.number).await?;
     let review = match serde_json::from_str::<QualityReview>(&row.quality) {
         Ok(review) => review,
         Err(_) => quality::review(&read_stored(&row.blueprint_json)?, answers_of(&row.static_answers).as_ref()),
@@ -75,23 +82,24 @@ pub async fn dashboard(req: Request, env: &Env, principal: &Principal, id: &str)
 }
 
 /// `GET /api/blueprints/:id/compare?a=1&b=2`: reads only the two versions compared.
-pub async fn compare(req: Request, env: &Env, principal: &Principal, id: &str) -> Result<Response, AppError> {
-    let id = BlueprintId::parse(id)?;
-    let url = req.url().or_internal("url")?;
-    let number = |name: &str| -> Result<i64, FieldError> {
-        url.query_pairs()
+async fn compare(call: Call, session: Session) -> Result<Response, AppError> {
+    let (env, scope) = (&call.env, &session.scope);
+    let id: BlueprintId = call.param("id")?;
+    let query = call.query()?;
+    let number = |name: &str| -> Result<VersionNumber, FieldError> {
+        query
+            .iter()
             .find(|(key, _)| key == name)
-            .and_then(|(_, value)| value.parse::<i64>().ok())
-            .filter(|v| *v >= 1)
+            .and_then(|(_, value)| VersionNumber::from_path(value).ok())
             .ok_or_else(|| FieldError::new(name, "must be a version number from 1"))
     };
     let (a, b) = match (number("a"), number("b")) {
         (Ok(a), Ok(b)) => (a, b),
         (a, b) => return Err(AppError::invalid_fields([a.err(), b.err()].into_iter().flatten().collect())),
     };
-    blueprints::get(env, &principal.user_id, &id).await?;
-    rate_limit::hit(env, &req, "dashboard", &principal.user_id, edge::config::dashboard_limit_rule(env)).await?;
-    let first = read_stored(&blueprints::version(env, &principal.user_id, &id, a).await?.blueprint_json)?;
-    let second = read_stored(&blueprints::version(env, &principal.user_id, &id, b).await?.blueprint_json)?;
+    blueprints::get(env, scope, &id).await?;
+    rate_limit::hit(env, &call.req, "dashboard", &scope.user, edge::config::dashboard_limit_rule(env)).await?;
+    let first = read_stored(&blueprints::version(env, scope, &id, a).await?.blueprint_json)?;
+    let second = read_stored(&blueprints::version(env, scope, &id, b).await?.blueprint_json)?;
     respond::json(200, &json!({ "a": a, "b": b, "comparison": compare::compare(&first, &second) }))
 }

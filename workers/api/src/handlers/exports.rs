@@ -1,8 +1,9 @@
 //! Exports to R2: build once per version and format under a write-once key, reuse afterwards,
 //! download with the right type and file name. Owner-only; every export and download audited.
 
-use domain::auth::Principal;
-use domain::blueprints::BlueprintId;
+use crate::router::{Access, Call, Route};
+use domain::auth::{Scope, Session};
+use domain::ids::{BlueprintId, ExportId, VersionNumber};
 use domain::course;
 use domain::generation::Source;
 use domain::exports::{self, content_disposition, filename, object_key, sha256_hex, ExportFormat, COSTLY_BUILDS};
@@ -10,25 +11,31 @@ use domain::pdf::{self, PageSize};
 use domain::scorm::{self, PackageMeta};
 use domain::{AppError, ErrorKind, Timestamp};
 use edge::db::{audit, blueprints, exports as export_rows};
-use edge::{body, clock, random, rate_limit, respond, OrInternal, RequestContext};
+use edge::{clock, random, rate_limit, respond, OrInternal, RequestContext};
 use serde_json::{json, Value};
-use worker::{Env, Headers, HttpMetadata, Response, ResponseBuilder};
+use worker::{Env, Headers, HttpMetadata, Method, Response, ResponseBuilder};
+
+pub const ROUTES: &[Route] = &[
+    Route::new(Method::Post, "/api/blueprints/:id/exports", Access::Session(|call, session| Box::pin(create(call, session)))),
+    Route::new(Method::Get, "/api/exports/:id/download", Access::Session(|call, session| Box::pin(download(call, session)))),
+];
 
 const BUCKET: &str = "OUTPUTS";
 
-pub async fn create(mut req: worker::Request, env: &Env, principal: &Principal, id: &str, context: &RequestContext) -> Result<Response, AppError> {
-    let id = BlueprintId::parse(id)?;
-    let raw = body::read_limited(&mut req, 4 * 1024).await?;
+async fn create(mut call: Call, session: Session) -> Result<Response, AppError> {
+    let id: BlueprintId = call.param("id")?;
+    let raw = call.body(4 * 1024).await?;
+    let (env, scope, context) = (&call.env, &session.scope, &call.context);
     let request = exports::parse_request(&raw)?;
-    let blueprint = blueprints::get(env, &principal.user_id, &id).await?;
+    let blueprint = blueprints::get(env, scope, &id).await?;
     let version = exports::resolve_version(request.version, blueprint.version)?;
-    let snapshot = blueprints::version(env, &principal.user_id, &id, version).await?;
+    let snapshot = blueprints::version(env, scope, &id, VersionNumber::new(version).ok_or_else(|| AppError::not_found("Version"))?).await?;
     exports::check_size(snapshot.blueprint_json.len())?;
-    if let Some(existing) = export_rows::find(env, &principal.user_id, id.as_str(), version, request.format.as_str(), request.variant()).await? {
-        return answer(env, principal, context, existing, Source::of_provider(&snapshot.provider), true).await;
+    if let Some(existing) = export_rows::find(env, scope, &id, version, request.format.as_str(), request.variant()).await? {
+        return answer(env, scope, context, existing, Source::of_provider(&snapshot.provider), true).await;
     }
     if request.format.is_costly() {
-        rate_limit::hit(env, &req, &format!("export_build:{}", id.as_str()), &principal.user_id, COSTLY_BUILDS).await?;
+        rate_limit::hit(env, &call.req, &format!("export_build:{}", id.as_str()), &scope.user, COSTLY_BUILDS).await?;
     }
     let document: Value = serde_json::from_str(&snapshot.blueprint_json).or_internal("export.json")?;
     let created = Timestamp::parse_iso8601(&snapshot.created_at).unwrap_or_else(clock::now);
@@ -68,8 +75,8 @@ pub async fn create(mut req: worker::Request, env: &Env, principal: &Principal, 
     let course_title = document["title"].as_str().map(str::to_string);
     let title = course_title.unwrap_or_else(|| blueprint.title.clone());
     let row = export_rows::Export {
-        id: random::uuid_v4(),
-        blueprint_id: id.as_str().to_string(),
+        id: random::id(ExportId::from_random),
+        blueprint_id: id.clone(),
         version,
         format: request.format.as_str().to_string(),
         variant: request.variant().to_string(),
@@ -79,14 +86,14 @@ pub async fn create(mut req: worker::Request, env: &Env, principal: &Principal, 
         bytes: content.len() as i64,
         sha256: sha256_hex(&content),
     };
-    let saved = export_rows::record(env, &principal.user_id, &row).await?;
-    answer(env, principal, context, saved, Source::of_provider(&snapshot.provider), false).await
+    let saved = export_rows::record(env, scope, &row).await?;
+    answer(env, scope, context, saved, Source::of_provider(&snapshot.provider), false).await
 }
 
 /// `source` says whether the exported version came from a model or is a kept curated draft.
-async fn answer(env: &Env, principal: &Principal, context: &RequestContext, export: export_rows::Export, source: Source, reused: bool) -> Result<Response, AppError> {
+async fn answer(env: &Env, scope: &Scope, context: &RequestContext, export: export_rows::Export, source: Source, reused: bool) -> Result<Response, AppError> {
     let metadata = json!({ "format": export.format, "version": export.version, "source": source, "reused": reused });
-    let entry = audit::Entry::by(principal, &context.request_id, "export.create", "export", Some(&export.id)).with_metadata(metadata);
+    let entry = audit::Entry::by(scope, &context.request_id, "export.create", "export", Some(export.id.as_str())).with_metadata(metadata);
     audit::record(env, entry, clock::now()).await;
     respond::json(
         201,
@@ -104,9 +111,9 @@ async fn answer(env: &Env, principal: &Principal, context: &RequestContext, expo
 }
 
 /// Removes every export file of a blueprint from R2 (after the blueprint itself was deleted).
-pub async fn delete_files(env: &Env, blueprint_id: &str) -> Result<usize, AppError> {
+pub async fn delete_files(env: &Env, blueprint_id: &BlueprintId) -> Result<usize, AppError> {
     let bucket = env.bucket(BUCKET).or_internal("r2.binding")?;
-    let prefix = exports::blueprint_prefix(blueprint_id);
+    let prefix = exports::blueprint_prefix(blueprint_id.as_str());
     let mut deleted = 0;
     let mut cursor: Option<String> = None;
     loop {
@@ -126,13 +133,14 @@ pub async fn delete_files(env: &Env, blueprint_id: &str) -> Result<usize, AppErr
     }
 }
 
-pub async fn download(env: &Env, principal: &Principal, export_id: &str, context: &RequestContext) -> Result<Response, AppError> {
-    let export = export_rows::get(env, &principal.user_id, export_id).await?;
+async fn download(call: Call, session: Session) -> Result<Response, AppError> {
+    let (env, scope, context) = (&call.env, &session.scope, &call.context);
+    let export = export_rows::get(env, scope, &call.param("id")?).await?;
     let bucket = env.bucket(BUCKET).or_internal("r2.binding")?;
     let object = bucket.get(&export.r2_key).execute().await.or_internal("r2.get")?.ok_or_else(|| AppError::not_found("Export"))?;
     let body = object.body().ok_or_else(|| AppError::not_found("Export"))?;
     let bytes = body.bytes().await.or_internal("r2.read")?;
-    let entry = audit::Entry::by(principal, &context.request_id, "export.download", "export", Some(&export.id));
+    let entry = audit::Entry::by(scope, &context.request_id, "export.download", "export", Some(export.id.as_str()));
     audit::record(env, entry, clock::now()).await;
     let headers = Headers::new();
     let _ = headers.set("content-type", &export.content_type);

@@ -4,39 +4,46 @@
 //! the curated fallback answers with `source: "fallback"` and a warning.
 
 use crate::llm_hub::{QuestionsAnswer, QuestionsRequest, BINDING, INSTANCE};
-use domain::auth::Principal;
-use domain::blueprints::BlueprintId;
+use crate::router::{Access, Call, Route};
+use domain::auth::{Scope, Session};
+use domain::ids::BlueprintId;
 use domain::generation::Status;
 use domain::rate_limit::{GENERATE_DYNAMIC_QUESTIONS, GENERATE_QUESTIONS};
 use domain::static_answers::{self, parse_generation_input, StaticAnswers};
 use domain::{AppError, FieldError};
 use edge::db::{audit, blueprints};
-use edge::{body, clock, durable, rate_limit, respond, OrInternal, RequestContext};
+use edge::{clock, durable, rate_limit, respond, OrInternal, RequestContext};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use worker::{Env, Request, Response};
+use worker::{Env, Method, Response};
+
+pub const ROUTES: &[Route] = &[
+    Route::new(Method::Post, "/api/generate-questions", Access::Session(|call, session| Box::pin(generate_questions(call, session)))),
+    Route::new(Method::Post, "/api/generate-dynamic-questions", Access::Session(|call, session| Box::pin(generate_dynamic_questions(call, session)))),
+];
 
 const BODY_LIMIT: usize = 16 * 1024;
 
-pub async fn generate_questions(mut req: Request, env: &Env, principal: &Principal, context: &RequestContext) -> Result<Response, AppError> {
-    rate_limit::hit(env, &req, "generate_questions", &principal.user_id, GENERATE_QUESTIONS).await?;
-    let raw = body::read_limited(&mut req, BODY_LIMIT).await?;
+async fn generate_questions(mut call: Call, session: Session) -> Result<Response, AppError> {
+    rate_limit::hit(&call.env, &call.req, "generate_questions", &session.scope.user, GENERATE_QUESTIONS).await?;
+    let raw = call.body(BODY_LIMIT).await?;
     let answers = parse_generation_input(&raw)?;
-    let answer = ask_hub(env, principal, context, answers).await?;
+    let answer = ask_hub(&call.env, &session.scope, &call.context, answers).await?;
     respond::json(200, &json!({ "dynamicQuestions": answer.questions, "cached": answer.cached, "source": answer.source, "warning": answer.warning }))
 }
 
-pub async fn generate_dynamic_questions(mut req: Request, env: &Env, principal: &Principal, context: &RequestContext) -> Result<Response, AppError> {
-    rate_limit::hit(env, &req, "generate_dynamic_questions", &principal.user_id, GENERATE_DYNAMIC_QUESTIONS).await?;
+async fn generate_dynamic_questions(mut call: Call, session: Session) -> Result<Response, AppError> {
+    rate_limit::hit(&call.env, &call.req, "generate_dynamic_questions", &session.scope.user, GENERATE_DYNAMIC_QUESTIONS).await?;
     #[derive(Deserialize)]
     #[serde(rename_all = "camelCase")]
     struct Body {
         blueprint_id: String,
     }
-    let raw = body::read_limited(&mut req, BODY_LIMIT).await?;
+    let raw = call.body(BODY_LIMIT).await?;
     let body: Body = domain::input::parse_json(&raw)?;
     let id = BlueprintId::parse(&body.blueprint_id)?;
-    let blueprint = blueprints::get(env, &principal.user_id, &id).await?;
+    let (env, scope, context) = (&call.env, &session.scope, &call.context);
+    let blueprint = blueprints::get(env, scope, &id).await?;
     if let Some(refusal) = Status::parse(&blueprint.status)?.edit_refusal() {
         return Err(refusal);
     }
@@ -47,20 +54,20 @@ pub async fn generate_dynamic_questions(mut req: Request, env: &Env, principal: 
         error.message = format!("Static answers are incomplete: {}", error.message.trim_start_matches("Invalid input: "));
         error
     })?;
-    let answer = ask_hub(env, principal, context, answers).await?;
+    let answer = ask_hub(env, scope, context, answers).await?;
     let questions = serde_json::to_value(&answer.questions).or_internal("questions.encode")?;
     let raw_record = json!({ "source": answer.source, "model": answer.model, "cached": answer.cached, "ms": answer.ms, "at": clock::now().to_iso8601(), "attempts": answer.attempts });
-    if !blueprints::save_dynamic_questions(env, &principal.user_id, &id, &questions, &raw_record).await? {
+    if !blueprints::save_dynamic_questions(env, scope, &id, &questions, &raw_record).await? {
         return Err(AppError::conflict("A generation started for this blueprint meanwhile; try again when it finishes"));
     }
     let metadata = json!({ "source": answer.source, "model": answer.model, "cached": answer.cached, "questions": answer.questions.len() });
-    let entry = audit::Entry::by(principal, &context.request_id, "blueprint.dynamic_questions_generated", "blueprint", Some(id.as_str()));
+    let entry = audit::Entry::by(scope, &context.request_id, "blueprint.dynamic_questions_generated", "blueprint", Some(id.as_str()));
     audit::record(env, entry.with_metadata(metadata), clock::now()).await;
     let question_set = domain::answers::question_set_id(&questions.to_string());
     respond::json(200, &json!({ "blueprintId": id.as_str(), "dynamicQuestions": questions, "questionSet": question_set, "source": answer.source, "cached": answer.cached, "warning": answer.warning }))
 }
 
-async fn ask_hub(env: &Env, principal: &Principal, context: &RequestContext, answers: StaticAnswers) -> Result<QuestionsAnswer, AppError> {
-    let request = QuestionsRequest { user_id: principal.user_id.clone(), answers, request_id: context.request_id.clone() };
+async fn ask_hub(env: &Env, scope: &Scope, context: &RequestContext, answers: StaticAnswers) -> Result<QuestionsAnswer, AppError> {
+    let request = QuestionsRequest { user_id: scope.user.clone(), answers, request_id: context.request_id.clone() };
     durable::call(env, BINDING, INSTANCE, &request).await
 }

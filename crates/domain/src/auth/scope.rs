@@ -1,6 +1,7 @@
-//! Roles and the authenticated caller, and the one rule about changing a role.
+//! Roles, the authenticated caller's scope, and the one rule about changing a role.
 
 use crate::error::AppError;
+use crate::ids::{TenantId, UserId};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,15 +28,24 @@ impl Role {
     }
 }
 
-/// The authenticated caller, as proven by a verified token. Never built from client input.
+/// The authenticated caller, as proven by a verified token, and so what it may reach: every D1
+/// function that reads or writes tenant or personal data takes one and puts its tenant (and,
+/// for personal data, its user) in the `WHERE`. Never built from client input.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Principal {
-    pub user_id: String,
+pub struct Scope {
+    pub tenant: TenantId,
+    pub user: UserId,
     pub role: Role,
-    pub tenant_id: String,
 }
 
-impl Principal {
+impl Scope {
+    /// Work done for a user after the request that asked for it (a generation run crossing to
+    /// the stream worker, a job): the tenant and the user, with the least role — whatever the
+    /// caller may do was checked where the request arrived.
+    pub fn on_behalf_of(tenant: TenantId, user: UserId) -> Self {
+        Scope { tenant, user, role: Role::User }
+    }
+
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
     }

@@ -1,0 +1,229 @@
+//! The route table, composed from each resource's own `ROUTES`: a route is a method, a path
+//! pattern and a handler wrapped in its access rule. The access rule is the handler's type, so a
+//! route without one does not compile, and a handler that needs the caller cannot be declared
+//! public. Unknown paths are 404 and known paths with another method 405 with `Allow`, as JSON.
+
+use crate::handlers::{
+    admin, admins, auth, blueprints, dashboard, exports, generation, health, stream,
+};
+use domain::auth::tokens::matches_machine_token;
+use domain::auth::Session;
+use domain::ids::PathParam;
+use domain::routing::{conflicts, match_path, specificity};
+use domain::{AppError, ErrorKind};
+use edge::{body, config, session, OrInternal, RequestContext};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::OnceLock;
+use worker::{Env, Method, Request, Response};
+
+/// Every resource's routes. A new resource adds its module's `ROUTES` here and nothing else.
+const RESOURCES: &[&[Route]] = &[
+    health::ROUTES,
+    auth::ROUTES,
+    admin::ROUTES,
+    admins::ROUTES,
+    blueprints::ROUTES,
+    generation::ROUTES,
+    stream::ROUTES,
+    dashboard::ROUTES,
+    exports::ROUTES,
+];
+
+/// What a handler answers, boxed so handlers of every access rule fit one table.
+pub type Reply = Pin<Box<dyn Future<Output = Result<Response, AppError>>>>;
+
+/// Who may call a route, and so what its handler is given.
+pub enum Access {
+    /// Anyone: the handler authorises by itself if at all (e.g. a viewer token).
+    Public(fn(Call) -> Reply),
+    /// A verified access token.
+    Session(fn(Call, Session) -> Reply),
+    /// A session whose account is an admin now and whose sign-in is still live: both read from
+    /// D1 on every call, not trusted from the token (see `session::require_admin`).
+    Admin(fn(Call, Session) -> Reply),
+    /// An admin, or the local scheduler presenting `CRON_TRIGGER_TOKEN` as a Bearer token (then
+    /// there is no session).
+    AdminOrScheduler(fn(Call, Option<Session>) -> Reply),
+}
+
+pub struct Route {
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+    /// Routes that exist only when configured: otherwise the path is answered like any unknown
+    /// one (404), leaving no trace of the mechanism.
+    pub enabled: Option<fn(&Env) -> bool>,
+}
+
+impl Route {
+    pub const fn new(method: Method, path: &'static str, access: Access) -> Self {
+        Route {
+            method,
+            path,
+            access,
+            enabled: None,
+        }
+    }
+
+    pub const fn only_if(self, enabled: fn(&Env) -> bool) -> Self {
+        Route {
+            enabled: Some(enabled),
+            ..self
+        }
+    }
+}
+
+/// One request on its way to a handler: the request, the environment, the request's context
+/// and the path's parameters (read typed, through [`Call::param`]).
+pub struct Call {
+    pub req: Request,
+    pub env: Env,
+    pub context: RequestContext,
+    params: Vec<(&'static str, String)>,
+}
+
+impl Call {
+    /// The path parameter `name`, parsed into its id type: malformed is "not found".
+    pub fn param<T: PathParam>(&self, name: &str) -> Result<T, AppError> {
+        let raw = self
+            .params
+            .iter()
+            .find(|(key, _)| *key == name)
+            .map(|(_, value)| value.as_str());
+        T::from_path(raw.unwrap_or_default())
+    }
+
+    /// The body, read up to `limit` bytes (413 beyond).
+    pub async fn body(&mut self, limit: usize) -> Result<Vec<u8>, AppError> {
+        body::read_limited(&mut self.req, limit).await
+    }
+
+    /// The query string as decoded pairs.
+    pub fn query(&self) -> Result<Vec<(String, String)>, AppError> {
+        let url = self.req.url().or_internal("url")?;
+        Ok(url
+            .query_pairs()
+            .map(|(key, value)| (key.into_owned(), value.into_owned()))
+            .collect())
+    }
+
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.req.headers().get(name).ok().flatten()
+    }
+}
+
+/// Finds the route for the request, checks its access rule and runs its handler.
+pub async fn dispatch(
+    req: Request,
+    env: Env,
+    context: &RequestContext,
+) -> Result<Response, AppError> {
+    check_table()?;
+    let path = req.path();
+    let method = req.method();
+    let matching = routes_for(&path, &env);
+    let Some((route, captured)) = matching.iter().find(|(route, _)| route.method == method) else {
+        if matching.is_empty() {
+            return Err(AppError::new(ErrorKind::NotFound, "No such endpoint"));
+        }
+        let allowed: Vec<&'static str> = matching
+            .iter()
+            .map(|(route, _)| method_name(&route.method))
+            .collect();
+        return Err(AppError::method_not_allowed(&allowed));
+    };
+    let params = captured
+        .iter()
+        .map(|(name, value)| (*name, value.to_string()))
+        .collect();
+    let call = Call {
+        req,
+        env,
+        context: context.clone(),
+        params,
+    };
+    match route.access {
+        Access::Public(handler) => handler(call).await,
+        Access::Session(handler) => {
+            let session =
+                session::authenticate_session(&call.req, &config::token_keys(&call.env)?)?;
+            handler(call, session).await
+        }
+        Access::Admin(handler) => {
+            let session = admin_session(&call).await?;
+            handler(call, session).await
+        }
+        Access::AdminOrScheduler(handler) => {
+            if presents_scheduler_token(&call.req, &call.env) {
+                return handler(call, None).await;
+            }
+            let session = admin_session(&call).await?;
+            handler(call, Some(session)).await
+        }
+    }
+}
+
+/// The routes whose pattern matches `path` most specifically, with their captures.
+fn routes_for<'p>(path: &'p str, env: &Env) -> Vec<(&'static Route, Vec<(&'static str, &'p str)>)> {
+    let mut matching: Vec<(&'static Route, Vec<(&'static str, &'p str)>)> = RESOURCES
+        .iter()
+        .flat_map(|routes| routes.iter())
+        .filter(|route| route.enabled.is_none_or(|enabled| enabled(env)))
+        .filter_map(|route| match_path(route.path, path).map(|captured| (route, captured)))
+        .collect();
+    let best = matching
+        .iter()
+        .map(|(route, _)| specificity(route.path))
+        .max()
+        .unwrap_or(0);
+    matching.retain(|(route, _)| specificity(route.path) == best);
+    matching
+}
+
+/// The table is checked once per isolate: two routes answering the same requests make every
+/// request a logged 500, so the mistake shows on the first test, not as a silently shadowed
+/// endpoint.
+fn check_table() -> Result<(), AppError> {
+    static CHECKED: OnceLock<Vec<String>> = OnceLock::new();
+    let found = CHECKED.get_or_init(|| {
+        let table: Vec<(&str, &'static str)> = RESOURCES
+            .iter()
+            .flat_map(|routes| routes.iter())
+            .map(|route| (method_name(&route.method), route.path))
+            .collect();
+        conflicts(&table)
+    });
+    match found.first() {
+        None => Ok(()),
+        Some(conflict) => Err(AppError::internal().caused_by("routes.conflict", conflict.clone())),
+    }
+}
+
+async fn admin_session(call: &Call) -> Result<Session, AppError> {
+    let verified = session::authenticate_session(&call.req, &config::token_keys(&call.env)?)?;
+    session::require_admin(&call.env, verified).await
+}
+
+fn presents_scheduler_token(req: &Request, env: &Env) -> bool {
+    let credentials = session::credentials(req);
+    let configured = config::secret(env, "CRON_TRIGGER_TOKEN");
+    credentials
+        .bearer
+        .is_some_and(|token| matches_machine_token(&token, configured.as_deref()))
+}
+
+fn method_name(method: &Method) -> &'static str {
+    match method {
+        Method::Get => "GET",
+        Method::Post => "POST",
+        Method::Put => "PUT",
+        Method::Patch => "PATCH",
+        Method::Delete => "DELETE",
+        Method::Head => "HEAD",
+        Method::Options => "OPTIONS",
+        Method::Connect => "CONNECT",
+        Method::Trace => "TRACE",
+        Method::Report => "REPORT",
+    }
+}
