@@ -72,7 +72,7 @@ pub struct AppError {
     /// Seconds, sent as `Retry-After` (429 and 503).
     pub retry_after: Option<u64>,
     /// Methods sent as `Allow` (405).
-    pub allow: Option<Vec<&'static str>>,
+    pub allow: Option<Box<[&'static str]>>,
     /// What went wrong underneath, for the log line of the request that failed; never sent.
     pub cause: Option<String>,
 }
@@ -125,7 +125,7 @@ impl AppError {
     /// 405, with the methods the path does answer (the `Allow` header).
     pub fn method_not_allowed(allow: &[&'static str]) -> Self {
         let mut error = Self::new(ErrorKind::MethodNotAllowed, "Method not allowed");
-        error.allow = Some(allow.to_vec());
+        error.allow = Some(allow.into());
         error
     }
 

@@ -6,10 +6,10 @@ mod llm_hub;
 mod question_sets;
 mod rate_limiter;
 mod router;
+mod settings;
 
 use domain::http::{is_local_host, OriginPolicy, RequestFacts};
 use domain::AppError;
-use edge::config::var_or;
 use edge::{respond, session, RequestContext};
 use serde_json::json;
 use worker::{event, Context, Env, Method, Request, Response, Result};
@@ -31,7 +31,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let method = req.method();
     let path = url.path().to_string();
     let origin = req.headers().get("origin").ok().flatten();
-    let policy = origin_policy(&env, &url);
+    let policy = origin_policy(&settings::Settings::of(&env), &url);
 
     let outcome = handle(req, &env, &context, &policy).await;
     let mut response = match outcome {
@@ -57,10 +57,9 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
 
 /// This deployment's own origin: `PUBLIC_ORIGIN` when set (behind a custom domain), else the
 /// request's.
-fn origin_policy(env: &Env, url: &worker::Url) -> OriginPolicy {
-    let own = var_or(env, "PUBLIC_ORIGIN", "");
-    let own = if own.is_empty() { url.origin().ascii_serialization() } else { own };
-    OriginPolicy::new(&own, &var_or(env, "CORS_ALLOWLIST", ""))
+fn origin_policy(settings: &settings::Settings, url: &worker::Url) -> OriginPolicy {
+    let own = settings.public_origin.clone().unwrap_or_else(|| url.origin().ascii_serialization());
+    OriginPolicy::new(&own, &settings.cors_allowlist)
 }
 
 async fn handle(req: Request, env: &Env, context: &RequestContext, policy: &OriginPolicy) -> std::result::Result<Response, AppError> {

@@ -11,9 +11,11 @@ use domain::auth::Session;
 use domain::ids::PathParam;
 use domain::routing::{conflicts, match_path, specificity};
 use domain::{AppError, ErrorKind};
-use edge::{body, config, session, OrInternal, RequestContext};
+use crate::settings::Settings;
+use edge::{body, session, OrInternal, RequestContext};
 use std::future::Future;
 use std::pin::Pin;
+use std::rc::Rc;
 use std::sync::OnceLock;
 use worker::{Env, Method, Request, Response};
 
@@ -53,7 +55,7 @@ pub struct Route {
     pub access: Access,
     /// Routes that exist only when configured: otherwise the path is answered like any unknown
     /// one (404), leaving no trace of the mechanism.
-    pub enabled: Option<fn(&Env) -> bool>,
+    pub enabled: Option<fn(&Settings) -> bool>,
 }
 
 impl Route {
@@ -66,7 +68,7 @@ impl Route {
         }
     }
 
-    pub const fn only_if(self, enabled: fn(&Env) -> bool) -> Self {
+    pub const fn only_if(self, enabled: fn(&Settings) -> bool) -> Self {
         Route {
             enabled: Some(enabled),
             ..self
@@ -79,6 +81,7 @@ impl Route {
 pub struct Call {
     pub req: Request,
     pub env: Env,
+    pub settings: Rc<Settings>,
     pub context: RequestContext,
     params: Vec<(&'static str, String)>,
 }
@@ -114,40 +117,25 @@ impl Call {
 }
 
 /// Finds the route for the request, checks its access rule and runs its handler.
-pub async fn dispatch(
-    req: Request,
-    env: Env,
-    context: &RequestContext,
-) -> Result<Response, AppError> {
+pub async fn dispatch(req: Request, env: Env, context: &RequestContext) -> Result<Response, AppError> {
     check_table()?;
+    let settings = Settings::of(&env);
     let path = req.path();
     let method = req.method();
-    let matching = routes_for(&path, &env);
+    let matching = routes_for(&path, &settings);
     let Some((route, captured)) = matching.iter().find(|(route, _)| route.method == method) else {
         if matching.is_empty() {
             return Err(AppError::new(ErrorKind::NotFound, "No such endpoint"));
         }
-        let allowed: Vec<&'static str> = matching
-            .iter()
-            .map(|(route, _)| method_name(&route.method))
-            .collect();
+        let allowed: Vec<&'static str> = matching.iter().map(|(route, _)| method_name(&route.method)).collect();
         return Err(AppError::method_not_allowed(&allowed));
     };
-    let params = captured
-        .iter()
-        .map(|(name, value)| (*name, value.to_string()))
-        .collect();
-    let call = Call {
-        req,
-        env,
-        context: context.clone(),
-        params,
-    };
+    let params = captured.iter().map(|(name, value)| (*name, value.to_string())).collect();
+    let call = Call { req, env, settings, context: context.clone(), params };
     match route.access {
         Access::Public(handler) => handler(call).await,
         Access::Session(handler) => {
-            let session =
-                session::authenticate_session(&call.req, &config::token_keys(&call.env)?)?;
+            let session = session::authenticate_session(&call.req, &call.settings.token_keys()?)?;
             handler(call, session).await
         }
         Access::Admin(handler) => {
@@ -155,7 +143,7 @@ pub async fn dispatch(
             handler(call, session).await
         }
         Access::AdminOrScheduler(handler) => {
-            if presents_scheduler_token(&call.req, &call.env) {
+            if presents_scheduler_token(&call) {
                 return handler(call, None).await;
             }
             let session = admin_session(&call).await?;
@@ -165,18 +153,14 @@ pub async fn dispatch(
 }
 
 /// The routes whose pattern matches `path` most specifically, with their captures.
-fn routes_for<'p>(path: &'p str, env: &Env) -> Vec<(&'static Route, Vec<(&'static str, &'p str)>)> {
+fn routes_for<'p>(path: &'p str, settings: &Settings) -> Vec<(&'static Route, Vec<(&'static str, &'p str)>)> {
     let mut matching: Vec<(&'static Route, Vec<(&'static str, &'p str)>)> = RESOURCES
         .iter()
         .flat_map(|routes| routes.iter())
-        .filter(|route| route.enabled.is_none_or(|enabled| enabled(env)))
+        .filter(|route| route.enabled.is_none_or(|enabled| enabled(settings)))
         .filter_map(|route| match_path(route.path, path).map(|captured| (route, captured)))
         .collect();
-    let best = matching
-        .iter()
-        .map(|(route, _)| specificity(route.path))
-        .max()
-        .unwrap_or(0);
+    let best = matching.iter().map(|(route, _)| specificity(route.path)).max().unwrap_or(0);
     matching.retain(|(route, _)| specificity(route.path) == best);
     matching
 }
@@ -201,16 +185,13 @@ fn check_table() -> Result<(), AppError> {
 }
 
 async fn admin_session(call: &Call) -> Result<Session, AppError> {
-    let verified = session::authenticate_session(&call.req, &config::token_keys(&call.env)?)?;
+    let verified = session::authenticate_session(&call.req, &call.settings.token_keys()?)?;
     session::require_admin(&call.env, verified).await
 }
 
-fn presents_scheduler_token(req: &Request, env: &Env) -> bool {
-    let credentials = session::credentials(req);
-    let configured = config::secret(env, "CRON_TRIGGER_TOKEN");
-    credentials
-        .bearer
-        .is_some_and(|token| matches_machine_token(&token, configured.as_deref()))
+fn presents_scheduler_token(call: &Call) -> bool {
+    let credentials = session::credentials(&call.req);
+    credentials.bearer.is_some_and(|token| matches_machine_token(&token, call.settings.scheduler_token.as_deref()))
 }
 
 fn method_name(method: &Method) -> &'static str {

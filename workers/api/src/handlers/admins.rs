@@ -14,25 +14,21 @@ use domain::AppError;
 use edge::db::users::{self, RoleUpdate};
 use edge::db::audit;
 use edge::rate_limit::{client_network, reserve};
-use edge::{clock, config, respond};
+use edge::{clock, respond};
 use serde_json::json;
-use worker::{Env, Method, Response};
+use worker::{Method, Response};
 
 pub const ROUTES: &[Route] = &[
     // Any signed-in user may try; the secret decides (rate-limited, audited). Without a usable
     // secret there is no such endpoint.
-    Route::new(Method::Post, "/api/admin/bootstrap", Access::Session(|call, session| Box::pin(bootstrap(call, session)))).only_if(bootstrap_configured),
+    Route::new(Method::Post, "/api/admin/bootstrap", Access::Session(|call, session| Box::pin(bootstrap(call, session)))).only_if(|settings| settings.bootstrap_token.is_some()),
     Route::new(Method::Patch, "/api/admin/users/:id", Access::Admin(|call, session| Box::pin(set_role(call, session)))),
 ];
-
-fn bootstrap_configured(env: &Env) -> bool {
-    config::bootstrap_token(env).is_some()
-}
 
 const BODY_LIMIT: usize = 4 * 1024;
 
 /// Makes the caller an admin when `token` is the configured secret. Routed only while the secret
-/// is configured (`bootstrap_configured`); 403 for a wrong token (the caller is authenticated, the
+/// is configured (`Settings::bootstrap_token`); 403 for a wrong token (the caller is authenticated, the
 /// token is what is refused — and a 401 would make the UI try a token refresh), 429 past
 /// `domain::rate_limit::ADMIN_BOOTSTRAP`.
 async fn bootstrap(mut call: Call, session: Session) -> Result<Response, AppError> {
@@ -40,7 +36,7 @@ async fn bootstrap(mut call: Call, session: Session) -> Result<Response, AppErro
     let (env, scope) = (&call.env, &session.scope);
     let request = parse_bootstrap(&raw)?;
     reserve(env, &[admin_bootstrap_limit(scope.user.as_str(), &client_network(&call.req))]).await?;
-    if !matches_machine_token(&request.token, config::bootstrap_token(env).as_deref()) {
+    if !matches_machine_token(&request.token, call.settings.bootstrap_token.as_deref()) {
         record(&call, scope, "admin.bootstrap_refused", &scope.user, json!({})).await;
         return Err(AppError::forbidden("Invalid bootstrap token"));
     }

@@ -11,7 +11,7 @@ use domain::AppError;
 use edge::db::refresh_tokens::{self, Rotation};
 use edge::db::{audit, users};
 use edge::rate_limit::{client_network, reserve, settle_success};
-use edge::{clock, config, random, respond, RequestContext};
+use edge::{clock, random, respond, RequestContext};
 use serde_json::json;
 use worker::{Env, Headers, Method, Request, Response};
 
@@ -30,13 +30,13 @@ const AUTH_BODY_LIMIT: usize = 8 * 1024;
 /// account creation and what the 409 for a taken email can reveal (docs/SECURITY.md). Every new
 /// account is a plain user; admins are provisioned with the bootstrap secret (`admins.rs`).
 async fn signup(mut call: Call) -> Result<Response, AppError> {
-    reserve(&call.env, &[signup_limit(&client_network(&call.req), config::signup_limit_rule(&call.env))]).await?;
+    reserve(&call.env, &[signup_limit(&client_network(&call.req), call.settings.signup_rule)]).await?;
     let raw = call.body(AUTH_BODY_LIMIT).await?;
     let (env, req, context) = (&call.env, &call.req, &call.context);
     let signup = parse_signup(&raw)?;
-    let keys = config::token_keys(env)?;
+    let keys = call.settings.token_keys()?;
     let role = Role::User;
-    let hash = PasswordHash::create(&signup.password, &random::bytes(), config::kdf_params(env))
+    let hash = PasswordHash::create(&signup.password, &random::bytes(), call.settings.kdf)
         .map_err(|_| AppError::internal())?;
     let user_id = random::id(UserId::from_random);
     let created = users::create(
@@ -63,12 +63,12 @@ async fn login(mut call: Call) -> Result<Response, AppError> {
     let raw = call.body(AUTH_BODY_LIMIT).await?;
     let (env, req, context) = (&call.env, &call.req, &call.context);
     let login = parse_login(&raw)?;
-    let keys = config::token_keys(env)?;
+    let keys = call.settings.token_keys()?;
     // Counted before the password is checked, in one step per limiter: checking first and
     // counting after the (slow) hash let parallel guesses all pass the check.
     let limits = login_limits(login.email.as_str(), &client_network(req));
     reserve(env, &limits).await?;
-    let params = config::kdf_params(env);
+    let params = call.settings.kdf;
     let account = users::find_by_email(env, &login.email).await?;
     let verified = match &account {
         Some(account) => PasswordHash::parse(&account.password_hash).is_ok_and(|hash| hash.verify(&login.password)),
@@ -92,7 +92,7 @@ async fn login(mut call: Call) -> Result<Response, AppError> {
 
 async fn refresh(call: Call) -> Result<Response, AppError> {
     let (env, req, context) = (&call.env, &call.req, &call.context);
-    let keys = config::token_keys(env)?;
+    let keys = call.settings.token_keys()?;
     let secure = !request_is_local(req);
     let presented = cookie(req, REFRESH_COOKIE).and_then(|raw| RefreshToken::parse(&raw));
     let Some(presented) = presented else {

@@ -56,7 +56,7 @@ async fn dashboard(call: Call, session: Session) -> Result<Response, AppError> {
     let (env, scope) = (&call.env, &session.scope);
     let id: BlueprintId = call.param("id")?;
     blueprints::get(env, scope, &id).await?;
-    rate_limit::hit(env, &call.req, "dashboard", &scope.user, edge::config::dashboard_limit_rule(env)).await?;
+    rate_limit::hit(env, &call.req, "dashboard", &scope.user, call.settings.dashboard_rule).await?;
     let versions: Vec<Figures> = blueprints::version_figures(env, scope, &id).await?.into_iter().map(figures).collect::<Result<_, _>>()?;
     let Some(latest) = versions.last() else {
         return Err(AppError::conflict("This blueprint has no completed version yet"));
@@ -98,7 +98,7 @@ async fn compare(call: Call, session: Session) -> Result<Response, AppError> {
         (a, b) => return Err(AppError::invalid_fields([a.err(), b.err()].into_iter().flatten().collect())),
     };
     blueprints::get(env, scope, &id).await?;
-    rate_limit::hit(env, &call.req, "dashboard", &scope.user, edge::config::dashboard_limit_rule(env)).await?;
+    rate_limit::hit(env, &call.req, "dashboard", &scope.user, call.settings.dashboard_rule).await?;
     let first = read_stored(&blueprints::version(env, scope, &id, a).await?.blueprint_json)?;
     let second = read_stored(&blueprints::version(env, scope, &id, b).await?.blueprint_json)?;
     respond::json(200, &json!({ "a": a, "b": b, "comparison": compare::compare(&first, &second) }))

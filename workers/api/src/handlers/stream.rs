@@ -13,7 +13,7 @@ use domain::rate_limit::GENERATE_BLUEPRINT;
 use domain::{AppError, ErrorKind};
 use edge::db::{audit, blueprints, stored_json};
 use edge::hop::Hop;
-use edge::{clock, config, rate_limit, OrInternal, RequestContext};
+use edge::{clock, rate_limit, OrInternal, RequestContext};
 use serde::Deserialize;
 use serde_json::json;
 use worker::{Env, Method, Response};
@@ -47,7 +47,7 @@ async fn generate(mut call: Call, session: Session) -> Result<Response, AppError
     let id = BlueprintId::parse(&start.blueprint_id)?;
     blueprints::get(env, scope, &id).await?;
     rate_limit::hit(env, &call.req, "generate_blueprint", &scope.user, GENERATE_BLUEPRINT).await?;
-    let keys = config::token_keys(env)?;
+    let keys = call.settings.token_keys()?;
     let viewer = keys.issue_viewer(scope, &id, clock::now()).map_err(|_| AppError::internal())?;
     let idempotency_key = call.header("idempotency-key").map(|key| key.trim().to_string());
     if idempotency_key.as_ref().is_some_and(|key| key.is_empty() || key.len() > 200) {
@@ -69,7 +69,7 @@ async fn events(call: Call) -> Result<Response, AppError> {
     let (env, context) = (&call.env, &call.context);
     let id: BlueprintId = call.param("id")?;
     let token = call.query()?.into_iter().find(|(key, _)| key == "token").map(|(_, value)| value);
-    let keys = config::token_keys(env)?;
+    let keys = call.settings.token_keys()?;
     let viewer = token
         .as_deref()
         .and_then(|token| keys.verify_viewer(token, &id, clock::now()).ok())
