@@ -1,6 +1,6 @@
 # The two commands a newcomer needs: `make dev` and `make test`. Both install what is missing
 # first (pinned versions) and are safe to run again.
-.PHONY: dev test tools build build-web unit e2e bench bench-smoke clean
+.PHONY: dev test tools build build-web unit e2e bench bench-smoke contracts clean
 
 tools:
 	@bash scripts/install-tools.sh
@@ -17,7 +17,7 @@ dev: tools
 test: build unit e2e bench-smoke
 
 unit: tools
-	cargo test -p domain
+	cargo test -p domain --features contracts
 	cargo test -p e2e --lib
 
 e2e: build
@@ -32,6 +32,10 @@ bench: build
 ## events, never on timings. Part of `make test` so the bench keeps working.
 bench-smoke: build
 	BENCH_SMOKE=1 cargo run -q -p e2e --bin bench
+
+## Rewrite web/src/lib/contracts.ts from the Rust contract types (crates/domain/src/contracts).
+contracts:
+	UPDATE_CONTRACTS=1 cargo test -q -p domain --features contracts contracts
 
 clean:
 	rm -rf target workers/*/build web/dist .wrangler

@@ -1,7 +1,8 @@
 // The app: routes, and the session check that sends a signed-out visitor to sign-in and back.
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { ApiError, api } from "./lib/api";
+import { ApiError } from "./lib/api";
+import { client } from "./lib/client";
 import { interceptLinks, navigate, useLocation } from "./lib/router";
 import { currentUser, knownUser, onUserChange, refreshSession, sessionEnded, type User } from "./lib/session";
 import { landingStage } from "./lib/stages";
@@ -21,7 +22,7 @@ import { VersionPage } from "./pages/VersionPage";
 const PUBLIC = ["/signin", "/signup"];
 
 async function whoAmI(): Promise<User | null> {
-  const me = () => api.get<{ user: User }>("/api/auth/me", { noRefresh: true });
+  const me = client.me;
   try {
     return (await me()).user;
   } catch (error) {

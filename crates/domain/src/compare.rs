@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "contracts", derive(ts_rs::TS))]
 pub struct Comparison {
     pub a: Kpis,
     pub b: Kpis,
@@ -25,9 +26,13 @@ pub struct Comparison {
 /// b − a for each headline number; shares to two decimals.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "contracts", derive(ts_rs::TS))]
 pub struct KpiDifferences {
+    #[cfg_attr(feature = "contracts", ts(type = "number"))]
     pub course_objectives: i64,
+    #[cfg_attr(feature = "contracts", ts(type = "number"))]
     pub module_count: i64,
+    #[cfg_attr(feature = "contracts", ts(type = "number"))]
     pub total_minutes: i64,
     pub module_share: f64,
     pub course_objective_share: f64,
@@ -35,6 +40,7 @@ pub struct KpiDifferences {
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "contracts", derive(ts_rs::TS))]
 pub struct ModuleChange {
     pub title: String,
     /// One phrase per change: `duration 45 → 60 min`, `objectives 2 → 3`, `assessments changed`.

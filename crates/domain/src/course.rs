@@ -57,6 +57,7 @@ const FALLBACK_CONTEXT_CHARS: usize = 1_000;
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "contracts", derive(ts_rs::TS))]
 pub struct Module {
     pub title: String,
     pub duration_minutes: u32,
@@ -69,14 +70,17 @@ pub struct Module {
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "contracts", derive(ts_rs::TS))]
 pub struct Blueprint {
     pub title: String,
     pub overview: String,
     pub learning_objectives: Vec<String>,
     pub modules: Vec<Module>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "contracts", ts(optional))]
     pub timeline: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "contracts", ts(optional))]
     pub resources: Option<Vec<String>>,
 }
 

@@ -12,8 +12,9 @@ use crate::AppError;
 use serde::{Deserialize, Serialize};
 
 /// Where a blueprint stands. Stored as its lower-case name (the migration's CHECK lists them).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "contracts", derive(ts_rs::TS))]
 pub enum Status {
     Draft,
     Generating,
@@ -156,8 +157,9 @@ impl StartCommand {
 }
 
 /// Where a version came from: a model, or the curated draft.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "contracts", derive(ts_rs::TS))]
 pub enum Source {
     Model,
     Fallback,
@@ -204,6 +206,7 @@ pub struct ModelSetup<'a> {
 /// What the `error` event of a failed generation says.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "contracts", derive(ts_rs::TS))]
 pub struct Failure {
     /// `no_model` (nothing answered) or `unusable_answer` (answers that could not be used).
     pub reason: &'static str,

@@ -54,6 +54,7 @@ macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident, $what:literal, $shape:path) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[cfg_attr(feature = "contracts", derive(ts_rs::TS))]
         pub struct $name(String);
 
         impl $name {
@@ -131,6 +132,7 @@ impl TenantId {
 
 /// A version number in a path: 1, 2, 3… Anything else names no version (404).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "contracts", derive(ts_rs::TS), ts(type = "number"))]
 pub struct VersionNumber(i64);
 
 impl VersionNumber {

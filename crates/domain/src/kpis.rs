@@ -8,9 +8,11 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "contracts", derive(ts_rs::TS))]
 pub struct Kpis {
     pub course_objectives: usize,
     pub module_count: usize,
+    #[cfg_attr(feature = "contracts", ts(type = "number"))]
     pub total_minutes: u64,
     pub modules: Vec<ModuleKpis>,
     pub assessment_coverage: Coverage,
@@ -20,6 +22,7 @@ pub struct Kpis {
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "contracts", derive(ts_rs::TS))]
 pub struct ModuleKpis {
     pub title: String,
     pub minutes: u32,
@@ -30,6 +33,7 @@ pub struct ModuleKpis {
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "contracts", derive(ts_rs::TS))]
 pub struct Coverage {
     pub modules_with_assessment: usize,
     /// `modules_with_assessment` over all modules.

@@ -7,6 +7,7 @@ pub mod answers;
 pub mod auth;
 pub mod blueprints;
 pub mod compare;
+pub mod contracts;
 pub mod course;
 pub mod error;
 pub mod exports;

@@ -30,6 +30,7 @@ const QUOTED_CHARS: usize = 60;
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "contracts", derive(ts_rs::TS))]
 pub struct QualityReview {
     /// 0..=100: the share of the checks that could be judged and passed.
     pub score: u8,
@@ -40,6 +41,7 @@ pub struct QualityReview {
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "contracts", derive(ts_rs::TS))]
 pub struct Check {
     pub id: String,
     pub title: String,

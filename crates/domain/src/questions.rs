@@ -31,6 +31,7 @@ pub const DEFAULT_SCALE_MAX: f64 = 5.0;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "contracts", derive(ts_rs::TS))]
 pub enum QuestionType {
     ShortText,
     LongText,
@@ -78,6 +79,7 @@ impl QuestionType {
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "contracts", derive(ts_rs::TS))]
 pub struct DynamicQuestion {
     pub id: String,
     pub section: String,
@@ -85,16 +87,21 @@ pub struct DynamicQuestion {
     pub kind: QuestionType,
     pub label: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "contracts", ts(optional))]
     pub options: Option<Vec<String>>,
     #[serde(default = "required_by_default")]
     pub required: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "contracts", ts(optional))]
     pub placeholder: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "contracts", ts(optional))]
     pub help_text: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "contracts", ts(optional))]
     pub min: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "contracts", ts(optional))]
     pub max: Option<f64>,
 }
 

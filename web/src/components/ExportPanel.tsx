@@ -1,9 +1,9 @@
 // Export buttons: each builds (or reuses) the file on the server, then downloads it under the
 // name the server gives it.
 import { useState } from "preact/hooks";
-import { api, errorText } from "../lib/api";
+import { errorText } from "../lib/api";
+import { client } from "../lib/client";
 import { formatBytes } from "../lib/format";
-import type { ExportAnswer } from "../lib/types";
 import { Spinner } from "./forms";
 
 const FORMATS = [
@@ -22,10 +22,7 @@ export function ExportPanel({ blueprintId, version }: { blueprintId: string; ver
     setBusy(format);
     setMessage(null);
     try {
-      const body: Record<string, unknown> = { format };
-      if (version) body.version = version;
-      if (format === "pdf") body.pageSize = pageSize;
-      const answer = await api.post<ExportAnswer>(`/api/blueprints/${blueprintId}/exports`, body);
+      const answer = await client.exportVersion(blueprintId, { format, ...(version ? { version } : {}), ...(format === "pdf" ? { pageSize } : {}) });
       const link = document.createElement("a");
       link.href = answer.downloadUrl;
       link.download = answer.filename;

@@ -42,7 +42,7 @@ function waitText(seconds: number): string {
   return seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
 }
 
-type Options = { body?: unknown; signal?: AbortSignal; headers?: Record<string, string>; noRefresh?: boolean; keepalive?: boolean };
+export type Options = { body?: unknown; signal?: AbortSignal; headers?: Record<string, string>; noRefresh?: boolean; keepalive?: boolean };
 
 /** Sends a request; on a 401 refreshes the session once and retries. */
 export async function request<T>(method: string, path: string, options: Options = {}): Promise<T> {

@@ -2,10 +2,11 @@
 // access token expires, refreshes it a minute early, and makes sure two tabs never refresh at
 // once: presenting a refresh token that another tab already rotated would revoke the whole
 // session family.
+import type { SessionAnswer, SessionUser } from "./contracts";
+import { paths } from "./paths";
 import { navigate } from "./router";
 
-export type User = { id: string; email: string; role: string };
-export type AuthAnswer = { user: User; accessToken: string; expiresIn: number };
+export type User = SessionUser;
 
 const EXPIRES_AT = "bp.session.expiresAt";
 const SIGNED_OUT = "bp.session.signedOut";
@@ -31,7 +32,7 @@ function setUser(user: User | null) {
 }
 
 /** After sign-up, sign-in or a refresh: remember the expiry (shared by tabs) and plan the next refresh. */
-export function sessionStarted(answer: AuthAnswer) {
+export function sessionStarted(answer: SessionAnswer) {
   localStorage.setItem(EXPIRES_AT, String(Date.now() + answer.expiresIn * 1000));
   localStorage.removeItem(SIGNED_OUT);
   setUser(answer.user);
@@ -68,9 +69,9 @@ async function refreshUnlessAnotherTabDid(expiryWhenAsked: string | null): Promi
     return true;
   }
   try {
-    const response = await fetch("/api/auth/refresh", { method: "POST", credentials: "same-origin" });
+    const response = await fetch(paths.refresh, { method: "POST", credentials: "same-origin" });
     if (!response.ok) return false;
-    sessionStarted((await response.json()) as AuthAnswer);
+    sessionStarted((await response.json()) as SessionAnswer);
     return true;
   } catch {
     return false;
@@ -96,7 +97,7 @@ export function sessionEnded() {
 
 export async function signOut() {
   try {
-    await fetch("/api/auth/logout", { method: "POST", credentials: "same-origin" });
+    await fetch(paths.logOut, { method: "POST", credentials: "same-origin" });
   } finally {
     localStorage.setItem(SIGNED_OUT, String(Date.now()));
     localStorage.removeItem(EXPIRES_AT);

@@ -1,6 +1,6 @@
 // Which stage of the journey a blueprint is at, from what is saved.
 import type { BlueprintStage } from "../components/Layout";
-import type { AnswerValue, BlueprintRecord, Question } from "./types";
+import type { AnswerValue, BlueprintRecord, DynamicAnswers, Question } from "./types";
 import { STEPS, stepErrors } from "./validation";
 
 export function staticComplete(record: BlueprintRecord): boolean {
@@ -14,7 +14,7 @@ export function isAnswered(value: AnswerValue | undefined): boolean {
   return true;
 }
 
-export function requiredProgress(questions: Question[], answers: Record<string, AnswerValue>) {
+export function requiredProgress(questions: Question[], answers: DynamicAnswers) {
   const required = questions.filter((q) => q.required);
   const answered = required.filter((q) => isAnswered(answers[q.id])).length;
   return { answered, total: required.length };

@@ -1,6 +1,7 @@
 // Loads one blueprint for a page; a missing one and someone else's look the same (404).
 import { useEffect, useState } from "preact/hooks";
-import { api, ApiError, errorText } from "./api";
+import { ApiError, errorText } from "./api";
+import { client } from "./client";
 import type { BlueprintRecord } from "./types";
 
 export type Loaded = { record: BlueprintRecord | null; error: string | null; notFound: boolean; reload: () => Promise<void>; setRecord: (record: BlueprintRecord) => void };
@@ -13,7 +14,7 @@ export function useBlueprint(id: string): Loaded {
   async function reload() {
     setError(null);
     try {
-      setRecord(await api.get<BlueprintRecord>(`/api/blueprints/${encodeURIComponent(id)}`));
+      setRecord(await client.blueprint(id));
     } catch (failure) {
       if (failure instanceof ApiError && (failure.status === 404 || failure.status === 400)) setNotFound(true);
       else setError(errorText(failure));

@@ -1,8 +1,9 @@
 // Sign up and sign in. After either, the person returns to where they were sent from.
 import { useState } from "preact/hooks";
-import { api, ApiError, errorText } from "../lib/api";
+import { ApiError, errorText } from "../lib/api";
+import { client } from "../lib/client";
 import { navigate } from "../lib/router";
-import { sessionStarted, type AuthAnswer } from "../lib/session";
+import { sessionStarted } from "../lib/session";
 import { describedBy, Field, Notice } from "../components/forms";
 import { PageHeading } from "../components/Layout";
 
@@ -42,7 +43,7 @@ export function AuthPage({ mode, next }: { mode: Mode; next: string | null }) {
     setBusy(true);
     try {
       const body = signup ? { email, password, ...(fullName.trim() ? { fullName: fullName.trim() } : {}) } : { email, password };
-      const answer = await api.post<AuthAnswer>(`/api/auth/${signup ? "signup" : "login"}`, body);
+      const answer = signup ? await client.signUp(body) : await client.logIn(body);
       sessionStarted(answer);
       navigate(safeNext(next), { replace: true });
     } catch (error) {

@@ -1,7 +1,8 @@
 // Two versions side by side: the KPI differences, which modules came, went or changed, and
 // both blueprints.
 import { useEffect, useState } from "preact/hooks";
-import { api, ApiError, errorText } from "../lib/api";
+import { ApiError, errorText } from "../lib/api";
+import { client } from "../lib/client";
 import { formatMinutes, formatPercent } from "../lib/format";
 import type { Comparison, Kpis, VersionSnapshot } from "../lib/types";
 import { BlueprintView } from "../components/BlueprintView";
@@ -30,9 +31,9 @@ export function ComparePage({ id, a, b }: { id: string; a: number; b: number }) 
     setLoaded(null);
     setError(null);
     Promise.all([
-      api.get<{ comparison: Comparison }>(`/api/blueprints/${id}/compare?a=${a}&b=${b}`),
-      api.get<VersionSnapshot>(`/api/blueprints/${id}/versions/${a}`),
-      api.get<VersionSnapshot>(`/api/blueprints/${id}/versions/${b}`),
+      client.compare(id, a, b),
+      client.version(id, a),
+      client.version(id, b),
     ]).then(
       ([answer, first, second]) => setLoaded({ comparison: answer.comparison, a: first, b: second }),
       (failure) => setError(failure instanceof ApiError && (failure.status === 404 || failure.status === 400) ? "One of these versions does not exist." : errorText(failure)),

@@ -1,7 +1,8 @@
 // The review dashboard of the latest version: KPIs, charts, coverage, quality, the blueprint
 // itself, version history with compare, regenerate and export.
 import { useEffect, useState } from "preact/hooks";
-import { api, ApiError, errorText } from "../lib/api";
+import { ApiError, errorText } from "../lib/api";
+import { client } from "../lib/client";
 import { formatDate, formatMinutes, formatPercent } from "../lib/format";
 import { navigate } from "../lib/router";
 import { reachableStages } from "../lib/stages";
@@ -33,8 +34,8 @@ function DashboardView({ record }: { record: BlueprintRecord }) {
     setError(null);
     try {
       const [board, history] = await Promise.all([
-        api.get<Dashboard>(`/api/blueprints/${record.id}/dashboard`),
-        api.get<{ versions: VersionSummary[] }>(`/api/blueprints/${record.id}/versions`),
+        client.dashboard(record.id),
+        client.versions(record.id),
       ]);
       setDashboard(board);
       setVersions(history.versions);

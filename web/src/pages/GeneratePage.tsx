@@ -1,10 +1,11 @@
 // Live generation: the blueprint forms on screen as the model writes it. A reload (or a second
 // tab) re-joins the running generation instead of starting another.
 import { useEffect, useRef, useState } from "preact/hooks";
-import { ApiError, api, errorText, requestRaw } from "../lib/api";
+import { ApiError, errorText } from "../lib/api";
+import { client } from "../lib/client";
 import { readEvents, type StreamEvent } from "../lib/sse";
 import { reachableStages, staticComplete } from "../lib/stages";
-import type { BlueprintRecord, GenerationFailure, KeptDraft } from "../lib/types";
+import type { BlueprintRecord, GenerationFailure } from "../lib/types";
 import { useBlueprint } from "../lib/useBlueprint";
 import { BlueprintView, type DraftBlueprint } from "../components/BlueprintView";
 import { Notice, Spinner } from "../components/forms";
@@ -61,7 +62,7 @@ function Generation({ record }: { record: BlueprintRecord }) {
   /** Coming back to a failed generation: the curated draft that can be kept, shown again. */
   async function showDraft() {
     try {
-      const preview = await api.get<{ blueprint: DraftBlueprint }>(`/api/blueprints/${record.id}/draft`);
+      const preview = await client.draft(record.id);
       setDraft(preview.blueprint);
     } catch {
       // The notice still offers to generate again; the draft is shown when kept.
@@ -148,11 +149,10 @@ function Generation({ record }: { record: BlueprintRecord }) {
     lastId.current = null;
     reconnects.current = 0;
     try {
-      const response = await requestRaw("POST", "/api/generate-blueprint", {
-        body: { blueprintId: record.id, regenerate },
-        headers: { "idempotency-key": crypto.randomUUID(), accept: "text/event-stream" },
-        signal,
-      });
+      const response = await client.startGeneration(
+        { blueprintId: record.id, regenerate },
+        { headers: { "idempotency-key": crypto.randomUUID(), accept: "text/event-stream" }, signal },
+      );
       const token = response.headers.get("x-viewer-token");
       if (token) remember({ token, lastId: null });
       await consume(response, signal);
@@ -173,7 +173,7 @@ function Generation({ record }: { record: BlueprintRecord }) {
       if (viewer) {
         const resumeFrom = fromStart ? null : lastId.current ?? viewer.lastId;
         try {
-          response = await requestRaw("GET", `/api/generate-blueprint/${record.id}/events?token=${encodeURIComponent(viewer.token)}`, {
+          response = await client.rejoinGeneration(record.id, viewer.token, {
             headers: { accept: "text/event-stream", ...(resumeFrom ? { "last-event-id": resumeFrom } : {}) },
             signal,
             noRefresh: true,
@@ -196,11 +196,7 @@ function Generation({ record }: { record: BlueprintRecord }) {
   }
 
   async function joinWithSession(signal: AbortSignal): Promise<Response> {
-    const response = await requestRaw("POST", "/api/generate-blueprint", {
-      body: { blueprintId: record.id },
-      headers: { accept: "text/event-stream" },
-      signal,
-    });
+    const response = await client.startGeneration({ blueprintId: record.id }, { headers: { accept: "text/event-stream" }, signal });
     const token = response.headers.get("x-viewer-token");
     if (token) remember({ token, lastId: null });
     return response;
@@ -210,7 +206,7 @@ function Generation({ record }: { record: BlueprintRecord }) {
   async function keepDraft() {
     setKeeping(true);
     try {
-      const kept = await api.post<KeptDraft>(`/api/blueprints/${record.id}/keep-draft`);
+      const kept = await client.keepDraft(record.id);
       setDraft(kept.blueprint);
       setSavedVersion(kept.version);
       setKeptFallback(true);

@@ -1,6 +1,7 @@
 // My blueprints: newest first, created, opened and deleted from here.
 import { useEffect, useState } from "preact/hooks";
-import { api, ApiError, errorText } from "../lib/api";
+import { ApiError, errorText } from "../lib/api";
+import { client } from "../lib/client";
 import { formatDate } from "../lib/format";
 import { navigate } from "../lib/router";
 import type { BlueprintRecord, BlueprintSummary } from "../lib/types";
@@ -24,9 +25,7 @@ export function ListPage() {
   async function load(cursor: string | null) {
     setLoadError(null);
     try {
-      const page = await api.get<{ blueprints: BlueprintSummary[]; nextCursor: string | null }>(
-        `/api/blueprints?limit=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
-      );
+      const page = await client.listBlueprints(20, cursor);
       setItems((previous) => (cursor && previous ? [...previous, ...page.blueprints] : page.blueprints));
       setNextCursor(page.nextCursor);
     } catch (error) {
@@ -48,7 +47,7 @@ export function ListPage() {
     setCreating(true);
     setTitleError(null);
     try {
-      const created = await api.post<BlueprintRecord>("/api/blueprints", trimmed ? { title: trimmed } : {});
+      const created = await client.createBlueprint(trimmed || undefined);
       navigate(`/blueprints/${created.id}/setup`);
     } catch (error) {
       if (error instanceof ApiError && error.status === 400) setTitleError(error.fieldIssues().title ?? error.describe());
@@ -63,7 +62,7 @@ export function ListPage() {
     setToDelete(null);
     if (!target) return;
     try {
-      await api.del(`/api/blueprints/${target.id}`);
+      await client.deleteBlueprint(target.id);
       setItems((previous) => previous?.filter((item) => item.id !== target.id) ?? null);
       setNotice(`Deleted “${target.title}”.`);
     } catch (error) {
@@ -163,7 +162,7 @@ function RenameForm({ item, onDone }: { item: BlueprintSummary; onDone: (renamed
     if ([...trimmed].length > 200) return setError("Use at most 200 characters");
     setSaving(true);
     try {
-      onDone(await api.patch<BlueprintRecord>(`/api/blueprints/${item.id}`, { title: trimmed }));
+      onDone(await client.renameBlueprint(item.id, trimmed));
     } catch (failure) {
       setError(failure instanceof ApiError && failure.status === 400 ? failure.fieldIssues().title ?? failure.describe() : errorText(failure));
       setSaving(false);

@@ -1,11 +1,12 @@
 // Tailored follow-up questions: generated from the static answers, rendered by type in their
 // sections, saved field by field, with progress over the required ones.
 import { useMemo, useState } from "preact/hooks";
-import { api, ApiError, errorText } from "../lib/api";
+import { ApiError, errorText } from "../lib/api";
+import { client } from "../lib/client";
 import { useAutosave } from "../lib/autosave";
 import { navigate } from "../lib/router";
 import { reachableStages, requiredProgress, staticComplete } from "../lib/stages";
-import type { AnswerValue, BlueprintRecord, DynamicSaveAnswer, Question, QuestionsAnswer } from "../lib/types";
+import type { AnswerValue, BlueprintRecord, DynamicAnswers, DynamicSaveAnswer, Question } from "../lib/types";
 import { useBlueprint } from "../lib/useBlueprint";
 import { describedBy, Field, Notice, SaveIndicator, Spinner } from "../components/forms";
 import { ConfirmDialog } from "../components/ConfirmDialog";
@@ -23,7 +24,7 @@ export function QuestionsPage({ id }: { id: string }) {
 }
 
 function Questions({ record, onRecord }: { record: BlueprintRecord; onRecord: (record: BlueprintRecord) => void }) {
-  const [answers, setAnswers] = useState<Record<string, AnswerValue>>(record.dynamic_answers ?? {});
+  const [answers, setAnswers] = useState<DynamicAnswers>(record.dynamic_answers ?? {});
   const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
   const [generating, setGenerating] = useState(false);
   const [generationError, setGenerationError] = useState<string | null>(null);
@@ -35,7 +36,7 @@ function Questions({ record, onRecord }: { record: BlueprintRecord; onRecord: (r
   const saver = useAutosave<DynamicSaveAnswer>({
     delayMs: 1000,
     send: (patch, keepalive) =>
-      api.patch<DynamicSaveAnswer>(`/api/blueprints/${record.id}/dynamic-answers`, { answers: patch, questionSet: record.dynamic_questions_set }, { keepalive }),
+      client.saveDynamicAnswers(record.id, { answers: patch, questionSet: record.dynamic_questions_set }, { keepalive }),
     onSaved: (answer) => onRecord({ ...record, dynamic_answers: answer.dynamic_answers }),
     onRejected: (error) => {
       const issues: Record<string, string> = {};
@@ -57,7 +58,7 @@ function Questions({ record, onRecord }: { record: BlueprintRecord; onRecord: (r
     setGenerating(true);
     setGenerationError(null);
     try {
-      const answer = await api.post<QuestionsAnswer>("/api/generate-dynamic-questions", { blueprintId: record.id });
+      const answer = await client.generateQuestions(record.id);
       setSource({ source: answer.source, warning: answer.warning });
       setAnswers({});
       onRecord({ ...record, status: "draft", dynamic_questions: answer.dynamicQuestions, dynamic_questions_set: answer.questionSet, dynamic_answers: {} });

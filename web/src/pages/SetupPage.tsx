@@ -1,7 +1,7 @@
 // The static wizard: five steps, validated as the person types, saved as they go, resumed at
 // the step in the address (or the first unfinished one).
 import { useEffect, useMemo, useState } from "preact/hooks";
-import { api } from "../lib/api";
+import { client } from "../lib/client";
 import { useAutosave, type Patch } from "../lib/autosave";
 import { navigate } from "../lib/router";
 import { reachableStages } from "../lib/stages";
@@ -45,7 +45,7 @@ function StaticWizard({ record, stepParam }: { record: BlueprintRecord; stepPara
 
   const saver = useAutosave<StaticSaveAnswer>({
     delayMs: 700,
-    send: (patch, keepalive) => api.patch<StaticSaveAnswer>(`/api/blueprints/${record.id}/static-answers`, patch, { keepalive }),
+    send: (patch, keepalive) => client.saveStaticAnswers(record.id, patch, { keepalive }),
     onSaved: (answer) => {
       setSaved((previous) => ({ ...previous, static_answers: answer.static_answers }));
       setServerErrors({});

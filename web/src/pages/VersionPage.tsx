@@ -1,6 +1,7 @@
 // One saved version, read-only: the blueprint as it was, its quality review and its exports.
 import { useEffect, useState } from "preact/hooks";
-import { api, ApiError, errorText } from "../lib/api";
+import { ApiError, errorText } from "../lib/api";
+import { client } from "../lib/client";
 import { formatDate } from "../lib/format";
 import type { VersionSnapshot } from "../lib/types";
 import { BlueprintView } from "../components/BlueprintView";
@@ -14,7 +15,7 @@ export function VersionPage({ id, version }: { id: string; version: number }) {
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     setSnapshot(null);
-    api.get<VersionSnapshot>(`/api/blueprints/${id}/versions/${version}`).then(setSnapshot, (failure) =>
+    client.version(id, version).then(setSnapshot, (failure) =>
       setError(failure instanceof ApiError && failure.status === 404 ? "This version does not exist." : errorText(failure)),
     );
   }, [id, version]);

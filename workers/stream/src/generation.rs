@@ -173,15 +173,15 @@ impl BlueprintGeneration {
         let Some(blueprint) = blueprints::find(&self.env, &scope, &blueprint_id).await.map_err(to_worker)? else {
             return refuse(AppError::not_found("Blueprint"), &request_id);
         };
-        if Status::parse(&blueprint.status).map_err(to_worker)? == Status::Completed && !command.regenerate {
+        if blueprint.status == Status::Completed && !command.regenerate {
             // Idempotent: what is saved, no write, no model call.
-            let saved = blueprint.to_json().map_err(to_worker)?;
+            let saved = blueprint.to_record().map_err(to_worker)?;
             let events = [
                 SseEvent { id: None, event: "warning".into(), data: json!({ "message": "Already completed; returning existing" }).to_string() },
                 SseEvent {
                     id: None,
                     event: "complete".into(),
-                    data: json!({ "blueprint": saved["blueprint_json"], "markdown": saved["blueprint_markdown"], "savedBlueprintId": blueprint.id, "version": blueprint.version }).to_string(),
+                    data: json!({ "blueprint": saved.blueprint_json, "markdown": saved.blueprint_markdown, "savedBlueprintId": saved.id, "version": saved.version }).to_string(),
                 },
             ];
             return Ok(sse_response(futures_util::stream::iter(events.iter().map(sse::encode).collect::<Vec<_>>())));

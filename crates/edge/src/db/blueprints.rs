@@ -3,31 +3,22 @@
 //! not exist. Versions are reached through their blueprint's owner (user ids are global, and a
 //! blueprint never changes tenant — migration 0007's trigger).
 
-use super::{all, database, first, int, opt_text, run, statement, stored_json, text};
+use super::{all, database, first, int, opt_text, run, statement, stored, stored_json, text};
 use domain::auth::Scope;
+use domain::contracts::blueprints::{BlueprintPage, BlueprintRecord, BlueprintSummary, VersionSnapshot, VersionSummary};
 use domain::blueprints::{Cursor, PageRequest};
 use domain::ids::{BlueprintId, VersionNumber};
 use domain::generation::{Source, Status, Transition};
 use domain::{AppError, Timestamp};
-use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde::Deserialize;
+use serde_json::Value;
 use worker::Env;
-
-#[derive(Debug, Deserialize, Serialize)]
-pub struct Summary {
-    pub id: String,
-    pub title: String,
-    pub status: String,
-    pub version: i64,
-    pub created_at: String,
-    pub updated_at: String,
-}
 
 #[derive(Debug, Deserialize)]
 pub struct Blueprint {
-    pub id: String,
+    pub id: BlueprintId,
     pub title: String,
-    pub status: String,
+    pub status: Status,
     pub version: i64,
     pub static_answers: String,
     pub dynamic_questions: String,
@@ -40,21 +31,21 @@ pub struct Blueprint {
 
 impl Blueprint {
     /// Seed 000's `GET /api/blueprint/:id` shape (plus title and the generated artefacts).
-    pub fn to_json(&self) -> Result<Value, AppError> {
-        Ok(json!({
-            "id": self.id,
-            "title": self.title,
-            "status": self.status,
-            "version": self.version,
-            "static_answers": stored_json(&self.static_answers, "static_answers")?,
-            "dynamic_questions": stored_json(&self.dynamic_questions, "dynamic_questions")?,
-            "dynamic_questions_set": domain::answers::question_set_id(&self.dynamic_questions),
-            "dynamic_answers": stored_json(&self.dynamic_answers, "dynamic_answers")?,
-            "blueprint_json": stored_json(&self.blueprint_json, "blueprint_json")?,
-            "blueprint_markdown": self.blueprint_markdown,
-            "created_at": self.created_at,
-            "updated_at": self.updated_at,
-        }))
+    pub fn to_record(&self) -> Result<BlueprintRecord, AppError> {
+        Ok(BlueprintRecord {
+            id: self.id.clone(),
+            title: self.title.clone(),
+            status: self.status,
+            version: self.version,
+            static_answers: stored(&self.static_answers, "static_answers")?,
+            dynamic_questions: stored(&self.dynamic_questions, "dynamic_questions")?,
+            dynamic_questions_set: domain::answers::question_set_id(&self.dynamic_questions),
+            dynamic_answers: stored(&self.dynamic_answers, "dynamic_answers")?,
+            blueprint_json: stored_json(&self.blueprint_json, "blueprint_json")?,
+            blueprint_markdown: self.blueprint_markdown.clone(),
+            created_at: self.created_at.clone(),
+            updated_at: self.updated_at.clone(),
+        })
     }
 }
 
@@ -105,13 +96,13 @@ pub async fn rename(env: &Env, scope: &Scope, id: &BlueprintId, title: &str) -> 
 }
 
 /// One page of the owner's blueprints, newest first, and the cursor of the next page.
-pub async fn list(env: &Env, scope: &Scope, page: &PageRequest) -> Result<(Vec<Summary>, Option<String>), AppError> {
+pub async fn list(env: &Env, scope: &Scope, page: &PageRequest) -> Result<BlueprintPage, AppError> {
     let db = database(env)?;
     let (after_created, after_id) = match &page.after {
         Some(cursor) => (Some(cursor.created_at.as_str()), Some(cursor.id.as_str())),
         None => (None, None),
     };
-    let mut rows: Vec<Summary> = all(
+    let mut rows: Vec<BlueprintSummary> = all(
         statement(
             &db,
             "SELECT id, title, status, version, created_at, updated_at FROM blueprint_generator \
@@ -124,11 +115,11 @@ pub async fn list(env: &Env, scope: &Scope, page: &PageRequest) -> Result<(Vec<S
     .await?;
     let next = if rows.len() > page.limit as usize {
         rows.truncate(page.limit as usize);
-        rows.last().map(|last| Cursor { created_at: last.created_at.clone(), id: last.id.clone() }.encode())
+        rows.last().map(|last| Cursor { created_at: last.created_at.clone(), id: last.id.to_string() }.encode())
     } else {
         None
     };
-    Ok((rows, next))
+    Ok(BlueprintPage { blueprints: rows, next_cursor: next })
 }
 
 /// Deletes the blueprint and, by cascade, everything derived from it. `false` if there was no
@@ -179,7 +170,7 @@ pub async fn merge_answers(env: &Env, scope: &Scope, id: &BlueprintId, column: A
         None => {
             // Missing (or not the owner's), busy generating, or questions replaced meanwhile.
             let current = get(env, scope, id).await?;
-            Err(Status::parse(&current.status)?.edit_refusal().unwrap_or_else(|| AppError::conflict("The questions changed while you were answering; reload them")))
+            Err(current.status.edit_refusal().unwrap_or_else(|| AppError::conflict("The questions changed while you were answering; reload them")))
         }
     }
 }
@@ -338,23 +329,6 @@ pub async fn fail_generation(env: &Env, scope: &Scope, id: &BlueprintId) -> Resu
     Ok(())
 }
 
-#[derive(Debug, Deserialize, Serialize)]
-pub struct VersionSummary {
-    pub version: i64,
-    pub created_at: String,
-    pub provider: String,
-    pub model: String,
-    /// `model` or `fallback` (a kept curated draft); derived from `provider`, not stored.
-    #[serde(skip_deserializing, default = "model_source")]
-    pub source: Source,
-    pub modules: i64,
-    pub objectives: i64,
-}
-
-fn model_source() -> Source {
-    Source::Model
-}
-
 /// The owner's versions of a blueprint, newest first, with module and objective counts.
 pub async fn versions(env: &Env, scope: &Scope, id: &BlueprintId) -> Result<Vec<VersionSummary>, AppError> {
     let db = database(env)?;
@@ -375,7 +349,7 @@ pub async fn versions(env: &Env, scope: &Scope, id: &BlueprintId) -> Result<Vec<
 
 #[derive(Debug, Deserialize)]
 pub struct VersionRow {
-    pub version: i64,
+    pub version: VersionNumber,
     pub static_answers: String,
     pub dynamic_questions: String,
     pub dynamic_answers: String,
@@ -389,23 +363,24 @@ pub struct VersionRow {
 }
 
 impl VersionRow {
-    pub fn to_json(&self, blueprint_id: &str) -> Result<Value, AppError> {
-        Ok(json!({
-            "blueprint_id": blueprint_id,
-            "version": self.version,
-            "status": Status::Completed.as_str(),
-            "static_answers": stored_json(&self.static_answers, "static_answers")?,
-            "dynamic_questions": stored_json(&self.dynamic_questions, "dynamic_questions")?,
-            "dynamic_answers": stored_json(&self.dynamic_answers, "dynamic_answers")?,
-            "blueprint_json": stored_json(&self.blueprint_json, "blueprint_json")?,
-            "blueprint_markdown": self.blueprint_markdown,
-            "provider": self.provider,
-            "model": self.model,
-            "source": Source::of_provider(&self.provider),
-            "timings": stored_json(&self.timings, "timings")?,
-            "quality": stored_json(&self.quality, "quality")?,
-            "created_at": self.created_at,
-        }))
+    pub fn to_snapshot(&self, blueprint_id: &BlueprintId) -> Result<VersionSnapshot, AppError> {
+        Ok(VersionSnapshot {
+            blueprint_id: blueprint_id.clone(),
+            version: self.version,
+            status: Status::Completed,
+            static_answers: stored(&self.static_answers, "static_answers")?,
+            dynamic_questions: stored(&self.dynamic_questions, "dynamic_questions")?,
+            dynamic_answers: stored(&self.dynamic_answers, "dynamic_answers")?,
+            blueprint_json: stored(&self.blueprint_json, "blueprint_json")?,
+            blueprint_markdown: self.blueprint_markdown.clone(),
+            provider: self.provider.clone(),
+            model: self.model.clone(),
+            source: Source::of_provider(&self.provider),
+            timings: stored_json(&self.timings, "timings")?,
+            // A version saved before reviews were stored has none (or an older shape).
+            quality: serde_json::from_str(&self.quality).ok(),
+            created_at: self.created_at.clone(),
+        })
     }
 }
 

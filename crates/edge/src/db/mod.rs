@@ -20,6 +20,11 @@ pub const BINDING: &str = "DB";
 /// does not parse is corruption: one way to meet it — a logged 500 naming the column — never a
 /// silent `{}` or `null` passed on as if it were the data.
 pub fn stored_json(text: &str, column: &str) -> Result<serde_json::Value, AppError> {
+    stored(text, column)
+}
+
+/// A JSON column decoded into its type; a column that does not decode is a logged 500.
+pub fn stored<T: DeserializeOwned>(text: &str, column: &str) -> Result<T, AppError> {
     serde_json::from_str(text).map_err(|error| AppError::internal().caused_by(&format!("stored_json.{column}"), error))
 }
 

@@ -26,10 +26,10 @@ impl Account {
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all(serialize = "camelCase"))]
 pub struct Me {
-    pub id: String,
+    pub id: UserId,
     pub email: String,
     pub role: String,
-    pub tenant_id: String,
+    pub tenant_id: TenantId,
     pub created_at: String,
     #[serde(skip_serializing)]
     pub full_name: Option<String>,

@@ -4,6 +4,7 @@ use domain::auth::requests::{parse_login, parse_signup};
 use domain::auth::tokens::REFRESH_TOKEN_TTL_SECS;
 use crate::router::{Access, Call, Route};
 use domain::auth::{Password, PasswordHash, RefreshToken, Role, Scope, Session};
+use domain::contracts::auth::{Account, MeAnswer, Profile, SessionAnswer, SessionUser};
 use domain::ids::{TenantId, UserId};
 use domain::http::{clear_cookie, cookie_value, is_local_host, session_cookie, ACCESS_COOKIE, REFRESH_COOKIE, REFRESH_COOKIE_PATH};
 use domain::rate_limit::{login_limits, signup_limit};
@@ -138,13 +139,9 @@ async fn me(call: Call, session: Session) -> Result<Response, AppError> {
         .as_deref()
         .and_then(|text| serde_json::from_str::<serde_json::Value>(text).ok())
         .unwrap_or_else(|| json!({}));
-    respond::json(
-        200,
-        &json!({
-            "user": me,
-            "profile": { "fullName": me.full_name, "avatarUrl": me.avatar_url, "preferences": preferences },
-        }),
-    )
+    let role = Role::parse(&me.role).ok_or_else(|| AppError::internal().caused_by("users.role", &me.role))?;
+    let user = Account { id: session.scope.user.clone(), email: me.email, role, tenant_id: me.tenant_id, created_at: me.created_at };
+    respond::json(200, &MeAnswer { user, profile: Profile { full_name: me.full_name, avatar_url: me.avatar_url, preferences } })
 }
 
 /// Issues an access token and a refresh token (in `family`, or a new one) and answers
@@ -169,11 +166,11 @@ async fn start_session(env: &Env, req: &Request, keys: &domain::auth::TokenKeys,
     let secure = !request_is_local(req);
     let response = respond::json(
         status,
-        &json!({
-            "user": { "id": scope.user, "email": email, "role": scope.role },
-            "accessToken": access_token,
-            "expiresIn": expires_in,
-        }),
+        &SessionAnswer {
+            user: SessionUser { id: scope.user.clone(), email: email.to_string(), role: scope.role },
+            access_token: access_token.clone(),
+            expires_in: u32::try_from(expires_in).unwrap_or(u32::MAX),
+        },
     )?;
     let headers = response.headers().clone();
     let _ = headers.append("set-cookie", &session_cookie(ACCESS_COOKIE, &access_token, "/", expires_in, secure));

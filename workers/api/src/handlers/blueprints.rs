@@ -3,6 +3,7 @@
 use crate::router::{Access, Call, Route};
 use domain::auth::{Scope, Session};
 use domain::blueprints::{parse_new_title, parse_page, parse_rename};
+use domain::contracts::blueprints::{DynamicSaveAnswer, Progress, StaticSaveAnswer};
 use domain::ids::BlueprintId;
 use domain::input::DEFAULT_BODY_LIMIT;
 use domain::answers;
@@ -34,20 +35,19 @@ async fn create(mut call: Call, session: Session) -> Result<Response, AppError> 
     let id = random::id(BlueprintId::from_random);
     let blueprint = blueprints::create(&call.env, &session.scope, &id, &title, clock::now()).await?;
     record(&call, &session.scope, "blueprint.create", &id).await;
-    respond::json(201, &blueprint.to_json()?)
+    respond::json(201, &blueprint.to_record()?)
 }
 
 async fn list(call: Call, session: Session) -> Result<Response, AppError> {
     let pairs = call.query()?;
     let page = parse_page(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
-    let (items, next_cursor) = blueprints::list(&call.env, &session.scope, &page).await?;
-    respond::json(200, &json!({ "blueprints": items, "nextCursor": next_cursor }))
+    respond::json(200, &blueprints::list(&call.env, &session.scope, &page).await?)
 }
 
 async fn get(call: Call, session: Session) -> Result<Response, AppError> {
     let id: BlueprintId = call.param("id")?;
     let blueprint = blueprints::get(&call.env, &session.scope, &id).await?;
-    respond::json(200, &blueprint.to_json()?)
+    respond::json(200, &blueprint.to_record()?)
 }
 
 /// `PATCH /api/blueprints/:id {title}`: a new working title (the course's own title, which the
@@ -58,7 +58,7 @@ async fn rename(mut call: Call, session: Session) -> Result<Response, AppError> 
     let title = parse_rename(&raw)?;
     let renamed = blueprints::rename(&call.env, &session.scope, &id, &title).await?.ok_or_else(|| AppError::not_found("Blueprint"))?;
     record(&call, &session.scope, "blueprint.rename", &id).await;
-    respond::json(200, &renamed.to_json()?)
+    respond::json(200, &renamed.to_record()?)
 }
 
 async fn delete(call: Call, session: Session) -> Result<Response, AppError> {
@@ -93,7 +93,8 @@ async fn patch_static_answers(mut call: Call, session: Session) -> Result<Respon
         Ok(_) => Vec::new(),
         Err(errors) => errors.into_iter().map(|e| e.field).collect(),
     };
-    respond::json(200, &json!({ "static_answers": answers, "complete": missing.is_empty(), "missing": missing, "updated_at": saved.updated_at }))
+    let static_answers = serde_json::from_value(answers).or_internal("static_answers.decode")?;
+    respond::json(200, &StaticSaveAnswer { static_answers, complete: missing.is_empty(), missing, updated_at: saved.updated_at })
 }
 
 /// Autosave of dynamic answers: `{answers: {questionId: value}, questionSet?}`, each value
@@ -130,16 +131,10 @@ async fn patch_dynamic_answers(mut call: Call, session: Session) -> Result<Respo
     let saved = blueprints::merge_answers(env, scope, &id, AnswerColumn::Dynamic, &serde_json::Value::Object(patch), Some(&set.stored)).await?;
     let stored: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&saved.answers).or_internal("dynamic_answers.decode")?;
     let (answered, total) = answers::progress(questions, &stored);
-    respond::json(
-        200,
-        &json!({
-            "dynamic_answers": stored,
-            "progress": { "answered": answered, "total": total },
-            "missing": answers::missing_required(questions, &stored),
-            "complete": answered == total,
-            "updated_at": saved.updated_at,
-        }),
-    )
+    let missing = answers::missing_required(questions, &stored);
+    let dynamic_answers = serde_json::from_value(serde_json::Value::Object(stored)).or_internal("dynamic_answers.decode")?;
+    let progress = Progress { answered: u32::try_from(answered).unwrap_or(u32::MAX), total: u32::try_from(total).unwrap_or(u32::MAX) };
+    respond::json(200, &DynamicSaveAnswer { dynamic_answers, progress, missing, complete: answered == total, updated_at: saved.updated_at })
 }
 
 async fn record(call: &Call, scope: &Scope, action: &str, id: &BlueprintId) {

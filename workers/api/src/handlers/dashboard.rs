@@ -6,6 +6,7 @@
 
 use crate::router::{Access, Call, Route};
 use domain::auth::Session;
+use domain::contracts::blueprints::{self as contracts, CompareAnswer, Dashboard, LatestVersion};
 use domain::ids::{BlueprintId, PathParam, VersionNumber};
 use domain::course::read_stored;
 use domain::generation::Source;
@@ -15,7 +16,7 @@ use domain::static_answers::{self, StaticAnswers};
 use domain::{compare, AppError, FieldError};
 use edge::db::blueprints::{self, VersionFigures};
 use edge::{rate_limit, respond};
-use serde_json::{json, Value};
+use serde_json::Value;
 use worker::{Method, Response};
 
 pub const ROUTES: &[Route] = &[
@@ -23,6 +24,7 @@ pub const ROUTES: &[Route] = &[
     Route::new(Method::Get, "/api/blueprints/:id/compare", Access::Session(|call, session| Box::pin(compare(call, session)))),
 ];
 
+#[derive(Clone)]
 struct Figures {
     number: VersionNumber,
     created_at: String,
@@ -58,7 +60,7 @@ async fn dashboard(call: Call, session: Session) -> Result<Response, AppError> {
     blueprints::get(env, scope, &id).await?;
     rate_limit::hit(env, &call.req, "dashboard", &scope.user, call.settings.dashboard_rule).await?;
     let versions: Vec<Figures> = blueprints::version_figures(env, scope, &id).await?.into_iter().map(figures).collect::<Result<_, _>>()?;
-    let Some(latest) = versions.last() else {
+    let Some(latest) = versions.last().cloned() else {
         return Err(AppError::conflict("This blueprint has no completed version yet"));
     };
     // The latest version's review as stored with it (reviewed again only if it predates that).
@@ -67,18 +69,12 @@ async fn dashboard(call: Call, session: Session) -> Result<Response, AppError> {
         Ok(review) => review,
         Err(_) => quality::review(&read_stored(&row.blueprint_json)?, answers_of(&row.static_answers).as_ref()),
     };
-    let history: Vec<Value> = versions
-        .iter()
-        .map(|v| json!({ "version": v.number, "created_at": v.created_at, "source": v.source, "kpis": v.kpis, "qualityScore": v.score }))
+    let latest = LatestVersion { version: latest.number, created_at: latest.created_at, source: latest.source, kpis: latest.kpis, quality: review };
+    let versions = versions
+        .into_iter()
+        .map(|v| contracts::VersionFigures { version: v.number, created_at: v.created_at, source: v.source, kpis: v.kpis, quality_score: v.score })
         .collect();
-    respond::json(
-        200,
-        &json!({
-            "blueprintId": id.as_str(),
-            "latest": { "version": latest.number, "created_at": latest.created_at, "source": latest.source, "kpis": latest.kpis, "quality": review },
-            "versions": history,
-        }),
-    )
+    respond::json(200, &Dashboard { blueprint_id: id, latest, versions })
 }
 
 /// `GET /api/blueprints/:id/compare?a=1&b=2`: reads only the two versions compared.
@@ -101,5 +97,5 @@ async fn compare(call: Call, session: Session) -> Result<Response, AppError> {
     rate_limit::hit(env, &call.req, "dashboard", &scope.user, call.settings.dashboard_rule).await?;
     let first = read_stored(&blueprints::version(env, scope, &id, a).await?.blueprint_json)?;
     let second = read_stored(&blueprints::version(env, scope, &id, b).await?.blueprint_json)?;
-    respond::json(200, &json!({ "a": a, "b": b, "comparison": compare::compare(&first, &second) }))
+    respond::json(200, &CompareAnswer { a, b, comparison: compare::compare(&first, &second) })
 }

@@ -4,6 +4,7 @@
 use crate::router::{Access, Call, Route};
 use domain::auth::{Scope, Session};
 use domain::ids::{BlueprintId, ExportId, VersionNumber};
+use domain::contracts::blueprints::ExportAnswer;
 use domain::course;
 use domain::generation::Source;
 use domain::exports::{self, content_disposition, filename, object_key, sha256_hex, ExportFormat, COSTLY_BUILDS};
@@ -95,19 +96,19 @@ async fn answer(env: &Env, scope: &Scope, context: &RequestContext, export: expo
     let metadata = json!({ "format": export.format, "version": export.version, "source": source, "reused": reused });
     let entry = audit::Entry::by(scope, &context.request_id, "export.create", "export", Some(export.id.as_str())).with_metadata(metadata);
     audit::record(env, entry, clock::now()).await;
-    respond::json(
-        201,
-        &json!({
-            "exportId": export.id,
-            "format": export.format,
-            "version": export.version,
-            "source": source,
-            "filename": export.filename,
-            "bytes": export.bytes,
-            "sha256": export.sha256,
-            "downloadUrl": format!("/api/exports/{}/download", export.id),
-        }),
-    )
+    let version = VersionNumber::new(export.version).ok_or_else(AppError::internal)?;
+    let download_url = format!("/api/exports/{}/download", export.id);
+    let answer = ExportAnswer {
+        export_id: export.id,
+        format: export.format,
+        version,
+        source,
+        filename: export.filename,
+        bytes: export.bytes,
+        sha256: export.sha256,
+        download_url,
+    };
+    respond::json(201, &answer)
 }
 
 /// Removes every export file of a blueprint from R2 (after the blueprint itself was deleted).

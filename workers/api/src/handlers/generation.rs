@@ -6,8 +6,8 @@
 use crate::llm_hub::{QuestionsAnswer, QuestionsRequest, BINDING, INSTANCE};
 use crate::router::{Access, Call, Route};
 use domain::auth::{Scope, Session};
+use domain::contracts::blueprints::{self as contracts, GeneratedQuestions, QuestionSource};
 use domain::ids::BlueprintId;
-use domain::generation::Status;
 use domain::rate_limit::{GENERATE_DYNAMIC_QUESTIONS, GENERATE_QUESTIONS};
 use domain::static_answers::{self, parse_generation_input, StaticAnswers};
 use domain::{AppError, FieldError};
@@ -29,7 +29,8 @@ async fn generate_questions(mut call: Call, session: Session) -> Result<Response
     let raw = call.body(BODY_LIMIT).await?;
     let answers = parse_generation_input(&raw)?;
     let answer = ask_hub(&call.env, &session.scope, &call.context, answers).await?;
-    respond::json(200, &json!({ "dynamicQuestions": answer.questions, "cached": answer.cached, "source": answer.source, "warning": answer.warning }))
+    let source = question_source(&answer.source)?;
+    respond::json(200, &GeneratedQuestions { dynamic_questions: answer.questions, cached: answer.cached, source, warning: answer.warning })
 }
 
 async fn generate_dynamic_questions(mut call: Call, session: Session) -> Result<Response, AppError> {
@@ -44,7 +45,7 @@ async fn generate_dynamic_questions(mut call: Call, session: Session) -> Result<
     let id = BlueprintId::parse(&body.blueprint_id)?;
     let (env, scope, context) = (&call.env, &session.scope, &call.context);
     let blueprint = blueprints::get(env, scope, &id).await?;
-    if let Some(refusal) = Status::parse(&blueprint.status)?.edit_refusal() {
+    if let Some(refusal) = blueprint.status.edit_refusal() {
         return Err(refusal);
     }
     let stored: Value = serde_json::from_str(&blueprint.static_answers).or_internal("static_answers.decode")?;
@@ -64,7 +65,15 @@ async fn generate_dynamic_questions(mut call: Call, session: Session) -> Result<
     let entry = audit::Entry::by(scope, &context.request_id, "blueprint.dynamic_questions_generated", "blueprint", Some(id.as_str()));
     audit::record(env, entry.with_metadata(metadata), clock::now()).await;
     let question_set = domain::answers::question_set_id(&questions.to_string());
-    respond::json(200, &json!({ "blueprintId": id.as_str(), "dynamicQuestions": questions, "questionSet": question_set, "source": answer.source, "cached": answer.cached, "warning": answer.warning }))
+    let source = question_source(&answer.source)?;
+    respond::json(
+        200,
+        &contracts::QuestionsAnswer { blueprint_id: id, dynamic_questions: answer.questions, question_set, source, cached: answer.cached, warning: answer.warning },
+    )
+}
+
+fn question_source(raw: &str) -> Result<QuestionSource, AppError> {
+    QuestionSource::parse(raw).ok_or_else(|| AppError::internal().caused_by("questions.source", raw))
 }
 
 async fn ask_hub(env: &Env, scope: &Scope, context: &RequestContext, answers: StaticAnswers) -> Result<QuestionsAnswer, AppError> {

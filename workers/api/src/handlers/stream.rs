@@ -4,8 +4,9 @@
 
 use crate::router::{Access, Call, Route};
 use domain::auth::Session;
+use domain::contracts::blueprints::{DraftPreview, KeptDraft, VersionList};
 use domain::course;
-use domain::generation::{Source, StartCommand, Status, Transition, FALLBACK_MODEL, FALLBACK_PROVIDER};
+use domain::generation::{Source, StartCommand, Transition, FALLBACK_MODEL, FALLBACK_PROVIDER};
 use domain::ids::{BlueprintId, VersionNumber};
 use domain::quality;
 use domain::readiness::generation_inputs;
@@ -99,7 +100,7 @@ async fn versions(call: Call, session: Session) -> Result<Response, AppError> {
     let id: BlueprintId = call.param("id")?;
     blueprints::get(&call.env, &session.scope, &id).await?;
     let versions = blueprints::versions(&call.env, &session.scope, &id).await?;
-    edge::respond::json(200, &json!({ "versions": versions }))
+    edge::respond::json(200, &VersionList { versions })
 }
 
 /// `POST /api/blueprints/:id/keep-draft`: after a generation that produced nothing usable (no
@@ -110,7 +111,7 @@ async fn keep_draft(call: Call, session: Session) -> Result<Response, AppError> 
     let (env, scope, context) = (&call.env, &session.scope, &call.context);
     let id: BlueprintId = call.param("id")?;
     let blueprint = blueprints::get(env, scope, &id).await?;
-    Transition::KeepDraft.allowed_from(Status::parse(&blueprint.status)?)?;
+    Transition::KeepDraft.allowed_from(blueprint.status)?;
     let CuratedDraft { draft, markdown, review } = curated_draft(&blueprint)?;
     let document = serde_json::to_value(&draft).or_internal("keep_draft.json")?;
     let quality = serde_json::to_value(&review).or_internal("keep_draft.quality")?;
@@ -128,14 +129,12 @@ async fn keep_draft(call: Call, session: Session) -> Result<Response, AppError> 
     let Some(version) = blueprints::complete_generation(env, scope, &id, Transition::KeepDraft, &completion).await? else {
         // Lost a race (a generation started, or the draft was kept by another tab): say why.
         let now = blueprints::get(env, scope, &id).await?;
-        return Err(Transition::KeepDraft.refusal(Status::parse(&now.status)?));
+        return Err(Transition::KeepDraft.refusal(now.status));
     };
     let entry = audit::Entry::by(scope, &context.request_id, "blueprint.keep_draft", "blueprint", Some(id.as_str()));
     audit::record(env, entry, clock::now()).await;
-    edge::respond::json(
-        201,
-        &json!({ "savedBlueprintId": id.as_str(), "version": version, "source": Source::Fallback, "blueprint": document, "markdown": markdown, "quality": review }),
-    )
+    let version = VersionNumber::new(version).ok_or_else(AppError::internal)?;
+    edge::respond::json(201, &KeptDraft { saved_blueprint_id: id, version, source: Source::Fallback, blueprint: draft, markdown, quality: review })
 }
 
 /// The curated draft of a blueprint: built from its stored answers, the same draft a failed
@@ -166,7 +165,7 @@ async fn draft(call: Call, session: Session) -> Result<Response, AppError> {
     let id: BlueprintId = call.param("id")?;
     let blueprint = blueprints::get(&call.env, &session.scope, &id).await?;
     let CuratedDraft { draft, markdown, review } = curated_draft(&blueprint)?;
-    edge::respond::json(200, &json!({ "blueprint": draft, "markdown": markdown, "quality": review, "source": Source::Fallback }))
+    edge::respond::json(200, &DraftPreview { blueprint: draft, markdown, quality: review, source: Source::Fallback })
 }
 
 /// `GET /api/blueprints/:id/versions/:version`: the read-only snapshot.
@@ -174,7 +173,7 @@ async fn version(call: Call, session: Session) -> Result<Response, AppError> {
     let id: BlueprintId = call.param("id")?;
     let number: VersionNumber = call.param("version")?;
     let row = blueprints::version(&call.env, &session.scope, &id, number).await?;
-    edge::respond::json(200, &row.to_json(id.as_str())?)
+    edge::respond::json(200, &row.to_snapshot(&id)?)
 }
 
 /// A stream passes through untouched, and so does a refusal: the stream worker speaks the one

@@ -1,0 +1,92 @@
+//! Writes the contracts as TypeScript for the UI (`web/src/lib/contracts.ts`) and fails when the
+//! committed file differs: a shape changed in Rust cannot drift from what the UI compiles
+//! against. `UPDATE_CONTRACTS=1 cargo test -p domain --features contracts contracts` rewrites it.
+
+use super::{auth, blueprints};
+use crate::{compare, course, generation, ids, kpis, quality, questions, static_answers};
+use ts_rs::TS;
+
+const TARGET: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../web/src/lib/contracts.ts");
+
+macro_rules! declarations {
+    ($($type:ty),* $(,)?) => {
+        vec![$(<$type as TS>::decl()),*]
+    };
+}
+
+fn typescript() -> String {
+    let declarations = declarations![
+        ids::TenantId,
+        ids::UserId,
+        ids::BlueprintId,
+        ids::ExportId,
+        ids::VersionNumber,
+        crate::auth::Role,
+        auth::SessionAnswer,
+        auth::SessionUser,
+        auth::MeAnswer,
+        auth::Account,
+        auth::Profile,
+        generation::Status,
+        generation::Source,
+        generation::Failure,
+        static_answers::Modality,
+        static_answers::Constraints,
+        static_answers::StaticAnswers,
+        questions::QuestionType,
+        questions::DynamicQuestion,
+        course::Module,
+        course::Blueprint,
+        kpis::Kpis,
+        kpis::ModuleKpis,
+        kpis::Coverage,
+        quality::QualityReview,
+        quality::Check,
+        compare::Comparison,
+        compare::KpiDifferences,
+        compare::ModuleChange,
+        blueprints::StaticAnswersDraft,
+        blueprints::ConstraintsDraft,
+        blueprints::AnswerValue,
+        blueprints::BlueprintRecord,
+        blueprints::BlueprintSummary,
+        blueprints::BlueprintPage,
+        blueprints::StaticSaveAnswer,
+        blueprints::DynamicSaveAnswer,
+        blueprints::Progress,
+        blueprints::QuestionSource,
+        blueprints::QuestionsAnswer,
+        blueprints::GeneratedQuestions,
+        blueprints::VersionSummary,
+        blueprints::VersionList,
+        blueprints::VersionSnapshot,
+        blueprints::Dashboard,
+        blueprints::LatestVersion,
+        blueprints::VersionFigures,
+        blueprints::CompareAnswer,
+        blueprints::ExportAnswer,
+        blueprints::DraftPreview,
+        blueprints::KeptDraft,
+    ];
+    let mut out = String::from(
+        "// Generated from crates/domain/src/contracts (ts-rs): do not edit. `make contracts` rewrites it.\n\n\
+         export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]?: JsonValue } | null;\n",
+    );
+    for declaration in declarations {
+        out.push_str("\nexport ");
+        out.push_str(&declaration);
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn the_ui_contracts_are_current() {
+    let generated = typescript();
+    if std::env::var_os("UPDATE_CONTRACTS").is_some() {
+        std::fs::write(TARGET, &generated).expect("write web/src/lib/contracts.ts");
+        return;
+    }
+    let committed = std::fs::read_to_string(TARGET).unwrap_or_default();
+    assert!(committed == generated, "web/src/lib/contracts.ts is stale: run `make contracts` and commit it");
+}

@@ -1,0 +1,52 @@
+// Every endpoint the UI calls: its path and its typed answer (the types are generated from the
+// Rust contracts). Pages call these; no page writes an API path.
+import { api, requestRaw, type Options } from "./api";
+import { paths } from "./paths";
+import type {
+  BlueprintPage,
+  BlueprintRecord,
+  CompareAnswer,
+  Dashboard,
+  DraftPreview,
+  DynamicSaveAnswer,
+  ExportAnswer,
+  KeptDraft,
+  MeAnswer,
+  QuestionsAnswer,
+  SessionAnswer,
+  StaticSaveAnswer,
+  VersionList,
+  VersionSnapshot,
+} from "./types";
+
+type Keep = { keepalive?: boolean };
+
+export const client = {
+  signUp: (body: { email: string; password: string; fullName?: string }) => api.post<SessionAnswer>(paths.signUp, body),
+  logIn: (body: { email: string; password: string }) => api.post<SessionAnswer>(paths.logIn, body),
+  me: () => api.get<MeAnswer>(paths.me, { noRefresh: true }),
+
+  listBlueprints: (limit: number, cursor?: string | null) =>
+    api.get<BlueprintPage>(paths.blueprintPage(limit, cursor)),
+  createBlueprint: (title?: string) => api.post<BlueprintRecord>(paths.blueprints, title ? { title } : {}),
+  blueprint: (id: string) => api.get<BlueprintRecord>(paths.blueprint(id)),
+  renameBlueprint: (id: string, title: string) => api.patch<BlueprintRecord>(paths.blueprint(id), { title }),
+  deleteBlueprint: (id: string) => api.del<void>(paths.blueprint(id)),
+
+  saveStaticAnswers: (id: string, patch: unknown, { keepalive }: Keep = {}) => api.patch<StaticSaveAnswer>(paths.staticAnswers(id), patch, { keepalive }),
+  saveDynamicAnswers: (id: string, body: { answers: unknown; questionSet: string }, { keepalive }: Keep = {}) =>
+    api.patch<DynamicSaveAnswer>(paths.dynamicAnswers(id), body, { keepalive }),
+  generateQuestions: (blueprintId: string) => api.post<QuestionsAnswer>(paths.dynamicQuestions, { blueprintId }),
+
+  /** The generation's event stream (the raw response: the caller reads it as SSE). */
+  startGeneration: (body: { blueprintId: string; regenerate?: boolean }, options: Options = {}) => requestRaw("POST", paths.generate, { ...options, body }),
+  rejoinGeneration: (id: string, token: string, options: Options = {}) => requestRaw("GET", paths.events(id, token), options),
+  draft: (id: string) => api.get<DraftPreview>(paths.draft(id)),
+  keepDraft: (id: string) => api.post<KeptDraft>(paths.keepDraft(id)),
+
+  versions: (id: string) => api.get<VersionList>(paths.versions(id)),
+  version: (id: string, version: number | string) => api.get<VersionSnapshot>(paths.version(id, version)),
+  dashboard: (id: string) => api.get<Dashboard>(paths.dashboard(id)),
+  compare: (id: string, a: number | string, b: number | string) => api.get<CompareAnswer>(paths.compare(id, a, b)),
+  exportVersion: (id: string, body: { format: string; version?: number; pageSize?: string }) => api.post<ExportAnswer>(paths.exports(id), body),
+};

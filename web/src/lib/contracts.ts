@@ -1,0 +1,199 @@
+// Generated from crates/domain/src/contracts (ts-rs): do not edit. `make contracts` rewrites it.
+
+export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]?: JsonValue } | null;
+
+export type TenantId = string;
+
+export type UserId = string;
+
+export type BlueprintId = string;
+
+export type ExportId = string;
+
+export type VersionNumber = number;
+
+export type Role = "user" | "admin";
+
+export type SessionAnswer = { user: SessionUser, accessToken: string, 
+/**
+ * Seconds the access token lives.
+ */
+expiresIn: number, };
+
+export type SessionUser = { id: UserId, email: string, role: Role, };
+
+export type MeAnswer = { user: Account, profile: Profile, };
+
+export type Account = { id: UserId, email: string, role: Role, tenantId: TenantId, createdAt: string, };
+
+export type Profile = { fullName: string | null, avatarUrl: string | null, preferences: JsonValue, };
+
+export type Status = "draft" | "generating" | "completed" | "error";
+
+export type Source = "model" | "fallback";
+
+export type Failure = { 
+/**
+ * `no_model` (nothing answered) or `unusable_answer` (answers that could not be used).
+ */
+reason: string, message: string, 
+/**
+ * What was tried and how it failed.
+ */
+details: string, 
+/**
+ * What the user can do next.
+ */
+hint: string, };
+
+export type Modality = "online" | "in-person" | "blended";
+
+export type Constraints = { time: string, budget?: string, modality?: Modality, };
+
+export type StaticAnswers = { audience: string, goals: Array<string>, constraints: Constraints, context: string, languages: Array<string>, };
+
+export type QuestionType = "short_text" | "long_text" | "select" | "multi_select" | "scale" | "date";
+
+export type DynamicQuestion = { id: string, section: string, type: QuestionType, label: string, options?: Array<string>, required: boolean, placeholder?: string, helpText?: string, min?: number, max?: number, };
+
+export type Module = { title: string, durationMinutes: number, objectives: Array<string>, activities: Array<string>, assessments: Array<string>, };
+
+export type Blueprint = { title: string, overview: string, learningObjectives: Array<string>, modules: Array<Module>, timeline?: string, resources?: Array<string>, };
+
+export type Kpis = { courseObjectives: number, moduleCount: number, totalMinutes: number, modules: Array<ModuleKpis>, assessmentCoverage: Coverage, 
+/**
+ * The mean number of activities per module, to two decimals.
+ */
+activitiesPerModule: number, };
+
+export type ModuleKpis = { title: string, minutes: number, objectives: number, activities: number, assessments: number, };
+
+export type Coverage = { modulesWithAssessment: number, 
+/**
+ * `modules_with_assessment` over all modules.
+ */
+moduleShare: number, 
+/**
+ * Course objectives addressed by at least one module that has an assessment.
+ */
+courseObjectivesAssessed: number, 
+/**
+ * `course_objectives_assessed` over all course objectives.
+ */
+courseObjectiveShare: number, };
+
+export type QualityReview = { 
+/**
+ * 0..=100: the share of the checks that could be judged and passed.
+ */
+score: number, checks: Array<Check>, 
+/**
+ * One actionable sentence per failing check, in check order.
+ */
+toFix: Array<string>, };
+
+export type Check = { id: string, title: string, passed: boolean, evidence: Array<string>, };
+
+export type Comparison = { a: Kpis, b: Kpis, differences: KpiDifferences, 
+/**
+ * Titles of b's modules with no match in a, in b's order.
+ */
+addedModules: Array<string>, 
+/**
+ * Titles of a's modules with no match in b, in a's order.
+ */
+removedModules: Array<string>, 
+/**
+ * Modules in both that differ, in b's order, under b's title.
+ */
+changedModules: Array<ModuleChange>, };
+
+export type KpiDifferences = { courseObjectives: number, moduleCount: number, totalMinutes: number, moduleShare: number, courseObjectiveShare: number, };
+
+export type ModuleChange = { title: string, 
+/**
+ * One phrase per change: `duration 45 → 60 min`, `objectives 2 → 3`, `assessments changed`.
+ */
+changes: Array<string>, };
+
+export type StaticAnswersDraft = { audience?: string, goals?: Array<string>, constraints?: ConstraintsDraft, context?: string, languages?: Array<string>, };
+
+export type ConstraintsDraft = { time?: string, 
+/**
+ * `null` when cleared.
+ */
+budget?: string | null, modality?: Modality | null, };
+
+export type AnswerValue = string | number | Array<string>;
+
+export type BlueprintRecord = { id: BlueprintId, title: string, status: Status, version: number, static_answers: StaticAnswersDraft, dynamic_questions: Array<DynamicQuestion>, 
+/**
+ * Names this set of questions; sent back with answers so that answers to replaced
+ * questions are refused.
+ */
+dynamic_questions_set: string, dynamic_answers: { [key in string]?: AnswerValue | null }, 
+/**
+ * `{}` until a generation completes; the latest completed document after.
+ */
+blueprint_json: Partial<Blueprint> | null, blueprint_markdown: string | null, created_at: string, updated_at: string, };
+
+export type BlueprintSummary = { id: BlueprintId, title: string, status: Status, version: number, created_at: string, updated_at: string, };
+
+export type BlueprintPage = { blueprints: Array<BlueprintSummary>, nextCursor: string | null, };
+
+export type StaticSaveAnswer = { static_answers: StaticAnswersDraft, complete: boolean, 
+/**
+ * The fields still needed before questions can be generated.
+ */
+missing: Array<string>, updated_at: string, };
+
+export type DynamicSaveAnswer = { dynamic_answers: { [key in string]?: AnswerValue | null }, progress: Progress, 
+/**
+ * Required questions still unanswered.
+ */
+missing: Array<string>, complete: boolean, updated_at: string, };
+
+export type Progress = { answered: number, total: number, };
+
+export type QuestionSource = "ollama" | "openrouter" | "fallback";
+
+export type QuestionsAnswer = { blueprintId: BlueprintId, dynamicQuestions: Array<DynamicQuestion>, questionSet: string, source: QuestionSource, cached: boolean, warning: string | null, };
+
+export type GeneratedQuestions = { dynamicQuestions: Array<DynamicQuestion>, cached: boolean, source: QuestionSource, warning: string | null, };
+
+export type VersionSummary = { version: VersionNumber, created_at: string, provider: string, model: string, 
+/**
+ * `model` or `fallback` (a kept curated draft); derived from `provider`, not stored (a
+ * row has no such column: it decodes as `model` and is then set from `provider`).
+ */
+source: Source, modules: number, objectives: number, };
+
+export type VersionList = { versions: Array<VersionSummary>, };
+
+export type VersionSnapshot = { blueprint_id: BlueprintId, version: VersionNumber, status: Status, static_answers: StaticAnswersDraft, dynamic_questions: Array<DynamicQuestion>, dynamic_answers: { [key in string]?: AnswerValue | null }, blueprint_json: Blueprint, blueprint_markdown: string, provider: string, model: string, source: Source, 
+/**
+ * Milliseconds per attempt, as measured when it was saved.
+ */
+timings: JsonValue, 
+/**
+ * Versions saved before reviews were stored have none.
+ */
+quality: QualityReview | null, created_at: string, };
+
+export type Dashboard = { blueprintId: BlueprintId, latest: LatestVersion, 
+/**
+ * Oldest first.
+ */
+versions: Array<VersionFigures>, };
+
+export type LatestVersion = { version: VersionNumber, created_at: string, source: Source, kpis: Kpis, quality: QualityReview, };
+
+export type VersionFigures = { version: VersionNumber, created_at: string, source: Source, kpis: Kpis, qualityScore: number, };
+
+export type CompareAnswer = { a: VersionNumber, b: VersionNumber, comparison: Comparison, };
+
+export type ExportAnswer = { exportId: ExportId, format: string, version: VersionNumber, source: Source, filename: string, bytes: number, sha256: string, downloadUrl: string, };
+
+export type DraftPreview = { blueprint: Blueprint, markdown: string, quality: QualityReview, source: Source, };
+
+export type KeptDraft = { savedBlueprintId: BlueprintId, version: VersionNumber, source: Source, blueprint: Blueprint, markdown: string, quality: QualityReview, };

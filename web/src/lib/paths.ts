@@ -1,0 +1,27 @@
+// Every API path the UI uses, in one place (`client.ts` pairs each with its typed answer; the
+// session module uses two of them with a plain `fetch`).
+
+const segment = encodeURIComponent;
+
+export const paths = {
+  blueprintPage: (limit: number, cursor?: string | null) => `/api/blueprints?limit=${limit}${cursor ? `&cursor=${segment(cursor)}` : ""}`,
+  signUp: "/api/auth/signup",
+  logIn: "/api/auth/login",
+  refresh: "/api/auth/refresh",
+  logOut: "/api/auth/logout",
+  me: "/api/auth/me",
+  blueprints: "/api/blueprints",
+  blueprint: (id: string) => `/api/blueprints/${segment(id)}`,
+  staticAnswers: (id: string) => `/api/blueprints/${segment(id)}/static-answers`,
+  dynamicAnswers: (id: string) => `/api/blueprints/${segment(id)}/dynamic-answers`,
+  dynamicQuestions: "/api/generate-dynamic-questions",
+  generate: "/api/generate-blueprint",
+  events: (id: string, token: string) => `/api/generate-blueprint/${segment(id)}/events?token=${segment(token)}`,
+  draft: (id: string) => `/api/blueprints/${segment(id)}/draft`,
+  keepDraft: (id: string) => `/api/blueprints/${segment(id)}/keep-draft`,
+  versions: (id: string) => `/api/blueprints/${segment(id)}/versions`,
+  version: (id: string, version: number | string) => `/api/blueprints/${segment(id)}/versions/${segment(String(version))}`,
+  dashboard: (id: string) => `/api/blueprints/${segment(id)}/dashboard`,
+  compare: (id: string, a: number | string, b: number | string) => `/api/blueprints/${segment(id)}/compare?a=${segment(String(a))}&b=${segment(String(b))}`,
+  exports: (id: string) => `/api/blueprints/${segment(id)}/exports`,
+};
