@@ -120,9 +120,9 @@ export type StaticAnswersDraft = { audience?: string, goals?: Array<string>, con
 
 export type ConstraintsDraft = { time?: string, 
 /**
- * `null` when cleared.
+ * Absent when never given or cleared (a merge patch's `null` removes the key).
  */
-budget?: string | null, modality?: Modality | null, };
+budget?: string, modality?: Modality, };
 
 export type AnswerValue = string | number | Array<string>;
 

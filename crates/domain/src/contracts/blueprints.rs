@@ -39,12 +39,12 @@ pub struct ConstraintsDraft {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "contracts", ts(optional))]
     pub time: Option<String>,
-    /// `null` when cleared.
-    #[serde(default)]
-    #[cfg_attr(feature = "contracts", ts(optional = nullable))]
+    /// Absent when never given or cleared (a merge patch's `null` removes the key).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "contracts", ts(optional))]
     pub budget: Option<String>,
-    #[serde(default)]
-    #[cfg_attr(feature = "contracts", ts(optional = nullable))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "contracts", ts(optional))]
     pub modality: Option<Modality>,
 }
 
@@ -54,7 +54,8 @@ pub struct ConstraintsDraft {
 #[serde(untagged)]
 pub enum AnswerValue {
     Text(String),
-    Number(f64),
+    /// Kept as given (`4` stays `4`, not `4.0`).
+    Number(serde_json::Number),
     Choices(Vec<String>),
 }
 
@@ -310,4 +311,22 @@ pub struct KeptDraft {
     pub blueprint: Blueprint,
     pub markdown: String,
     pub quality: QualityReview,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// What autosave stored is answered as stored: no `null` added for an absent field, no
+    /// `4.0` for a `4`.
+    #[test]
+    fn saved_answers_round_trip_unchanged() {
+        let static_answers = json!({ "audience": "New hires", "constraints": { "time": "4 weeks", "modality": "blended" }, "languages": ["en"] });
+        let draft: StaticAnswersDraft = serde_json::from_value(static_answers.clone()).unwrap();
+        assert_eq!(serde_json::to_value(&draft).unwrap(), static_answers);
+        let dynamic = json!({ "dq_001": "Sales", "dq_002": 4, "dq_003": 2.5, "dq_004": ["a", "b"], "dq_005": null });
+        let answers: DynamicAnswers = serde_json::from_value(dynamic.clone()).unwrap();
+        assert_eq!(serde_json::to_value(&answers).unwrap(), dynamic);
+    }
 }
