@@ -17,7 +17,7 @@ dev: tools
 test: build unit e2e bench-smoke
 
 unit: tools
-	cargo test -p domain
+	cargo test -p domain -p render
 	cargo test -p e2e --lib
 
 e2e: build

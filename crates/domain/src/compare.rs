@@ -3,7 +3,7 @@
 //! changed. Modules are matched by title ignoring case and spacing, because a regenerated
 //! blueprint reorders and reworks modules but rarely renames them.
 
-use crate::course::{Blueprint, Module};
+use crate::course::document::{Blueprint, Module};
 use crate::kpis::{kpis, two_decimals, Kpis};
 use crate::quality::normalised;
 use serde::{Deserialize, Serialize};

@@ -85,20 +85,38 @@ impl ExportFormat {
     }
 }
 
+/// The paper a PDF export is set on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PageSize {
+    A4,
+    Letter,
+}
+
+impl PageSize {
+    /// Width and height in whole points (1/72 inch); A4's 595.28 × 841.89 rounds to the
+    /// 595 × 842 that viewers and printers recognise as A4.
+    pub fn dimensions(self) -> (i32, i32) {
+        match self {
+            PageSize::A4 => (595, 842),
+            PageSize::Letter => (612, 792),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExportRequest {
     pub format: ExportFormat,
     /// A completed version; `None` is the latest.
     pub version: Option<i64>,
     /// PDF only: A4 (default) or US Letter.
-    pub page_size: Option<crate::pdf::PageSize>,
+    pub page_size: Option<PageSize>,
 }
 
 impl ExportRequest {
     /// What distinguishes two files of one version and format: the PDF page size.
     pub fn variant(&self) -> &'static str {
         match (self.format, self.page_size) {
-            (ExportFormat::Pdf, Some(crate::pdf::PageSize::Letter)) => "letter",
+            (ExportFormat::Pdf, Some(PageSize::Letter)) => "letter",
             (ExportFormat::Pdf, _) => "a4",
             _ => "",
         }
@@ -121,8 +139,8 @@ pub fn parse_request(body: &[u8]) -> Result<ExportRequest, AppError> {
     }
     let page_size = match (raw.page_size.as_deref(), format) {
         (None, _) => None,
-        (Some("a4"), Some(ExportFormat::Pdf)) => Some(crate::pdf::PageSize::A4),
-        (Some("letter"), Some(ExportFormat::Pdf)) => Some(crate::pdf::PageSize::Letter),
+        (Some("a4"), Some(ExportFormat::Pdf)) => Some(PageSize::A4),
+        (Some("letter"), Some(ExportFormat::Pdf)) => Some(PageSize::Letter),
         (Some(_), Some(ExportFormat::Pdf)) => {
             errors.push(FieldError::new("pageSize", "must be a4 or letter"));
             None

@@ -2,7 +2,7 @@
 //! how much of it is assessed. Shares are fractions from 0 to 1 rounded to two decimals, and 0
 //! when there is nothing to share out, so the same blueprint always gives the same numbers.
 
-use crate::course::{Blueprint, Module};
+use crate::course::document::{Blueprint, Module};
 use crate::quality::module_addresses;
 use serde::{Deserialize, Serialize};
 

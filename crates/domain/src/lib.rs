@@ -17,7 +17,6 @@ pub mod jobs;
 pub mod kpis;
 pub mod llm;
 pub mod messages;
-pub mod pdf;
 pub mod prompts;
 pub mod providers;
 pub mod quality;
@@ -27,11 +26,10 @@ pub mod readiness;
 #[cfg(test)]
 mod row_budget;
 pub mod schema;
-pub mod scorm;
 pub mod sse;
 pub mod static_answers;
-#[cfg(test)]
-mod testing;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 pub mod text;
 pub mod time;
 

@@ -11,7 +11,7 @@ use std::collections::HashSet;
 
 // The caps below bound what one question set can store: with every text at its cap in 4-byte
 // characters, 30 questions take about 190 KB of JSON, kept in the blueprint's row and in each
-// version's (see `course::ROW_BUDGET_BYTES`, and `row_budget` for the sum).
+// version's (see `course::document::ROW_BUDGET_BYTES`, and `row_budget` for the sum).
 
 /// More than this is a survey, not a follow-up.
 pub const MAX_QUESTIONS: usize = 30;

@@ -9,7 +9,8 @@
 //! Markdown with their length. The working row (`blueprint_generator`) is checked too.
 
 use crate::answers::{validate_dynamic_answers, LONG_TEXT_MAX};
-use crate::course::{render_markdown, validate_blueprint, Blueprint, Module, MAX_BLUEPRINT_CHARS, MAX_ITEM_CHARS, MAX_LIST_ITEMS, MAX_MODULES, MAX_OVERVIEW_CHARS, MAX_TIMELINE_CHARS, MAX_TITLE_CHARS, ROW_BUDGET_BYTES};
+use crate::course::markdown::render_markdown;
+use crate::course::document::{validate_blueprint, Blueprint, Module, MAX_BLUEPRINT_CHARS, MAX_ITEM_CHARS, MAX_LIST_ITEMS, MAX_MODULES, MAX_OVERVIEW_CHARS, MAX_TIMELINE_CHARS, MAX_TITLE_CHARS, ROW_BUDGET_BYTES};
 use crate::providers::kept_for_diagnosis;
 use crate::questions::{normalise_questions, DynamicQuestion, QuestionType, MAX_HINT_CHARS, MAX_LABEL_CHARS, MAX_OPTIONS, MAX_OPTION_CHARS, MAX_QUESTIONS, MAX_SECTION_CHARS};
 use crate::quality::review;

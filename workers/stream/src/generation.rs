@@ -9,10 +9,13 @@
 //!   sent, so `GET /events` with `Last-Event-ID` replays exactly what a client missed, then
 //!   follows live.
 
-use domain::course::{self, Blueprint};
+use domain::course::document::{read_blueprint, Blueprint};
+use domain::course::fallback::fallback_blueprint;
+use domain::course::markdown::render_markdown;
 use domain::generation::{explain_failure, ModelSetup, Status, Transition, Tried};
 use domain::{AppError, ErrorKind};
 use domain::llm::parse_partial;
+use domain::prompts;
 use domain::readiness::{generation_inputs, GenerationInputs};
 use domain::sse::{self, SseEvent};
 use domain::static_answers;
@@ -270,11 +273,11 @@ impl BlueprintGeneration {
     async fn generate(&self, run: &Run) -> std::result::Result<(), domain::AppError> {
         let blueprint = blueprints::for_generation(&self.env, &run.user_id, &run.blueprint_id).await?.ok_or_else(|| domain::AppError::not_found("Blueprint"))?;
         let GenerationInputs { answers, questions, dynamic_answers } = readiness(&blueprint)?.map_err(domain::AppError::invalid_fields)?;
-        let prompt = course::prompt(&answers, &questions, &dynamic_answers);
+        let prompt = prompts::blueprint(&answers, &questions, &dynamic_answers);
         let last_emit = Cell::new(0i64);
         let last_partial = RefCell::new(Value::Null);
         let attempts_started = Cell::new(0u32);
-        let generated = llm::generate_streaming(&self.env, &run.request_id, &prompt, course::read_blueprint, |event| match event {
+        let generated = llm::generate_streaming(&self.env, &run.request_id, &prompt, read_blueprint, |event| match event {
             StreamEvent::Attempt { provider, model } => {
                 attempts_started.set(attempts_started.get() + 1);
                 if attempts_started.get() > 1 {
@@ -302,8 +305,8 @@ impl BlueprintGeneration {
         match generated {
             Ok(generated) => self.save(run, &answers, generated.value, generated.provider, &generated.model, generated.ms, &generated.attempts).await,
             Err(attempts) => {
-                let fallback = course::fallback_blueprint(&answers);
-                let markdown = course::render_markdown(&fallback);
+                let fallback = fallback_blueprint(&answers);
+                let markdown = render_markdown(&fallback);
                 blueprints::fail_generation(&self.env, &run.user_id, &run.blueprint_id).await?;
                 let config = llm::chain_config(&self.env);
                 let tried: Vec<Tried> = attempts.iter().map(|a| Tried { provider: &a.provider, model: &a.model, error: a.error.as_deref(), answered: a.raw.is_some() }).collect();
@@ -326,7 +329,7 @@ impl BlueprintGeneration {
 
     #[allow(clippy::too_many_arguments)]
     async fn save(&self, run: &Run, answers: &static_answers::StaticAnswers, blueprint: Blueprint, provider: &str, model: &str, ms: i64, attempts: &[llm::Attempt]) -> std::result::Result<(), domain::AppError> {
-        let markdown = course::render_markdown(&blueprint);
+        let markdown = render_markdown(&blueprint);
         let quality = serde_json::to_value(domain::quality::review(&blueprint, Some(answers))).map_err(|_| domain::AppError::internal())?;
         let json = serde_json::to_value(&blueprint).map_err(|_| domain::AppError::internal())?;
         let timings = json!({ "totalMs": clock::now().millis() - run.started_at, "modelMs": ms, "attempts": attempts.iter().map(|a| json!({ "provider": a.provider, "model": a.model, "ms": a.ms, "error": a.error })).collect::<Vec<_>>() });

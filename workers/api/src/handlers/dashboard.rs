@@ -6,7 +6,7 @@
 
 use domain::auth::Principal;
 use domain::blueprints::BlueprintId;
-use domain::course::read_stored;
+use domain::course::document::read_stored;
 use domain::generation::Source;
 use domain::kpis::{self, Kpis};
 use domain::quality::{self, QualityReview};

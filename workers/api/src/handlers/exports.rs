@@ -3,14 +3,15 @@
 
 use domain::auth::Principal;
 use domain::blueprints::BlueprintId;
-use domain::course;
+use domain::course::document::read_stored;
+use domain::course::markdown::render_markdown;
 use domain::generation::Source;
-use domain::exports::{self, content_disposition, filename, object_key, sha256_hex, ExportFormat, COSTLY_BUILDS};
-use domain::pdf::{self, PageSize};
-use domain::scorm::{self, PackageMeta};
+use domain::exports::{self, content_disposition, filename, object_key, sha256_hex, ExportFormat, PageSize, COSTLY_BUILDS};
 use domain::{AppError, ErrorKind, Timestamp};
 use edge::db::{audit, blueprints, exports as export_rows};
 use edge::{body, clock, random, rate_limit, respond, OrInternal, RequestContext};
+use render::pdf;
+use render::scorm::{self, PackageMeta};
 use serde_json::{json, Value};
 use worker::{Env, Headers, HttpMetadata, Response, ResponseBuilder};
 
@@ -35,14 +36,14 @@ pub async fn create(mut req: worker::Request, env: &Env, principal: &Principal, 
     let content = match request.format {
         // Rendered afresh (deterministic), so a version stored before today's escaping rules
         // exports without raw HTML or links in its text.
-        ExportFormat::Markdown => course::render_markdown(&course::read_stored(&snapshot.blueprint_json)?).into_bytes(),
+        ExportFormat::Markdown => render_markdown(&read_stored(&snapshot.blueprint_json)?).into_bytes(),
         ExportFormat::Json => {
             let mut pretty = serde_json::to_vec_pretty(&document).or_internal("export.json")?;
             pretty.push(b'\n');
             pretty
         }
         ExportFormat::Pdf | ExportFormat::Scorm => {
-            let course = course::read_stored(&snapshot.blueprint_json)?;
+            let course = read_stored(&snapshot.blueprint_json)?;
             if request.format == ExportFormat::Pdf {
                 let label = format!("Version {version} · {}", created.date());
                 // Text beyond Western European needs the embedded fonts; most PDFs do not.

@@ -4,7 +4,9 @@
 
 use domain::auth::Principal;
 use domain::blueprints::BlueprintId;
-use domain::course;
+use domain::course::document::Blueprint;
+use domain::course::fallback::fallback_blueprint;
+use domain::course::markdown::render_markdown;
 use domain::generation::{Source, Status, Transition, FALLBACK_MODEL, FALLBACK_PROVIDER};
 use domain::quality;
 use domain::readiness::generation_inputs;
@@ -124,7 +126,7 @@ pub async fn keep_draft(env: &Env, principal: &Principal, id: &str, context: &Re
 /// The curated draft of a blueprint: built from its stored answers, the same draft a failed
 /// generation's `error` event carried (deterministic), with its review.
 struct CuratedDraft {
-    draft: course::Blueprint,
+    draft: Blueprint,
     markdown: String,
     review: quality::QualityReview,
 }
@@ -136,8 +138,8 @@ fn curated_draft(blueprint: &blueprints::Blueprint) -> Result<CuratedDraft, AppE
         &stored_json(&blueprint.dynamic_answers, "dynamic_answers")?,
     )
     .map_err(AppError::invalid_fields)?;
-    let draft = course::fallback_blueprint(&inputs.answers);
-    let markdown = course::render_markdown(&draft);
+    let draft = fallback_blueprint(&inputs.answers);
+    let markdown = render_markdown(&draft);
     let review = quality::review(&draft, Some(&inputs.answers));
     Ok(CuratedDraft { draft, markdown, review })
 }

@@ -17,27 +17,12 @@ mod write;
 
 pub use faces::TrueTypePair;
 
-use crate::course::{format_duration, Blueprint, Module};
+use domain::course::document::{Blueprint, Module};
+use domain::course::duration::format_duration;
+use domain::exports::PageSize;
 use faces::Faces;
 use layout::{Block, Frame, Mark, Page, Style};
 use winansi::Font;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PageSize {
-    A4,
-    Letter,
-}
-
-impl PageSize {
-    /// Width and height in whole points (1/72 inch); A4's 595.28 × 841.89 rounds to the
-    /// 595 × 842 that viewers and printers recognise as A4.
-    fn dimensions(self) -> (i32, i32) {
-        match self {
-            PageSize::A4 => (595, 842),
-            PageSize::Letter => (612, 792),
-        }
-    }
-}
 
 /// The blueprint as a PDF document on `page`-sized paper, in the standard faces. 
 /// `generated_label` (such as "Version 3 · 2026-11-22") is shown on the title page; blank, it
@@ -284,7 +269,7 @@ mod tests {
 
     /// The text `pdftotext` reads from the PDF, or `None` when the tool is not installed.
     fn pdftotext(pdf: &[u8], name: &str) -> Option<String> {
-        let path = std::env::temp_dir().join(format!("domain-pdf-{name}-{}.pdf", std::process::id()));
+        let path = std::env::temp_dir().join(format!("render-pdf-{name}-{}.pdf", std::process::id()));
         std::fs::write(&path, pdf).unwrap();
         let output = Command::new("pdftotext").args(["-enc", "UTF-8"]).arg(&path).arg("-").output();
         let _ = std::fs::remove_file(&path);

@@ -2,7 +2,7 @@
 //! and, where the machine has them, checked by `unzip`, `xmllint` and `node`.
 
 use super::*;
-use crate::course::Module;
+use domain::course::document::Module;
 use std::collections::BTreeSet;
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
@@ -11,7 +11,7 @@ use std::process::Command;
 const ADL_NAMESPACE: &str = "http://www.adlnet.org/xsd/adlcp_rootv1p2";
 const IMSCP_NAMESPACE: &str = "http://www.imsproject.org/xsd/imscp_rootv1p1p2";
 
-use crate::testing::{module, strings};
+use domain::testing::{module, strings};
 
 fn small() -> Blueprint {
     Blueprint {
@@ -311,7 +311,7 @@ struct Scratch(PathBuf);
 
 impl Scratch {
     fn new(name: &str) -> Scratch {
-        let path = std::env::temp_dir().join(format!("domain-scorm-{name}-{}", std::process::id()));
+        let path = std::env::temp_dir().join(format!("render-scorm-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&path);
         std::fs::create_dir_all(&path).unwrap();
         Scratch(path)

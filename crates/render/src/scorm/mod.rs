@@ -9,7 +9,7 @@ mod manifest;
 mod pages;
 mod text;
 
-use crate::course::Blueprint;
+use domain::course::document::Blueprint;
 use archive::Entry;
 
 /// What the package says about itself beyond the blueprint.
