@@ -1,37 +1,24 @@
-//! The product's decisions, free of any worker type: parsing raw input into domain types,
-//! authentication rules, HTTP policy (headers, origins, cookies), time, rate-limit and job rules.
+//! The product's decisions, free of any worker type, grouped by bounded context:
+//!
+//! - `blueprint`: the course blueprint a user designs — the static answers, the follow-up
+//!   questions and their answers, what a generation needs and its lifecycle, the document (its
+//!   schema, validation, Markdown, the curated fallback, lengths of time), the prompts, the
+//!   quality review, KPIs, comparisons and the export rules;
+//! - `jobs`: scheduled jobs (schedules, slots, leases) and the regeneration queue's messages;
+//! - `llm`: the provider chain's rules and requests, the JSON Schemas sent with them, and reading
+//!   what a model answered;
+//! - `platform`: what every context stands on — the error type, raw input, auth rules, HTTP
+//!   policy, rate limits, server-sent events, text and time.
+//!
 //! Everything here is deterministic given its inputs (time and randomness are passed in), so it
 //! is tested natively with plain `cargo test`.
 
-pub mod answers;
-pub mod auth;
-pub mod blueprints;
-pub mod compare;
-pub mod course;
-pub mod error;
-pub mod exports;
-pub mod generation;
-pub mod http;
-pub mod input;
+pub mod blueprint;
 pub mod jobs;
-pub mod kpis;
 pub mod llm;
-pub mod messages;
-pub mod prompts;
-pub mod providers;
-pub mod quality;
-pub mod questions;
-pub mod rate_limit;
-pub mod readiness;
-#[cfg(test)]
-mod row_budget;
-pub mod schema;
-pub mod sse;
-pub mod static_answers;
+pub mod platform;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
-pub mod text;
-pub mod time;
 
-pub use error::{AppError, ErrorKind, FieldError};
-pub use time::Timestamp;
+pub use platform::error::{AppError, ErrorKind, FieldError};
+pub use platform::time::Timestamp;

@@ -1,8 +1,8 @@
 //! Builders the unit tests share: compiled for this crate's tests, and for other crates' tests
 //! with the `testing` feature.
 
-use crate::course::document::{Blueprint, Module};
-use crate::static_answers::{Constraints, Modality, StaticAnswers};
+use crate::blueprint::document::{Blueprint, Module};
+use crate::blueprint::static_answers::{Constraints, Modality, StaticAnswers};
 
 pub fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|item| item.to_string()).collect()

@@ -1,9 +1,9 @@
 //! Settings read from the environment (`wrangler.toml` vars, `.dev.vars` / `wrangler secret`).
 //! A missing or weak secret is a deployment mistake: it answers 503 and logs which one.
 
-use domain::auth::tokens::usable_machine_token;
-use domain::auth::{KdfParams, TokenKeys};
-use domain::rate_limit::{signup_rule, RateRule};
+use domain::platform::auth::tokens::usable_machine_token;
+use domain::platform::auth::{KdfParams, TokenKeys};
+use domain::platform::rate_limit::{signup_rule, RateRule};
 use domain::AppError;
 use worker::Env;
 
@@ -35,7 +35,7 @@ pub fn bootstrap_token(env: &Env) -> Option<String> {
 
 /// Sign-up attempts per network per hour: `SIGNUP_LIMIT_PER_HOUR`, or the domain's default.
 pub fn dashboard_limit_rule(env: &Env) -> RateRule {
-    domain::rate_limit::dashboard_rule(Some(&var_or(env, "DASHBOARD_READS_PER_MINUTE", "")))
+    domain::platform::rate_limit::dashboard_rule(Some(&var_or(env, "DASHBOARD_READS_PER_MINUTE", "")))
 }
 
 pub fn signup_limit_rule(env: &Env) -> RateRule {

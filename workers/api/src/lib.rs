@@ -7,7 +7,7 @@ mod question_sets;
 mod rate_limiter;
 mod routes;
 
-use domain::http::{is_local_host, OriginPolicy, RequestFacts};
+use domain::platform::http::{is_local_host, OriginPolicy, RequestFacts};
 use domain::AppError;
 use edge::config::var_or;
 use edge::{respond, session, RequestContext};

@@ -1,7 +1,7 @@
 //! The route table: path and method to handler, with 404 and 405 (and `Allow`) as JSON.
 
 use crate::handlers::{admin, admins, auth, blueprints, dashboard, exports, generation, health, stream};
-use domain::auth::tokens::matches_machine_token;
+use domain::platform::auth::tokens::matches_machine_token;
 use domain::AppError;
 use edge::{config, session, RequestContext};
 use worker::{Env, Method, Request, Response};

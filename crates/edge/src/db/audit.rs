@@ -2,7 +2,7 @@
 
 use super::{database, opt_text, run, statement, text};
 use crate::context::log_event;
-use domain::auth::Principal;
+use domain::platform::auth::Principal;
 use domain::Timestamp;
 use worker::Env;
 

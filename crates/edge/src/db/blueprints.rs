@@ -2,8 +2,8 @@
 //! blueprint that belongs to someone else is indistinguishable from one that does not exist.
 
 use super::{all, database, first, int, opt_text, run, statement, stored_json, text};
-use domain::blueprints::{BlueprintId, Cursor, PageRequest};
-use domain::generation::{Source, Status, Transition};
+use domain::blueprint::resource::{BlueprintId, Cursor, PageRequest};
+use domain::blueprint::generation::{Source, Status, Transition};
 use domain::{AppError, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -44,7 +44,7 @@ impl Blueprint {
             "version": self.version,
             "static_answers": stored_json(&self.static_answers, "static_answers")?,
             "dynamic_questions": stored_json(&self.dynamic_questions, "dynamic_questions")?,
-            "dynamic_questions_set": domain::answers::question_set_id(&self.dynamic_questions),
+            "dynamic_questions_set": domain::blueprint::answers::question_set_id(&self.dynamic_questions),
             "dynamic_answers": stored_json(&self.dynamic_answers, "dynamic_answers")?,
             "blueprint_json": stored_json(&self.blueprint_json, "blueprint_json")?,
             "blueprint_markdown": self.blueprint_markdown,
@@ -266,7 +266,7 @@ pub struct Completion<'a> {
     pub model: &'a str,
     pub timings: &'a Value,
     pub quality: &'a Value,
-    /// The version's key figures (`domain::kpis`), stored beside its review.
+    /// The version's key figures (`domain::blueprint::kpis`), stored beside its review.
     pub kpis: &'a Value,
 }
 

@@ -1,7 +1,7 @@
 //! The `users` and `user_profiles` aggregate, and who is an admin.
 
 use super::{batch, database, first, opt_text, run, statement, text};
-use domain::auth::{Email, Principal, Role};
+use domain::platform::auth::{Email, Principal, Role};
 use domain::AppError;
 use serde::{Deserialize, Serialize};
 use worker::Env;
@@ -146,7 +146,7 @@ pub struct RoleHolder {
 pub enum RoleUpdate {
     Changed(RoleHolder),
     Missing,
-    /// The update's guard refused it (the last admin); `domain::auth::principal::check_role_change`
+    /// The update's guard refused it (the last admin); `domain::platform::auth::principal::check_role_change`
     /// says why from these.
     Refused { current: Role, admins: u64 },
 }

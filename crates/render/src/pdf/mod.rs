@@ -17,9 +17,9 @@ mod write;
 
 pub use faces::TrueTypePair;
 
-use domain::course::document::{Blueprint, Module};
-use domain::course::duration::format_duration;
-use domain::exports::PageSize;
+use domain::blueprint::document::{Blueprint, Module};
+use domain::blueprint::duration::format_duration;
+use domain::blueprint::exports::PageSize;
 use faces::Faces;
 use layout::{Block, Frame, Mark, Page, Style};
 use winansi::Font;

@@ -9,7 +9,7 @@ mod manifest;
 mod pages;
 mod text;
 
-use domain::course::document::Blueprint;
+use domain::blueprint::document::Blueprint;
 use archive::Entry;
 
 /// What the package says about itself beyond the blueprint.

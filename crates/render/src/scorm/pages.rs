@@ -4,8 +4,8 @@
 //! shows them unchanged.
 
 use super::text::{escape, one_line, paragraphs};
-use domain::course::document::{Blueprint, Module};
-use domain::course::duration::format_duration;
+use domain::blueprint::document::{Blueprint, Module};
+use domain::blueprint::duration::format_duration;
 
 /// The overview SCO: title, overview, learning objectives, the modules with their durations,
 /// the total, and the timeline and resources when the blueprint has them.

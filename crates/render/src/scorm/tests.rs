@@ -2,7 +2,7 @@
 //! and, where the machine has them, checked by `unzip`, `xmllint` and `node`.
 
 use super::*;
-use domain::course::document::Module;
+use domain::blueprint::document::Module;
 use std::collections::BTreeSet;
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};

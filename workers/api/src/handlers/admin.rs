@@ -1,8 +1,8 @@
 //! The admin control plane's operational endpoints: wiring diagnostics and job runs.
 
-use domain::auth::Principal;
-use domain::jobs::RunRequest;
-use domain::messages::QueueMessage;
+use domain::platform::auth::Principal;
+use domain::jobs::schedule::RunRequest;
+use domain::jobs::messages::QueueMessage;
 use domain::AppError;
 use edge::db::{audit, job_runs};
 use edge::{body, clock, random, respond, OrInternal, RequestContext};

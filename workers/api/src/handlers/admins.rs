@@ -3,11 +3,11 @@
 //! each other's roles (`PATCH /api/admin/users/:id`), never leaving the platform without one.
 //! Every attempt, refused or not, is audited.
 
-use domain::auth::principal::check_role_change;
-use domain::auth::requests::{parse_bootstrap, parse_role_change};
-use domain::auth::tokens::matches_machine_token;
-use domain::auth::{Principal, Role};
-use domain::rate_limit::admin_bootstrap_limit;
+use domain::platform::auth::principal::check_role_change;
+use domain::platform::auth::requests::{parse_bootstrap, parse_role_change};
+use domain::platform::auth::tokens::matches_machine_token;
+use domain::platform::auth::{Principal, Role};
+use domain::platform::rate_limit::admin_bootstrap_limit;
 use domain::AppError;
 use edge::db::users::{self, RoleUpdate};
 use edge::db::audit;
@@ -21,7 +21,7 @@ const BODY_LIMIT: usize = 4 * 1024;
 /// Makes the caller an admin when `token` is the configured secret. Routed only while the secret
 /// is configured (`routes::Features`); 403 for a wrong token (the caller is authenticated, the
 /// token is what is refused — and a 401 would make the UI try a token refresh), 429 past
-/// `domain::rate_limit::ADMIN_BOOTSTRAP`.
+/// `domain::platform::rate_limit::ADMIN_BOOTSTRAP`.
 pub async fn bootstrap(mut req: Request, env: &Env, principal: &Principal, context: &RequestContext) -> Result<Response, AppError> {
     let raw = body::read_limited(&mut req, BODY_LIMIT).await?;
     let request = parse_bootstrap(&raw)?;

@@ -1,11 +1,11 @@
 //! Blueprint resources: create, list (paginated), read, delete. Owner-scoped throughout.
 
-use domain::auth::Principal;
-use domain::blueprints::{parse_new_title, parse_page, parse_rename, BlueprintId};
-use domain::input::DEFAULT_BODY_LIMIT;
-use domain::answers;
-use domain::questions::DynamicQuestion;
-use domain::static_answers;
+use domain::platform::auth::Principal;
+use domain::blueprint::resource::{parse_new_title, parse_page, parse_rename, BlueprintId};
+use domain::platform::input::DEFAULT_BODY_LIMIT;
+use domain::blueprint::answers;
+use domain::blueprint::questions::DynamicQuestion;
+use domain::blueprint::static_answers;
 use domain::AppError;
 use edge::db::blueprints::AnswerColumn;
 use edge::db::{audit, blueprints};
@@ -94,7 +94,7 @@ pub async fn patch_dynamic_answers(mut req: Request, env: &Env, principal: &Prin
     }
     let id = BlueprintId::parse(id)?;
     let raw = body::read_limited(&mut req, DEFAULT_BODY_LIMIT).await?;
-    let body: Body = domain::input::parse_json(&raw)?;
+    let body: Body = domain::platform::input::parse_json(&raw)?;
     // A set this isolate already knows needs no read: the guarded write checks it is still the
     // blueprint's (and the owner, and that no generation runs) in the same statement.
     let set = match body.question_set.as_deref().and_then(|name| question_sets::get(&principal.user_id, id.as_str(), name)) {

@@ -4,14 +4,15 @@
 //! one document it shows, never every document. Versions saved before the figures were stored
 //! have theirs computed when read.
 
-use domain::auth::Principal;
-use domain::blueprints::BlueprintId;
-use domain::course::document::read_stored;
-use domain::generation::Source;
-use domain::kpis::{self, Kpis};
-use domain::quality::{self, QualityReview};
-use domain::static_answers::{self, StaticAnswers};
-use domain::{compare, AppError, FieldError};
+use domain::platform::auth::Principal;
+use domain::blueprint::resource::BlueprintId;
+use domain::blueprint::document::read_stored;
+use domain::blueprint::generation::Source;
+use domain::blueprint::kpis::{self, Kpis};
+use domain::blueprint::quality::{self, QualityReview};
+use domain::blueprint::static_answers::{self, StaticAnswers};
+use domain::blueprint::compare;
+use domain::{AppError, FieldError};
 use edge::db::blueprints::{self, VersionFigures};
 use edge::{rate_limit, respond, OrInternal};
 use serde_json::{json, Value};

@@ -1,12 +1,12 @@
 //! Exports to R2: build once per version and format under a write-once key, reuse afterwards,
 //! download with the right type and file name. Owner-only; every export and download audited.
 
-use domain::auth::Principal;
-use domain::blueprints::BlueprintId;
-use domain::course::document::read_stored;
-use domain::course::markdown::render_markdown;
-use domain::generation::Source;
-use domain::exports::{self, content_disposition, filename, object_key, sha256_hex, ExportFormat, PageSize, COSTLY_BUILDS};
+use domain::platform::auth::Principal;
+use domain::blueprint::resource::BlueprintId;
+use domain::blueprint::document::read_stored;
+use domain::blueprint::markdown::render_markdown;
+use domain::blueprint::generation::Source;
+use domain::blueprint::exports::{self, content_disposition, filename, object_key, sha256_hex, ExportFormat, PageSize, COSTLY_BUILDS};
 use domain::{AppError, ErrorKind, Timestamp};
 use edge::db::{audit, blueprints, exports as export_rows};
 use edge::{body, clock, random, rate_limit, respond, OrInternal, RequestContext};

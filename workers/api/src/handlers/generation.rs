@@ -4,11 +4,11 @@
 //! the curated fallback answers with `source: "fallback"` and a warning.
 
 use crate::llm_hub::{QuestionsAnswer, QuestionsRequest, BINDING, INSTANCE};
-use domain::auth::Principal;
-use domain::blueprints::BlueprintId;
-use domain::generation::Status;
-use domain::rate_limit::{GENERATE_DYNAMIC_QUESTIONS, GENERATE_QUESTIONS};
-use domain::static_answers::{self, parse_generation_input, StaticAnswers};
+use domain::platform::auth::Principal;
+use domain::blueprint::resource::BlueprintId;
+use domain::blueprint::generation::Status;
+use domain::platform::rate_limit::{GENERATE_DYNAMIC_QUESTIONS, GENERATE_QUESTIONS};
+use domain::blueprint::static_answers::{self, parse_generation_input, StaticAnswers};
 use domain::{AppError, FieldError};
 use edge::db::{audit, blueprints};
 use edge::{body, clock, durable, rate_limit, respond, OrInternal, RequestContext};
@@ -34,7 +34,7 @@ pub async fn generate_dynamic_questions(mut req: Request, env: &Env, principal: 
         blueprint_id: String,
     }
     let raw = body::read_limited(&mut req, BODY_LIMIT).await?;
-    let body: Body = domain::input::parse_json(&raw)?;
+    let body: Body = domain::platform::input::parse_json(&raw)?;
     let id = BlueprintId::parse(&body.blueprint_id)?;
     let blueprint = blueprints::get(env, &principal.user_id, &id).await?;
     if let Some(refusal) = Status::parse(&blueprint.status)?.edit_refusal() {
@@ -56,7 +56,7 @@ pub async fn generate_dynamic_questions(mut req: Request, env: &Env, principal: 
     let metadata = json!({ "source": answer.source, "model": answer.model, "cached": answer.cached, "questions": answer.questions.len() });
     let entry = audit::Entry::by(principal, &context.request_id, "blueprint.dynamic_questions_generated", "blueprint", Some(id.as_str()));
     audit::record(env, entry.with_metadata(metadata), clock::now()).await;
-    let question_set = domain::answers::question_set_id(&questions.to_string());
+    let question_set = domain::blueprint::answers::question_set_id(&questions.to_string());
     respond::json(200, &json!({ "blueprintId": id.as_str(), "dynamicQuestions": questions, "questionSet": question_set, "source": answer.source, "cached": answer.cached, "warning": answer.warning }))
 }
 

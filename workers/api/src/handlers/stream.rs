@@ -2,15 +2,15 @@
 //! rate limit, then hand the request to the stream worker (service binding), whose Durable
 //! Object runs the generation. Its `text/event-stream` answer is relayed as it arrives.
 
-use domain::auth::Principal;
-use domain::blueprints::BlueprintId;
-use domain::course::document::Blueprint;
-use domain::course::fallback::fallback_blueprint;
-use domain::course::markdown::render_markdown;
-use domain::generation::{Source, Status, Transition, FALLBACK_MODEL, FALLBACK_PROVIDER};
-use domain::quality;
-use domain::readiness::generation_inputs;
-use domain::rate_limit::GENERATE_BLUEPRINT;
+use domain::platform::auth::Principal;
+use domain::blueprint::resource::BlueprintId;
+use domain::blueprint::document::Blueprint;
+use domain::blueprint::fallback::fallback_blueprint;
+use domain::blueprint::markdown::render_markdown;
+use domain::blueprint::generation::{Source, Status, Transition, FALLBACK_MODEL, FALLBACK_PROVIDER};
+use domain::blueprint::quality;
+use domain::blueprint::readiness::generation_inputs;
+use domain::platform::rate_limit::GENERATE_BLUEPRINT;
 use domain::{AppError, ErrorKind};
 use edge::db::{audit, blueprints, stored_json};
 use edge::{body, clock, config, rate_limit, OrInternal, RequestContext};
@@ -30,7 +30,7 @@ struct Start {
 /// carries `x-viewer-token`, the short-lived right to reconnect to this blueprint's stream.
 pub async fn generate(mut req: Request, env: &Env, principal: &Principal, context: &RequestContext) -> Result<Response, AppError> {
     let raw = body::read_limited(&mut req, 4 * 1024).await?;
-    let start: Start = domain::input::parse_json(&raw)?;
+    let start: Start = domain::platform::input::parse_json(&raw)?;
     let id = BlueprintId::parse(&start.blueprint_id)?;
     blueprints::get(env, &principal.user_id, &id).await?;
     rate_limit::hit(env, &req, "generate_blueprint", &principal.user_id, GENERATE_BLUEPRINT).await?;
@@ -99,7 +99,7 @@ pub async fn keep_draft(env: &Env, principal: &Principal, id: &str, context: &Re
     let CuratedDraft { draft, markdown, review } = curated_draft(&blueprint)?;
     let document = serde_json::to_value(&draft).or_internal("keep_draft.json")?;
     let quality = serde_json::to_value(&review).or_internal("keep_draft.quality")?;
-    let kpis = serde_json::to_value(domain::kpis::kpis(&draft)).or_internal("keep_draft.kpis")?;
+    let kpis = serde_json::to_value(domain::blueprint::kpis::kpis(&draft)).or_internal("keep_draft.kpis")?;
     let completion = blueprints::Completion {
         blueprint_json: &document,
         markdown: &markdown,

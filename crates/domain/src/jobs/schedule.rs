@@ -1,9 +1,9 @@
 //! Scheduled jobs: which run on which cron expression, the slot each run is idempotent for,
 //! and the lease rule of the job lock.
 
-use crate::error::{AppError, FieldError};
-use crate::input::parse_json;
-use crate::time::Timestamp;
+use crate::platform::error::{AppError, FieldError};
+use crate::platform::input::parse_json;
+use crate::platform::time::Timestamp;
 use serde::{Deserialize, Serialize};
 
 /// The cron expressions in `workers/cron/wrangler.toml`; each maps to the jobs it runs.

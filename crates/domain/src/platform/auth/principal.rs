@@ -1,6 +1,6 @@
 //! Roles and the authenticated caller, and the one rule about changing a role.
 
-use crate::error::AppError;
+use crate::platform::error::AppError;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

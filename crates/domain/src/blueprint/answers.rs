@@ -2,9 +2,9 @@
 //! `{answers: {questionId: value}}` is validated id by id against the blueprint's questions and
 //! merged; `null` clears an answer. Progress counts the required questions that are answered.
 
-use crate::error::{AppError, FieldError};
-use crate::input::bounded_text;
-use crate::questions::{DynamicQuestion, QuestionType};
+use crate::platform::error::{AppError, FieldError};
+use crate::platform::input::bounded_text;
+use crate::blueprint::questions::{DynamicQuestion, QuestionType};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
@@ -169,7 +169,7 @@ mod tests {
     }
 
     fn questions() -> Vec<DynamicQuestion> {
-        crate::questions::normalise_questions(&json!([
+        crate::blueprint::questions::normalise_questions(&json!([
             {"type": "short_text", "label": "Name?"},
             {"type": "long_text", "label": "Story?", "required": false},
             {"type": "select", "label": "Pick one", "options": ["Red", "Blue"]},

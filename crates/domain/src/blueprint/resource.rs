@@ -1,7 +1,7 @@
 //! Blueprint resources: ids, titles, and keyset pagination of a user's list.
 
-use crate::error::{AppError, FieldError};
-use crate::input::{bounded_text, parse_json};
+use crate::platform::error::{AppError, FieldError};
+use crate::platform::input::{bounded_text, parse_json};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::Deserialize;
@@ -58,7 +58,7 @@ struct RawRename {
 pub fn parse_rename(body: &[u8]) -> Result<String, AppError> {
     let raw: RawRename = parse_json(body)?;
     match raw.title.as_deref().map(str::trim) {
-        None => Err(crate::error::FieldError::new("title", "is required").into()),
+        None => Err(crate::platform::error::FieldError::new("title", "is required").into()),
         Some(title) => Ok(bounded_text("title", title, 1, 200)?),
     }
 }
@@ -79,7 +79,7 @@ impl Cursor {
         let bytes = URL_SAFE_NO_PAD.decode(raw).ok()?;
         let text = String::from_utf8(bytes).ok()?;
         let (created_at, id) = text.split_once('|')?;
-        crate::time::Timestamp::parse_iso8601(created_at)?;
+        crate::platform::time::Timestamp::parse_iso8601(created_at)?;
         BlueprintId::parse(id).ok()?;
         Some(Cursor { created_at: created_at.to_string(), id: id.to_string() })
     }

@@ -188,7 +188,7 @@ pub fn chat_request(config: &ChainConfig, tier: &Tier, prompt: &Prompt, stream: 
                 "max_tokens": prompt.max_tokens,
                 // Strict mode takes a subset of JSON Schema (`schema::STRICT_UNSUPPORTED`); Ollama's
                 // grammar takes the whole.
-                "response_format": { "type": "json_schema", "json_schema": { "name": prompt.schema_name, "strict": true, "schema": crate::schema::strict_subset(&prompt.schema) } },
+                "response_format": { "type": "json_schema", "json_schema": { "name": prompt.schema_name, "strict": true, "schema": crate::llm::schema::strict_subset(&prompt.schema) } },
             }),
         ),
     }

@@ -1,7 +1,7 @@
 //! Access tokens (short-lived HS256 JWTs) and refresh tokens (opaque, stored only as SHA-256).
 
 use super::{Principal, Role};
-use crate::time::Timestamp;
+use crate::platform::time::Timestamp;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};

@@ -1,4 +1,4 @@
-use crate::error::FieldError;
+use crate::platform::error::FieldError;
 use std::fmt;
 
 /// A normalised email address: trimmed, lower-cased, one `@`, a dotted domain, ≤ 254 bytes.

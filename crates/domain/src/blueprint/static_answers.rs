@@ -3,8 +3,8 @@
 //! PATCH is validated field by field and merged; the answers are complete only when the whole
 //! schema passes.
 
-use crate::error::{AppError, FieldError};
-use crate::input::parse_json;
+use crate::platform::error::{AppError, FieldError};
+use crate::platform::input::parse_json;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
@@ -62,7 +62,7 @@ fn text(field: &str, value: &Value, min: usize, max: usize) -> Result<String, Fi
     let Some(raw) = value.as_str() else {
         return Err(FieldError::new(field, "must be text"));
     };
-    crate::input::bounded_text(field, raw, min, max)
+    crate::platform::input::bounded_text(field, raw, min, max)
 }
 
 fn text_list(field: &str, value: &Value, min_items: usize, max_items: usize, item: impl Fn(&str, &Value) -> Result<String, FieldError>) -> Result<Vec<String>, FieldError> {

@@ -4,9 +4,9 @@
 //! sentence per failing check. Nothing is guessed: a check that cannot be judged from what the
 //! user stated passes with "cannot check: …" and does not count towards the score.
 
-use crate::course::document::{Blueprint, Module};
-use crate::course::duration::{available_minutes, format_duration};
-use crate::static_answers::{Modality, StaticAnswers};
+use crate::blueprint::document::{Blueprint, Module};
+use crate::blueprint::duration::{available_minutes, format_duration};
+use crate::blueprint::static_answers::{Modality, StaticAnswers};
 use serde::{Deserialize, Serialize};
 
 pub const MEASURABLE_OBJECTIVES: &str = "measurable_objectives";
@@ -24,7 +24,7 @@ const LOCATIONS_IN_FIX: usize = 5;
 /// Evidence lines per check; past them one line says how many more there are. The review is
 /// stored with every version (`blueprint_versions.quality`), so it must not grow with the
 /// blueprint: a line is at most two quotes of `QUOTED_CHARS` and a location, so a review stays
-/// under about 60 KB whatever the blueprint (see `course::document::ROW_BUDGET_BYTES`).
+/// under about 60 KB whatever the blueprint (see `document::ROW_BUDGET_BYTES`).
 pub const MAX_EVIDENCE_LINES: usize = 20;
 /// Characters of user or model text quoted in evidence.
 const QUOTED_CHARS: usize = 60;
@@ -679,7 +679,7 @@ fn capitalised(text: &str) -> String {
 mod tests {
     use super::*;
     use crate::testing::{module, strings};
-    use crate::static_answers::Constraints;
+    use crate::blueprint::static_answers::Constraints;
 
 
 

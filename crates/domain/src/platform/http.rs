@@ -1,7 +1,7 @@
 //! HTTP policy every response and request goes through: security headers, the same-origin rule
 //! for state-changing requests, CORS for the allowlist, cookies and request ids.
 
-use crate::error::AppError;
+use crate::platform::error::AppError;
 
 pub const ACCESS_COOKIE: &str = "bp_access";
 pub const REFRESH_COOKIE: &str = "bp_refresh";

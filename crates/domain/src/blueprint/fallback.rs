@@ -3,8 +3,8 @@
 
 use super::document::{Blueprint, Module, MAX_ITEM_CHARS, MAX_MODULE_MINUTES, MAX_OVERVIEW_CHARS, MAX_TIMELINE_CHARS};
 use super::duration::format_duration;
-use crate::static_answers::{Modality, StaticAnswers};
-use crate::text::shorten;
+use crate::blueprint::static_answers::{Modality, StaticAnswers};
+use crate::platform::text::shorten;
 
 /// Each module's length when the stated time cannot be read as hours or minutes.
 pub const DEFAULT_MODULE_MINUTES: u32 = 60;
@@ -84,9 +84,9 @@ pub fn fallback_blueprint(answers: &StaticAnswers) -> Blueprint {
     modules.extend(goals.iter().map(|goal| topic_module(&shorten(goal, 120), &format!("\"{goal}\""), &delivery)));
     modules.push(wrap_up_module(&delivery));
     // The rubric's own reading of the time, so the draft fits the budget it is judged by.
-    let budget = match crate::quality::parse_time_budget(&answers.constraints.time) {
-        crate::quality::TimeBudget::Minutes(minutes) => Some(minutes),
-        crate::quality::TimeBudget::Unknown(_) => None,
+    let budget = match crate::blueprint::quality::parse_time_budget(&answers.constraints.time) {
+        crate::blueprint::quality::TimeBudget::Minutes(minutes) => Some(minutes),
+        crate::blueprint::quality::TimeBudget::Unknown(_) => None,
     };
     share_out_time(&mut modules, budget);
 
@@ -242,7 +242,7 @@ mod tests {
     use super::*;
     use super::super::document::validate_blueprint;
     use super::super::markdown::render_markdown;
-    use crate::static_answers::Constraints;
+    use crate::blueprint::static_answers::Constraints;
     use crate::testing::static_answers as answers;
 
     #[test]
@@ -294,8 +294,8 @@ mod tests {
                 for goals in [&["Know the tiers", "Quote faster"][..], &[], &many] {
                     let answers = answers(goals, time, modality);
                     let draft = fallback_blueprint(&answers);
-                    let review = crate::quality::review(&draft, Some(&answers));
-                    let failing: Vec<&crate::quality::Check> = review.checks.iter().filter(|check| !check.passed).collect();
+                    let review = crate::blueprint::quality::review(&draft, Some(&answers));
+                    let failing: Vec<&crate::blueprint::quality::Check> = review.checks.iter().filter(|check| !check.passed).collect();
                     assert!(failing.is_empty(), "{time:?} {modality:?} {goals:?}: {failing:#?}");
                     match minutes {
                         Some(minutes) => assert_eq!(draft.total_minutes(), minutes, "{time:?}: the draft uses the stated time"),

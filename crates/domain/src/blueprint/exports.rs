@@ -1,14 +1,14 @@
 //! Export rules: formats, file names, write-once object keys, limits.
 
-use crate::error::{AppError, FieldError};
-use crate::input::parse_json;
-use crate::time::Timestamp;
+use crate::platform::error::{AppError, FieldError};
+use crate::platform::input::parse_json;
+use crate::platform::time::Timestamp;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 /// Seed 002 hardening: PDF and SCORM builds per user per blueprint per 10 minutes (exports
 /// that reuse an existing file, and Markdown/JSON, are not counted).
-pub const COSTLY_BUILDS: crate::rate_limit::RateRule = crate::rate_limit::RateRule { limit: 3, window_secs: 10 * 60 };
+pub const COSTLY_BUILDS: crate::platform::rate_limit::RateRule = crate::platform::rate_limit::RateRule { limit: 3, window_secs: 10 * 60 };
 
 /// Seed 002 hardening: a blueprint whose JSON is larger than this is refused before any work.
 pub const MAX_BLUEPRINT_BYTES: usize = 5 * 1024 * 1024;

@@ -1,10 +1,10 @@
 //! What a blueprint needs before its generation can start: complete static answers, dynamic
 //! questions, and an answer to every required one.
 
-use crate::answers::missing_required;
-use crate::error::FieldError;
-use crate::questions::DynamicQuestion;
-use crate::static_answers::{complete, StaticAnswers};
+use crate::blueprint::answers::missing_required;
+use crate::platform::error::FieldError;
+use crate::blueprint::questions::DynamicQuestion;
+use crate::blueprint::static_answers::{complete, StaticAnswers};
 use serde_json::{Map, Value};
 
 #[derive(Debug, Clone, PartialEq)]

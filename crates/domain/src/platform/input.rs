@@ -1,6 +1,6 @@
 //! Raw request bodies into typed values, with errors that name the field.
 
-use crate::error::{AppError, FieldError};
+use crate::platform::error::{AppError, FieldError};
 use serde::de::DeserializeOwned;
 
 /// The default ceiling for a JSON request body.
@@ -57,7 +57,7 @@ fn missing_field_name(message: &str) -> Option<&str> {
 /// removed first: they can make a title read differently from what it holds, and they do not
 /// count towards the length.
 pub fn bounded_text(field: &str, raw: &str, min: usize, max: usize) -> Result<String, FieldError> {
-    let visible = crate::text::without_format_characters(raw);
+    let visible = crate::platform::text::without_format_characters(raw);
     let trimmed = visible.trim();
     let chars = trimmed.chars().count();
     if chars < min {

@@ -2,8 +2,8 @@
 //! user's answers, its caps and its JSON Schema. A model's document is validated and normalised
 //! (trimmed text, no blank list items, whole-minute durations) with every wrong field named.
 
-use crate::error::FieldError;
-use crate::text::model_text;
+use crate::platform::error::FieldError;
+use crate::platform::text::model_text;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -333,7 +333,7 @@ fn too_long(max_chars: usize) -> String {
 /// trimming and cleaning (`"   "` has three characters here), blank list items not counting,
 /// and the whole document's `MAX_BLUEPRINT_CHARS`.
 pub fn blueprint_json_schema() -> Value {
-    use crate::schema::nullable;
+    use crate::llm::schema::nullable;
     let item = json!({ "type": "string", "minLength": 1, "maxLength": MAX_ITEM_CHARS });
     let texts = |min_items: usize, description: &str| json!({ "type": "array", "items": item, "minItems": min_items, "maxItems": MAX_LIST_ITEMS, "description": description });
     let module = json!({
@@ -366,7 +366,7 @@ pub fn blueprint_json_schema() -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::course::fallback::fallback_blueprint;
+    use crate::blueprint::fallback::fallback_blueprint;
     use crate::testing::{sales_onboarding as small, static_answers as answers};
     use proptest::prelude::*;
 
@@ -598,18 +598,18 @@ learningObjectives: must have at least 1 non-empty item; modules: must have at l
         // Issue 16: the full schema (Ollama's `format`) states the caps; only the strict subset
         // sent to OpenRouter leaves them out. (This test asserted their absence from the one
         // schema before.)
-        let used = crate::schema::keywords_used(&schema);
-        for keyword in crate::schema::STRICT_UNSUPPORTED {
+        let used = crate::llm::schema::keywords_used(&schema);
+        for keyword in crate::llm::schema::STRICT_UNSUPPORTED {
             assert!(used.contains(keyword), "the full schema states {keyword}");
         }
         assert!(!used.contains("$schema"));
-        let strict = crate::schema::keywords_used(&crate::schema::strict_subset(&schema));
-        assert!(crate::schema::STRICT_UNSUPPORTED.iter().all(|k| !strict.contains(*k)), "{strict:?}");
+        let strict = crate::llm::schema::keywords_used(&crate::llm::schema::strict_subset(&schema));
+        assert!(crate::llm::schema::STRICT_UNSUPPORTED.iter().all(|k| !strict.contains(*k)), "{strict:?}");
         let mut document = serde_json::to_value(small()).unwrap();
         document["timeline"] = Value::Null;
         document["resources"] = Value::Null;
         assert!(validate_blueprint(&document).is_ok());
-        assert_eq!(crate::schema::check(&schema, &document), Ok(()));
+        assert_eq!(crate::llm::schema::check(&schema, &document), Ok(()));
     }
 
     /// Issue 16: a constrained decoder writes exactly what the schema allows, so the schema
@@ -667,18 +667,18 @@ learningObjectives: must have at least 1 non-empty item; modules: must have at l
         for (name, at_cap, past_cap) in cases {
             let mut document = base();
             at_cap(&mut document);
-            assert_eq!(crate::schema::check(&schema, &document), Ok(()), "{name}: at the cap, the schema");
+            assert_eq!(crate::llm::schema::check(&schema, &document), Ok(()), "{name}: at the cap, the schema");
             assert!(validate_blueprint(&document).is_ok(), "{name}: at the cap, the validator: {:?}", validate_blueprint(&document).err());
             let mut document = base();
             past_cap(&mut document);
-            assert!(crate::schema::check(&schema, &document).is_err(), "{name}: past the cap, the schema");
+            assert!(crate::llm::schema::check(&schema, &document).is_err(), "{name}: past the cap, the schema");
             assert!(validate_blueprint(&document).is_err(), "{name}: past the cap, the validator");
         }
         // Missing fields and unknown types fail both as well.
         for field in ["title", "overview", "learningObjectives", "modules"] {
             let mut document = base();
             document.as_object_mut().unwrap().remove(field);
-            assert!(crate::schema::check(&schema, &document).is_err() && validate_blueprint(&document).is_err(), "{field}");
+            assert!(crate::llm::schema::check(&schema, &document).is_err() && validate_blueprint(&document).is_err(), "{field}");
         }
     }
 

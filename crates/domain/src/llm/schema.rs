@@ -1,5 +1,5 @@
 //! The JSON Schemas we send with a generation, in the two dialects our providers take. Each
-//! output contract (`course::document::blueprint_json_schema`, `questions::questions_json_schema`) is
+//! output contract (`blueprint::document::blueprint_json_schema`, `blueprint::questions::questions_json_schema`) is
 //! written once, in full, from the same caps its validator enforces: that full schema goes to
 //! Ollama as `format`, where llama.cpp compiles it into a grammar and the model cannot write
 //! anything the schema refuses — so every rule a schema can state must be in it, or a

@@ -8,13 +8,13 @@
 //! long ones) because the quality review grows with the number of items and the JSON and
 //! Markdown with their length. The working row (`blueprint_generator`) is checked too.
 
-use crate::answers::{validate_dynamic_answers, LONG_TEXT_MAX};
-use crate::course::markdown::render_markdown;
-use crate::course::document::{validate_blueprint, Blueprint, Module, MAX_BLUEPRINT_CHARS, MAX_ITEM_CHARS, MAX_LIST_ITEMS, MAX_MODULES, MAX_OVERVIEW_CHARS, MAX_TIMELINE_CHARS, MAX_TITLE_CHARS, ROW_BUDGET_BYTES};
-use crate::providers::kept_for_diagnosis;
-use crate::questions::{normalise_questions, DynamicQuestion, QuestionType, MAX_HINT_CHARS, MAX_LABEL_CHARS, MAX_OPTIONS, MAX_OPTION_CHARS, MAX_QUESTIONS, MAX_SECTION_CHARS};
-use crate::quality::review;
-use crate::static_answers::{complete, StaticAnswers};
+use crate::blueprint::answers::{validate_dynamic_answers, LONG_TEXT_MAX};
+use crate::blueprint::markdown::render_markdown;
+use crate::blueprint::document::{validate_blueprint, Blueprint, Module, MAX_BLUEPRINT_CHARS, MAX_ITEM_CHARS, MAX_LIST_ITEMS, MAX_MODULES, MAX_OVERVIEW_CHARS, MAX_TIMELINE_CHARS, MAX_TITLE_CHARS, ROW_BUDGET_BYTES};
+use crate::llm::providers::kept_for_diagnosis;
+use crate::blueprint::questions::{normalise_questions, DynamicQuestion, QuestionType, MAX_HINT_CHARS, MAX_LABEL_CHARS, MAX_OPTIONS, MAX_OPTION_CHARS, MAX_QUESTIONS, MAX_SECTION_CHARS};
+use crate::blueprint::quality::review;
+use crate::blueprint::static_answers::{complete, StaticAnswers};
 use serde_json::{json, Map, Value};
 
 /// `chars` characters of 4 bytes each, starting with one that tells texts apart (options must

@@ -3,9 +3,9 @@
 //! changed. Modules are matched by title ignoring case and spacing, because a regenerated
 //! blueprint reorders and reworks modules but rarely renames them.
 
-use crate::course::document::{Blueprint, Module};
-use crate::kpis::{kpis, two_decimals, Kpis};
-use crate::quality::normalised;
+use crate::blueprint::document::{Blueprint, Module};
+use crate::blueprint::kpis::{kpis, two_decimals, Kpis};
+use crate::blueprint::quality::normalised;
 use serde::{Deserialize, Serialize};
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]

@@ -2,8 +2,8 @@
 //! how much of it is assessed. Shares are fractions from 0 to 1 rounded to two decimals, and 0
 //! when there is nothing to share out, so the same blueprint always gives the same numbers.
 
-use crate::course::document::{Blueprint, Module};
-use crate::quality::module_addresses;
+use crate::blueprint::document::{Blueprint, Module};
+use crate::blueprint::quality::module_addresses;
 use serde::{Deserialize, Serialize};
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]

@@ -3,15 +3,15 @@
 //! types, usable options, sane scales, our own ids); when the model fails, curated questions
 //! built from the user's answers take its place.
 
-use crate::static_answers::{Modality, StaticAnswers};
-use crate::text::shorten;
+use crate::blueprint::static_answers::{Modality, StaticAnswers};
+use crate::platform::text::shorten;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use std::collections::HashSet;
 
 // The caps below bound what one question set can store: with every text at its cap in 4-byte
 // characters, 30 questions take about 190 KB of JSON, kept in the blueprint's row and in each
-// version's (see `course::document::ROW_BUDGET_BYTES`, and `row_budget` for the sum).
+// version's (see `document::ROW_BUDGET_BYTES`, and `row_budget` for the sum).
 
 /// More than this is a survey, not a follow-up.
 pub const MAX_QUESTIONS: usize = 30;
@@ -183,7 +183,7 @@ fn normalise_question(item: &Map<String, Value>) -> Option<DynamicQuestion> {
 /// Text with its ends trimmed and its invisible format and control characters removed
 /// (`text::model_text`), or `None` when nothing visible is left.
 fn trimmed(value: Option<&Value>) -> Option<String> {
-    let text = crate::text::model_text(value?.as_str()?);
+    let text = crate::platform::text::model_text(value?.as_str()?);
     (!text.is_empty()).then_some(text)
 }
 
@@ -241,7 +241,7 @@ pub const MAX_MODEL_ID_CHARS: usize = 20;
 /// rather than refusing the list), a decoder following it writes only what is kept as written.
 pub fn questions_json_schema() -> Value {
     let types: Vec<&str> = QuestionType::ALL.iter().map(|t| t.as_str()).collect();
-    use crate::schema::nullable;
+    use crate::llm::schema::nullable;
     let number = |description: &str| nullable(json!({ "type": "number", "description": description }));
     let hint = |description: &str| nullable(json!({ "type": "string", "minLength": 1, "maxLength": MAX_HINT_CHARS, "description": description }));
     let question = json!({
@@ -282,7 +282,7 @@ pub fn questions_token_budget() -> u32 {
     let text_per_question = MAX_MODEL_ID_CHARS + MAX_SECTION_CHARS + MAX_LABEL_CHARS + MAX_OPTIONS * MAX_OPTION_CHARS + 2 * MAX_HINT_CHARS;
     let question = json!({"id": "", "section": "", "type": "multi_select", "label": "", "options": vec![""; MAX_OPTIONS], "required": false, "placeholder": "", "helpText": "", "min": null, "max": null});
     let structure = json!({ "questions": vec![question; MAX_QUESTIONS] }).to_string().len();
-    crate::providers::token_budget(structure + MAX_QUESTIONS * text_per_question)
+    crate::llm::providers::token_budget(structure + MAX_QUESTIONS * text_per_question)
 }
 
 /// How much of the user's audience is quoted in a fallback label (the whole answer may be
@@ -388,7 +388,7 @@ fn choice(section: &str, kind: QuestionType, label: &str, options: Vec<String>) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::static_answers::Constraints;
+    use crate::blueprint::static_answers::Constraints;
 
     fn answers(goals: &[&str], languages: &[&str], modality: Option<Modality>) -> StaticAnswers {
         StaticAnswers {
@@ -590,7 +590,7 @@ mod tests {
     #[test]
     fn the_schema_and_the_normaliser_agree_at_every_cap() {
         let schema = questions_json_schema();
-        let used = crate::schema::keywords_used(&schema);
+        let used = crate::llm::schema::keywords_used(&schema);
         for keyword in ["minItems", "maxItems", "minLength", "maxLength", "enum", "required"] {
             assert!(used.contains(keyword), "{keyword}");
         }
@@ -630,9 +630,9 @@ mod tests {
             ("type", with("type", "multi_select".into()), with("type", "file_upload".into())),
         ];
         for (name, at_cap, past_cap) in cases {
-            assert_eq!(crate::schema::check(&schema, &at_cap), Ok(()), "{name}: at the cap, the schema");
+            assert_eq!(crate::llm::schema::check(&schema, &at_cap), Ok(()), "{name}: at the cap, the schema");
             assert!(kept_as_written(&at_cap), "{name}: at the cap, kept as written");
-            assert!(crate::schema::check(&schema, &past_cap).is_err(), "{name}: past the cap, the schema");
+            assert!(crate::llm::schema::check(&schema, &past_cap).is_err(), "{name}: past the cap, the schema");
             assert!(!kept_as_written(&past_cap), "{name}: past the cap, not kept as written");
         }
     }
@@ -640,15 +640,15 @@ mod tests {
     #[test]
     fn the_token_budget_fits_the_largest_list_the_schema_allows() {
         let budget = questions_token_budget();
-        assert!(budget < crate::providers::MAX_TOKEN_BUDGET, "sized by the caps, not the ceiling: {budget}");
+        assert!(budget < crate::llm::providers::MAX_TOKEN_BUDGET, "sized by the caps, not the ceiling: {budget}");
         let text = |chars: usize| "x".repeat(chars);
         let question = json!({"id": text(MAX_MODEL_ID_CHARS), "section": text(MAX_SECTION_CHARS), "type": "multi_select", "label": text(MAX_LABEL_CHARS),
             "options": (0..MAX_OPTIONS).map(|i| format!("{i:02}{}", text(MAX_OPTION_CHARS - 2))).collect::<Vec<_>>(), "required": false,
             "placeholder": text(MAX_HINT_CHARS), "helpText": text(MAX_HINT_CHARS), "min": null, "max": null});
         let largest = json!({"questions": vec![question; MAX_QUESTIONS]});
-        assert_eq!(crate::schema::check(&questions_json_schema(), &largest), Ok(()));
+        assert_eq!(crate::llm::schema::check(&questions_json_schema(), &largest), Ok(()));
         let chars = largest.to_string().chars().count();
-        assert!(chars <= budget as usize * crate::providers::CHARS_PER_TOKEN, "{chars} characters, budget {budget} tokens");
+        assert!(chars <= budget as usize * crate::llm::providers::CHARS_PER_TOKEN, "{chars} characters, budget {budget} tokens");
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! The auth endpoints' bodies: raw JSON shapes, parsed once into domain values.
 
 use super::{Email, Password, Role};
-use crate::error::{AppError, FieldError};
-use crate::input::{bounded_text, parse_json};
+use crate::platform::error::{AppError, FieldError};
+use crate::platform::input::{bounded_text, parse_json};
 use serde::Deserialize;
 
 #[derive(Deserialize)]

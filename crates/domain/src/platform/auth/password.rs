@@ -2,7 +2,7 @@
 //! (`$argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>`) so the parameters travel with the hash and
 //! can be raised later (a hash below the current parameters is re-hashed at the next login).
 
-use crate::error::FieldError;
+use crate::platform::error::FieldError;
 use argon2::{Algorithm, Argon2, Params, Version};
 use base64::engine::general_purpose::STANDARD_NO_PAD;
 use base64::Engine;

@@ -1,0 +1,13 @@
+//! What every bounded context stands on: the one error type (`error`), raw request bodies into
+//! typed values (`input`), identity and tokens (`auth`), HTTP policy (`http`), rate limits
+//! (`rate_limit`), the server-sent events wire format (`sse`), text as it enters the domain
+//! (`text`) and time (`time`).
+
+pub mod auth;
+pub mod error;
+pub mod http;
+pub mod input;
+pub mod rate_limit;
+pub mod sse;
+pub mod text;
+pub mod time;
