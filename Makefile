@@ -34,4 +34,4 @@ bench-smoke: build
 	BENCH_SMOKE=1 cargo run -q -p e2e --bin bench
 
 clean:
-	rm -rf target workers/*/build web/dist .wrangler
+	rm -rf target workers/*/build bench/*/build web/dist .wrangler

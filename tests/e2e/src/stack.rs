@@ -54,6 +54,18 @@ pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("repository root")
 }
 
+/// Where a worker's crate lives: the deployables under `workers/`, the bench-only floor worker
+/// under `bench/`.
+pub fn worker_dir(name: &str) -> PathBuf {
+    let root = repo_root();
+    let deployable = root.join("workers").join(name);
+    if deployable.is_dir() {
+        deployable
+    } else {
+        root.join("bench").join(name)
+    }
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
 }
@@ -154,7 +166,7 @@ impl Stack {
     }
 
     /// The stack plus extra workers that only the bench runs (e.g. `floor`, the static-200
-    /// worker): each `workers/<name>` is built and served by a `wrangler dev` of its own on its
+    /// worker): each `bench/<name>` is built and served by a `wrangler dev` of its own on its
     /// own port (see [`Stack::side_url`]). Not in the main process because wrangler 4's local dev
     /// serves only the first config on the port; the others are reachable only through service
     /// bindings, which would put the api (or another hop) in front of them.
@@ -240,12 +252,12 @@ impl Stack {
 
     fn start_side_worker(&mut self, name: &str) -> Result<(), String> {
         run(&self.root, "bash", &["scripts/build-worker.sh", name])?;
-        let source = self.root.join("workers").join(name).join("wrangler.toml");
+        let source = worker_dir(name).join("wrangler.toml");
         let text = fs::read_to_string(&source).map_err(|e| format!("{}: {e}", source.display()))?;
         let mut config: toml::Table = text.parse().map_err(|e| format!("{}: {e}", source.display()))?;
         // The same treatment as the main configs: absolute paths, no rebuilds mid-run.
         let main = config.get("main").and_then(toml::Value::as_str).unwrap_or("build/index.js").to_string();
-        let main = self.root.join("workers").join(name).join(main);
+        let main = worker_dir(name).join(main);
         config.insert("main".into(), toml::Value::String(main.to_string_lossy().into_owned()));
         config.remove("build");
         let copy = self.state_dir.join(format!("wrangler-{name}.toml"));
