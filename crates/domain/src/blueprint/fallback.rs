@@ -240,8 +240,8 @@ fn plural(count: usize, noun: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use super::super::document::validate_blueprint;
-    use super::super::markdown::render_markdown;
+    use crate::blueprint::document::validate_blueprint;
+    use crate::blueprint::markdown::render_markdown;
     use crate::blueprint::static_answers::Constraints;
     use crate::testing::static_answers as answers;
 
