@@ -18,6 +18,7 @@ test: build unit e2e bench-smoke
 
 unit: tools
 	cargo test -p domain --features contracts
+	cargo test -p render
 	cargo test -p e2e --lib
 
 e2e: build
@@ -38,4 +39,4 @@ contracts:
 	UPDATE_CONTRACTS=1 cargo test -q -p domain --features contracts contracts
 
 clean:
-	rm -rf target workers/*/build web/dist .wrangler
+	rm -rf target workers/*/build bench/*/build web/dist .wrangler

@@ -40,7 +40,7 @@ if ! grep -qE '^ADMIN_BOOTSTRAP_TOKEN=.{32,}' .dev.vars; then
   printf 'ADMIN_BOOTSTRAP_TOKEN=%s\n' "$(head -c 48 /dev/urandom | base64 | tr -d '\n=+/')" >> .dev.vars
 fi
 cron_token=$(grep -E '^CRON_TRIGGER_TOKEN=' .dev.vars | tail -n 1 | cut -d= -f2-)
-for worker in stream cron queue-consumer; do
+for worker in api stream cron queue-consumer; do
   cp .dev.vars "workers/$worker/.dev.vars"
 done
 
@@ -48,7 +48,7 @@ bash scripts/build-web.sh
 for worker in api stream cron queue-consumer; do
   bash scripts/build-worker.sh "$worker"
 done
-"$WRANGLER" d1 migrations apply DB --local --persist-to "$STATE" -c wrangler.toml >/dev/null
+"$WRANGLER" d1 migrations apply DB --local --persist-to "$STATE" -c workers/api/wrangler.toml >/dev/null
 echo "==> D1 migrations applied to $STATE"
 
 pids=()
@@ -62,7 +62,7 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-"$WRANGLER" dev -c wrangler.toml -c workers/stream/wrangler.toml -c workers/queue-consumer/wrangler.toml \
+"$WRANGLER" dev -c workers/api/wrangler.toml -c workers/stream/wrangler.toml -c workers/queue-consumer/wrangler.toml \
   -c workers/cron/wrangler.toml --ip 127.0.0.1 --port "$PORT" --inspector-port "${INSPECTOR_PORT:-9229}" \
   --persist-to "$STATE" --show-interactive-dev-session=false &
 pids+=($!)
@@ -78,10 +78,10 @@ for _ in $(seq 1 240); do
   wait $! || true
 done
 
-setting() { # the effective value: .dev.vars wins over wrangler.toml's [vars]
+setting() { # the effective value: .dev.vars wins over the api's wrangler.toml [vars]
   local from_vars
   from_vars=$(grep -E "^$1=" .dev.vars | tail -n 1 | cut -d= -f2- || true)
-  if [ -n "$from_vars" ]; then echo "$from_vars"; else grep -E "^$1 = " wrangler.toml | head -n 1 | sed -E 's/^[^=]+= "(.*)"/\1/'; fi
+  if [ -n "$from_vars" ]; then echo "$from_vars"; else grep -E "^$1 = " workers/api/wrangler.toml | head -n 1 | sed -E 's/^[^=]+= "(.*)"/\1/'; fi
 }
 openrouter="not configured (set OPENROUTER_API_KEY in .dev.vars to enable the fallback)"
 grep -qE '^OPENROUTER_API_KEY=.+' .dev.vars && openrouter="$(setting OPENROUTER_BASE_URL) (key set)"

@@ -1,42 +1,28 @@
-//! The product's decisions, free of any worker type: parsing raw input into domain types,
-//! authentication rules, HTTP policy (headers, origins, cookies), time, rate-limit and job rules.
+//! The product's decisions, free of any worker type, grouped by bounded context:
+//!
+//! - `blueprint`: the course blueprint a user designs — the static answers, the follow-up
+//!   questions and their answers, what a generation needs and its lifecycle, the document (its
+//!   schema, validation, Markdown, the curated fallback, lengths of time), the prompts, the
+//!   quality review, KPIs, comparisons and the export rules;
+//! - `jobs`: scheduled jobs (schedules, slots, leases) and the regeneration queue's messages;
+//! - `llm`: the provider chain's rules and requests, the JSON Schemas sent with them, and reading
+//!   what a model answered;
+//! - `platform`: what every context stands on — the error type, raw input, typed ids, auth
+//!   rules and the caller's scope, HTTP policy and route patterns, rate limits, server-sent
+//!   events, text and time;
+//! - `contracts`: the API's request and response bodies, one module per resource, shared with
+//!   the UI as generated TypeScript.
+//!
 //! Everything here is deterministic given its inputs (time and randomness are passed in), so it
 //! is tested natively with plain `cargo test`.
 
-pub mod answers;
-pub mod auth;
-pub mod blueprints;
-pub mod compare;
+pub mod blueprint;
 pub mod contracts;
-pub mod course;
-pub mod error;
-pub mod exports;
-pub mod generation;
-pub mod http;
-pub mod ids;
-pub mod input;
 pub mod jobs;
-pub mod kpis;
 pub mod llm;
-pub mod messages;
-pub mod pdf;
-pub mod prompts;
-pub mod providers;
-pub mod quality;
-pub mod questions;
-pub mod rate_limit;
-pub mod readiness;
-pub mod routing;
-#[cfg(test)]
-mod row_budget;
-pub mod schema;
-pub mod scorm;
-pub mod sse;
-pub mod static_answers;
-#[cfg(test)]
-mod testing;
-pub mod text;
-pub mod time;
+pub mod platform;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 
-pub use error::{AppError, ErrorKind, FieldError};
-pub use time::Timestamp;
+pub use platform::error::{AppError, ErrorKind, FieldError};
+pub use platform::time::Timestamp;

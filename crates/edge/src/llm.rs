@@ -1,4 +1,4 @@
-//! The one LLM client: walks the chain of `domain::providers::tiers` (primary local model,
+//! The one LLM client: walks the chain of `domain::llm::providers::tiers` (primary local model,
 //! smaller local model, OpenRouter when a key is set), each attempt with a timeout, transient
 //! errors retried with backoff, and the model's text parsed by the caller's parser. The curated
 //! fallback is the caller's: this answers which attempts were made when every tier failed.
@@ -6,7 +6,7 @@
 use crate::config::{secret, var_or};
 use crate::context::log_event;
 use crate::clock;
-use domain::providers::{
+use domain::llm::providers::{
     answer_too_long, backoff_ms, chat_request, kept_for_diagnosis, response_text, tiers, ChainConfig, Prompt, ProviderError, ProviderKind, ResponseBody, StreamDecoder, StreamPiece, Tier,
     MAX_ANSWER_BYTES,
 };
@@ -298,7 +298,7 @@ async fn fetch_text(url: &str, method: Method, headers: Headers, body: Option<St
 }
 
 /// A response body read as a stream and refused as soon as it passes
-/// `domain::providers::MAX_RESPONSE_BYTES` (`Response::text` would buffer whatever the
+/// `domain::llm::providers::MAX_RESPONSE_BYTES` (`Response::text` would buffer whatever the
 /// provider sends). A declared `Content-Length` over the cap is refused before reading.
 async fn read_capped(response: &mut Response) -> Result<String, ProviderError> {
     ResponseBody::check_declared_length(response.headers().get("content-length").ok().flatten().as_deref())?;

@@ -12,7 +12,7 @@ pub fn bytes<const N: usize>() -> [u8; N] {
 
 /// A random (version 4) UUID in its canonical text form.
 pub fn uuid_v4() -> String {
-    domain::ids::uuid_v4(bytes())
+    domain::platform::ids::uuid_v4(bytes())
 }
 
 /// A new random id of any aggregate.

@@ -1,9 +1,9 @@
 //! Our own rate limiter (Cloudflare's binding only has 10 s / 60 s windows; seed 000 wants
 //! 10 and 15 minutes): a `RateLimiter` Durable Object per hashed key, bound as `RATE_LIMITER`.
-//! Which limits an action counts under, and their numbers, are `domain::rate_limit`'s.
+//! Which limits an action counts under, and their numbers, are `domain::platform::rate_limit`'s.
 
 use crate::durable;
-use domain::rate_limit::{limiter_name, network_key, refused, Limit, LimiterCommand, LimiterOp, RateRule, Verdict};
+use domain::platform::rate_limit::{limiter_name, network_key, refused, Limit, LimiterCommand, LimiterOp, RateRule, Verdict};
 use domain::AppError;
 use futures_util::future::join_all;
 use worker::{Env, Request};
@@ -20,7 +20,7 @@ async fn apply_limit(env: &Env, limit: &Limit, op: LimiterOp) -> Result<Verdict,
 
 /// Counts one request for `user` from this request's network; 429 with `Retry-After` beyond
 /// the rule.
-pub async fn hit(env: &Env, req: &Request, scope: &str, user_id: &domain::ids::UserId, rule: RateRule) -> Result<(), AppError> {
+pub async fn hit(env: &Env, req: &Request, scope: &str, user_id: &domain::platform::ids::UserId, rule: RateRule) -> Result<(), AppError> {
     let verdict = apply(env, scope, &[user_id.as_str(), &client_network(req)], rule, LimiterOp::Hit).await?;
     if verdict.allowed {
         Ok(())
@@ -49,7 +49,7 @@ pub async fn settle_success(env: &Env, limits: &[Limit]) -> Result<(), AppError>
     settled.into_iter().try_for_each(|outcome| outcome.map(|_| ()))
 }
 
-/// The caller's network as the limits count it (`domain::rate_limit::network_key`: an IPv4
+/// The caller's network as the limits count it (`domain::platform::rate_limit::network_key`: an IPv4
 /// address, or an IPv6 /64), from the address Cloudflare reports. Cloudflare's edge sets
 /// `CF-Connecting-IP` itself, whatever the client sent.
 pub fn client_network(req: &Request) -> String {

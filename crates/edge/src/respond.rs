@@ -1,7 +1,7 @@
 //! Responses: JSON bodies, the one error-to-response mapping, and the headers every response
 //! carries.
 
-use domain::http::security_headers;
+use domain::platform::http::security_headers;
 use domain::AppError;
 use serde::Serialize;
 use worker::{Headers, Response, ResponseBuilder};

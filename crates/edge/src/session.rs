@@ -2,8 +2,8 @@
 
 use crate::clock;
 use crate::db::users;
-use domain::auth::{Role, Scope, Session, TokenKeys};
-use domain::http::{bearer_token, cookie_value, ACCESS_COOKIE};
+use domain::platform::auth::{Role, Scope, Session, TokenKeys};
+use domain::platform::http::{bearer_token, cookie_value, ACCESS_COOKIE};
 use domain::AppError;
 use worker::{Env, Request};
 

@@ -50,8 +50,26 @@ pub struct Stack {
     side_workers: Vec<(String, String)>,
 }
 
+/// The four workers' configs as `make dev` runs them, from the repository root: api first (only
+/// the first config of a multi-config `wrangler dev` is reachable on the port).
+const CONFIGS: [&str; 4] = [API_CONFIG, "workers/stream/wrangler.toml", "workers/queue-consumer/wrangler.toml", "workers/cron/wrangler.toml"];
+/// The api's config, which also names the D1 migrations (for `wrangler d1 …` and `r2 …` calls).
+const API_CONFIG: &str = "workers/api/wrangler.toml";
+
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("repository root")
+}
+
+/// Where a worker's crate lives: the deployables under `workers/`, the bench-only floor worker
+/// under `bench/`.
+pub fn worker_dir(name: &str) -> PathBuf {
+    let root = repo_root();
+    let deployable = root.join("workers").join(name);
+    if deployable.is_dir() {
+        deployable
+    } else {
+        root.join("bench").join(name)
+    }
 }
 
 fn free_port() -> u16 {
@@ -63,8 +81,7 @@ fn free_port() -> u16 {
 /// every worker's `[vars]` (`--var` only reaches the first config of a multi-config dev, and a
 /// developer's `.dev.vars` must not leak in: copies elsewhere have none beside them).
 fn test_configs(root: &Path, state_dir: &Path, vars: &[String]) -> Result<Vec<String>, String> {
-    let sources = ["wrangler.toml", "workers/stream/wrangler.toml", "workers/queue-consumer/wrangler.toml", "workers/cron/wrangler.toml"];
-    sources
+    CONFIGS
         .iter()
         .enumerate()
         .map(|(index, source)| {
@@ -154,7 +171,7 @@ impl Stack {
     }
 
     /// The stack plus extra workers that only the bench runs (e.g. `floor`, the static-200
-    /// worker): each `workers/<name>` is built and served by a `wrangler dev` of its own on its
+    /// worker): each `bench/<name>` is built and served by a `wrangler dev` of its own on its
     /// own port (see [`Stack::side_url`]). Not in the main process because wrangler 4's local dev
     /// serves only the first config on the port; the others are reachable only through service
     /// bindings, which would put the api (or another hop) in front of them.
@@ -190,7 +207,7 @@ impl Stack {
         fs::create_dir_all(&state_dir).map_err(|e| e.to_string())?;
         let state = state_dir.to_string_lossy().to_string();
         let wrangler = root.join("node_modules/.bin/wrangler").to_string_lossy().to_string();
-        run(&root, &wrangler, &["d1", "migrations", "apply", "DB", "--local", "--persist-to", &state, "-c", "wrangler.toml"])?;
+        run(&root, &wrangler, &["d1", "migrations", "apply", "DB", "--local", "--persist-to", &state, "-c", API_CONFIG])?;
 
         let llm = FakeLlm::start().map_err(|e| e.to_string())?;
         let port = free_port();
@@ -222,7 +239,7 @@ impl Stack {
         let supervisor = Arc::new(Supervisor::new(&cwd, &state_dir, &wrangler));
         let base_url = format!("http://127.0.0.1:{port}");
         let configs = if options.as_make_dev {
-            ["wrangler.toml", "workers/stream/wrangler.toml", "workers/queue-consumer/wrangler.toml", "workers/cron/wrangler.toml"].map(String::from).to_vec()
+            CONFIGS.map(String::from).to_vec()
         } else {
             test_configs(&root, &state_dir, &vars)?
         };
@@ -240,12 +257,12 @@ impl Stack {
 
     fn start_side_worker(&mut self, name: &str) -> Result<(), String> {
         run(&self.root, "bash", &["scripts/build-worker.sh", name])?;
-        let source = self.root.join("workers").join(name).join("wrangler.toml");
+        let source = worker_dir(name).join("wrangler.toml");
         let text = fs::read_to_string(&source).map_err(|e| format!("{}: {e}", source.display()))?;
         let mut config: toml::Table = text.parse().map_err(|e| format!("{}: {e}", source.display()))?;
         // The same treatment as the main configs: absolute paths, no rebuilds mid-run.
         let main = config.get("main").and_then(toml::Value::as_str).unwrap_or("build/index.js").to_string();
-        let main = self.root.join("workers").join(name).join(main);
+        let main = worker_dir(name).join(main);
         config.insert("main".into(), toml::Value::String(main.to_string_lossy().into_owned()));
         config.remove("build");
         let copy = self.state_dir.join(format!("wrangler-{name}.toml"));
@@ -320,7 +337,7 @@ impl Stack {
         fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
         let state = dir.to_string_lossy().to_string();
         let wrangler = self.root.join("node_modules/.bin/wrangler").to_string_lossy().to_string();
-        run(&self.root, &wrangler, &["d1", "migrations", "apply", "DB", "--local", "--persist-to", &state, "-c", "wrangler.toml"])?;
+        run(&self.root, &wrangler, &["d1", "migrations", "apply", "DB", "--local", "--persist-to", &state, "-c", API_CONFIG])?;
         let port = free_port();
         // Not watched: it lives for this one call. Its first 200 is the scheduled event firing.
         let cron = Supervisor::new(&self.root, &dir, &wrangler);
@@ -331,7 +348,7 @@ impl Stack {
         cron.stop();
         fired?;
         let output = Command::new(&wrangler)
-            .args(["d1", "execute", "DB", "--local", "--json", "-c", "wrangler.toml", "--persist-to", &state, "--command", "SELECT job_name, run_key, status, trigger FROM job_runs"])
+            .args(["d1", "execute", "DB", "--local", "--json", "-c", API_CONFIG, "--persist-to", &state, "--command", "SELECT job_name, run_key, status, trigger FROM job_runs"])
             .current_dir(&self.root)
             .env("WRANGLER_SEND_METRICS", "false")
             .output()
@@ -346,7 +363,7 @@ impl Stack {
         let wrangler = self.root.join("node_modules/.bin/wrangler");
         let target = self.state_dir.join("r2-object");
         let output = Command::new(wrangler)
-            .args(["r2", "object", "get", &format!("blueprint-outputs/{key}"), "--local", "-c", "wrangler.toml", "--persist-to"])
+            .args(["r2", "object", "get", &format!("blueprint-outputs/{key}"), "--local", "-c", API_CONFIG, "--persist-to"])
             .arg(&self.state_dir)
             .arg("--file")
             .arg(&target)
@@ -369,7 +386,7 @@ impl Stack {
     pub fn d1_execute(&self, sql: &str) -> Result<serde_json::Value, String> {
         let wrangler = self.root.join("node_modules/.bin/wrangler");
         let output = Command::new(wrangler)
-            .args(["d1", "execute", "DB", "--local", "--json", "-c", "wrangler.toml", "--persist-to"])
+            .args(["d1", "execute", "DB", "--local", "--json", "-c", API_CONFIG, "--persist-to"])
             .arg(&self.state_dir)
             .args(["--command", sql])
             .current_dir(&self.root)

@@ -1,4 +1,4 @@
-// The static answers' rules, the same as the server's (crates/domain/src/static_answers.rs),
+// The static answers' rules, the same as the server's (crates/domain/src/blueprint/static_answers.rs),
 // so a person sees what is wrong as they type instead of after a round trip.
 import type { StaticAnswers } from "./types";
 

@@ -8,7 +8,7 @@ mod rate_limiter;
 mod router;
 mod settings;
 
-use domain::http::{is_local_host, OriginPolicy, RequestFacts};
+use domain::platform::http::{is_local_host, OriginPolicy, RequestFacts};
 use domain::AppError;
 use edge::{respond, session, RequestContext};
 use serde_json::json;

@@ -8,9 +8,9 @@
 //! When every provider fails, the curated fallback built from the user's answers is answered
 //! (not cached, so a recovered model is used next time).
 
-use domain::prompts;
-use domain::questions::{fallback_questions, DynamicQuestion};
-use domain::static_answers::StaticAnswers;
+use domain::blueprint::prompts;
+use domain::blueprint::questions::{fallback_questions, DynamicQuestion};
+use domain::blueprint::static_answers::StaticAnswers;
 use edge::llm::{self, Attempt};
 use futures_util::future::{FutureExt, LocalBoxFuture, Shared};
 use serde::{Deserialize, Serialize};
@@ -28,7 +28,7 @@ const CACHE_TTL_MS: i64 = 15 * 60 * 1000;
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct QuestionsRequest {
-    pub user_id: domain::ids::UserId,
+    pub user_id: domain::platform::ids::UserId,
     pub answers: StaticAnswers,
     /// The api request asking, so that this object's log lines name it.
     #[serde(default)]

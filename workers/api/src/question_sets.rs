@@ -6,8 +6,8 @@
 //! it through an owner-scoped read, so naming someone else's set (the same standard questions
 //! hash alike for everyone) finds nothing and cannot reveal its options or its existence.
 
-use domain::ids::{BlueprintId, UserId};
-use domain::questions::DynamicQuestion;
+use domain::platform::ids::{BlueprintId, UserId};
+use domain::blueprint::questions::DynamicQuestion;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;

@@ -1,8 +1,8 @@
 //! The rate-limiter Durable Object: one instance per limited key, holding the instants of
 //! recent hits. Being single-threaded per key, check-and-count is atomic. The decision is
-//! `domain::rate_limit::apply`; this only stores.
+//! `domain::platform::rate_limit::apply`; this only stores.
 
-use domain::rate_limit::{apply, LimiterCommand};
+use domain::platform::rate_limit::{apply, LimiterCommand};
 use worker::{durable_object, wasm_bindgen, DurableObject, Env, Request, Response, Result, State};
 
 const HITS: &str = "hits";

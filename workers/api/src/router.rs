@@ -6,10 +6,10 @@
 use crate::handlers::{
     admin, admins, auth, blueprints, dashboard, exports, generation, health, stream,
 };
-use domain::auth::tokens::matches_machine_token;
-use domain::auth::Session;
-use domain::ids::PathParam;
-use domain::routing::{conflicts, match_path, specificity};
+use domain::platform::auth::tokens::matches_machine_token;
+use domain::platform::auth::Session;
+use domain::platform::ids::PathParam;
+use domain::platform::routing::{conflicts, match_path, specificity};
 use domain::{AppError, ErrorKind};
 use crate::settings::Settings;
 use edge::{body, session, OrInternal, RequestContext};

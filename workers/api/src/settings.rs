@@ -2,9 +2,9 @@
 //! in one place. Read once per isolate (a changed variable or secret is a new deployment, and so
 //! new isolates) and handed to every handler with its call.
 
-use domain::auth::tokens::usable_machine_token;
-use domain::auth::{KdfParams, TokenKeys};
-use domain::rate_limit::{dashboard_rule, signup_rule, RateRule};
+use domain::platform::auth::tokens::usable_machine_token;
+use domain::platform::auth::{KdfParams, TokenKeys};
+use domain::platform::rate_limit::{dashboard_rule, signup_rule, RateRule};
 use domain::AppError;
 use edge::config::{secret, var_or};
 use std::cell::OnceCell;

@@ -1,6 +1,6 @@
 //! Running one job: lock, claim the slot, execute, record, release.
 
-use domain::jobs::{acting_time, Job, RunStatus, LockCommand, LockReply, AUDIT_RETENTION_DAYS, EXPIRED_SESSION_GRACE_SECS, STALE_GENERATION_SECS};
+use domain::jobs::schedule::{acting_time, Job, RunStatus, LockCommand, LockReply, AUDIT_RETENTION_DAYS, EXPIRED_SESSION_GRACE_SECS, STALE_GENERATION_SECS};
 use domain::{AppError, Timestamp};
 use edge::context::RequestContext;
 use edge::db::{audit, blueprints, job_runs, refresh_tokens};

@@ -9,7 +9,7 @@
 mod jobs;
 mod lock;
 
-use domain::jobs::{jobs_for_cron, RunRequest};
+use domain::jobs::schedule::{jobs_for_cron, RunRequest};
 use domain::{AppError, Timestamp};
 use edge::{body, clock, respond, RequestContext};
 use serde_json::json;

@@ -1,7 +1,7 @@
 //! The job lock: one Durable Object per job name holding a lease. The rule (exclusive, expires
-//! after its TTL so a dead holder cannot block forever) is `domain::jobs::apply_lock`.
+//! after its TTL so a dead holder cannot block forever) is `domain::jobs::schedule::apply_lock`.
 
-use domain::jobs::{apply_lock, Lease, LockCommand};
+use domain::jobs::schedule::{apply_lock, Lease, LockCommand};
 use worker::{durable_object, wasm_bindgen, DurableObject, Env, Request, Response, Result, State};
 
 const LEASE: &str = "lease";

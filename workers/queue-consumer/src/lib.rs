@@ -1,7 +1,7 @@
 //! Executes regeneration-queue messages. No HTTP surface. A message that does not parse is
 //! acknowledged and logged (never retried), so a poison message cannot block the queue.
 
-use domain::messages::QueueMessage;
+use domain::jobs::messages::QueueMessage;
 use domain::AppError;
 use edge::clock;
 use edge::context::RequestContext;

@@ -9,15 +9,18 @@
 //!   sent, so `GET /events` with `Last-Event-ID` replays exactly what a client missed, then
 //!   follows live.
 
-use domain::course::{self, Blueprint};
-use domain::auth::Scope;
-use domain::generation::{explain_failure, ModelSetup, StartCommand, Status, Transition, Tried};
-use domain::ids::{BlueprintId, TenantId, UserId};
+use domain::blueprint::document::{read_blueprint, Blueprint};
+use domain::blueprint::fallback::fallback_blueprint;
+use domain::blueprint::markdown::render_markdown;
+use domain::blueprint::prompts;
+use domain::platform::auth::Scope;
+use domain::blueprint::generation::{explain_failure, ModelSetup, StartCommand, Status, Transition, Tried};
+use domain::platform::ids::{BlueprintId, TenantId, UserId};
 use domain::{AppError, ErrorKind};
 use domain::llm::parse_partial;
-use domain::readiness::{generation_inputs, GenerationInputs};
-use domain::sse::{self, SseEvent};
-use domain::static_answers;
+use domain::blueprint::readiness::{generation_inputs, GenerationInputs};
+use domain::platform::sse::{self, SseEvent};
+use domain::blueprint::static_answers;
 use edge::context::{is_request_id, log_event};
 use edge::db::blueprints::{self, Completion, Start};
 use edge::db::stored_json;
@@ -64,7 +67,7 @@ impl Run {
 
 const IDEMPOTENCY_WINDOW_MS: i64 = 10 * 60 * 1000;
 /// A run with no live generation in this object for this long is dead (its alarm gave up).
-const DEAD_RUN_MS: i64 = domain::jobs::STALE_GENERATION_SECS * 1000;
+const DEAD_RUN_MS: i64 = domain::jobs::schedule::STALE_GENERATION_SECS * 1000;
 
 #[durable_object]
 pub struct BlueprintGeneration {
@@ -191,7 +194,7 @@ impl BlueprintGeneration {
             Ok(Err(missing)) => return refuse(AppError::bad_request("The blueprint's answers are incomplete").with_details(json!(missing)), &request_id),
             Err(corrupt) => return refuse(corrupt, &request_id),
         }
-        let stale_before = clock::now().minus_seconds(domain::jobs::STALE_GENERATION_SECS);
+        let stale_before = clock::now().minus_seconds(domain::jobs::schedule::STALE_GENERATION_SECS);
         match blueprints::start_generation(&self.env, &scope, &blueprint_id, stale_before).await.map_err(to_worker)? {
             Start::Started => {}
             Start::Missing => return refuse(AppError::not_found("Blueprint"), &request_id),
@@ -274,11 +277,11 @@ impl BlueprintGeneration {
     async fn generate(&self, run: &Run) -> std::result::Result<(), domain::AppError> {
         let blueprint = blueprints::get(&self.env, &run.scope(), &run.blueprint_id).await?;
         let GenerationInputs { answers, questions, dynamic_answers } = readiness(&blueprint)?.map_err(domain::AppError::invalid_fields)?;
-        let prompt = course::prompt(&answers, &questions, &dynamic_answers);
+        let prompt = prompts::blueprint(&answers, &questions, &dynamic_answers);
         let last_emit = Cell::new(0i64);
         let last_partial = RefCell::new(Value::Null);
         let attempts_started = Cell::new(0u32);
-        let generated = llm::generate_streaming(&self.env, &run.request_id, &prompt, course::read_blueprint, |event| match event {
+        let generated = llm::generate_streaming(&self.env, &run.request_id, &prompt, read_blueprint, |event| match event {
             StreamEvent::Attempt { provider, model } => {
                 attempts_started.set(attempts_started.get() + 1);
                 if attempts_started.get() > 1 {
@@ -306,8 +309,8 @@ impl BlueprintGeneration {
         match generated {
             Ok(generated) => self.save(run, &answers, generated.value, generated.provider, &generated.model, generated.ms, &generated.attempts).await,
             Err(attempts) => {
-                let fallback = course::fallback_blueprint(&answers);
-                let markdown = course::render_markdown(&fallback);
+                let fallback = fallback_blueprint(&answers);
+                let markdown = render_markdown(&fallback);
                 blueprints::fail_generation(&self.env, &run.scope(), &run.blueprint_id).await?;
                 let config = llm::chain_config(&self.env);
                 let tried: Vec<Tried> = attempts.iter().map(|a| Tried { provider: &a.provider, model: &a.model, error: a.error.as_deref(), answered: a.raw.is_some() }).collect();
@@ -330,11 +333,11 @@ impl BlueprintGeneration {
 
     #[allow(clippy::too_many_arguments)]
     async fn save(&self, run: &Run, answers: &static_answers::StaticAnswers, blueprint: Blueprint, provider: &str, model: &str, ms: i64, attempts: &[llm::Attempt]) -> std::result::Result<(), domain::AppError> {
-        let markdown = course::render_markdown(&blueprint);
-        let quality = serde_json::to_value(domain::quality::review(&blueprint, Some(answers))).map_err(|_| domain::AppError::internal())?;
+        let markdown = render_markdown(&blueprint);
+        let quality = serde_json::to_value(domain::blueprint::quality::review(&blueprint, Some(answers))).map_err(|_| domain::AppError::internal())?;
         let json = serde_json::to_value(&blueprint).map_err(|_| domain::AppError::internal())?;
         let timings = json!({ "totalMs": clock::now().millis() - run.started_at, "modelMs": ms, "attempts": attempts.iter().map(|a| json!({ "provider": a.provider, "model": a.model, "ms": a.ms, "error": a.error })).collect::<Vec<_>>() });
-        let kpis = serde_json::to_value(domain::kpis::kpis(&blueprint)).map_err(|_| domain::AppError::internal())?;
+        let kpis = serde_json::to_value(domain::blueprint::kpis::kpis(&blueprint)).map_err(|_| domain::AppError::internal())?;
         let completion = Completion { blueprint_json: &json, markdown: &markdown, version_id: &random::uuid_v4(), provider, model, timings: &timings, quality: &quality, kpis: &kpis };
         let Some(version) = blueprints::complete_generation(&self.env, &run.scope(), &run.blueprint_id, Transition::Complete, &completion).await? else {
             // The run was given up meanwhile (recovered as stale): its result is not saved over

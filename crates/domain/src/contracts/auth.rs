@@ -1,7 +1,7 @@
 //! Sign-up, login, refresh and "who am I".
 
-use crate::auth::Role;
-use crate::ids::{TenantId, UserId};
+use crate::platform::auth::Role;
+use crate::platform::ids::{TenantId, UserId};
 use serde::{Deserialize, Serialize};
 
 /// `201`/`200` of sign-up, login and refresh (the tokens are also set as cookies).

@@ -1,14 +1,14 @@
 //! Blueprints: the record, the list, autosave answers, questions, versions, the dashboard,
 //! comparison, exports and the curated draft. The record keeps seed 000's field names.
 
-use crate::compare::Comparison;
-use crate::course::Blueprint;
-use crate::generation::{Source, Status};
-use crate::ids::{BlueprintId, ExportId, VersionNumber};
-use crate::kpis::Kpis;
-use crate::quality::QualityReview;
-use crate::questions::DynamicQuestion;
-use crate::static_answers::Modality;
+use crate::blueprint::compare::Comparison;
+use crate::blueprint::document::Blueprint;
+use crate::blueprint::generation::{Source, Status};
+use crate::blueprint::kpis::Kpis;
+use crate::blueprint::quality::QualityReview;
+use crate::blueprint::questions::DynamicQuestion;
+use crate::blueprint::static_answers::Modality;
+use crate::platform::ids::{BlueprintId, ExportId, VersionNumber};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

@@ -3,7 +3,8 @@
 //! against. `UPDATE_CONTRACTS=1 cargo test -p domain --features contracts contracts` rewrites it.
 
 use super::{auth, blueprints};
-use crate::{compare, course, generation, ids, kpis, quality, questions, static_answers};
+use crate::blueprint::{compare, document as course, generation, kpis, quality, questions, static_answers};
+use crate::platform::ids;
 use ts_rs::TS;
 
 const TARGET: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../web/src/lib/contracts.ts");
@@ -21,7 +22,7 @@ fn typescript() -> String {
         ids::BlueprintId,
         ids::ExportId,
         ids::VersionNumber,
-        crate::auth::Role,
+        crate::platform::auth::Role,
         auth::SessionAnswer,
         auth::SessionUser,
         auth::MeAnswer,

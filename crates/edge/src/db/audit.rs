@@ -2,7 +2,7 @@
 
 use super::{database, opt_text, run, statement, text};
 use crate::context::log_event;
-use domain::auth::Scope;
+use domain::platform::auth::Scope;
 use domain::Timestamp;
 use worker::Env;
 

@@ -4,11 +4,11 @@
 //! blueprint never changes tenant — migration 0007's trigger).
 
 use super::{all, database, first, int, opt_text, run, statement, stored, stored_json, text};
-use domain::auth::Scope;
+use domain::platform::auth::Scope;
 use domain::contracts::blueprints::{BlueprintPage, BlueprintRecord, BlueprintSummary, VersionSnapshot, VersionSummary};
-use domain::blueprints::{Cursor, PageRequest};
-use domain::ids::{BlueprintId, VersionNumber};
-use domain::generation::{Source, Status, Transition};
+use domain::blueprint::resource::{Cursor, PageRequest};
+use domain::platform::ids::{BlueprintId, VersionNumber};
+use domain::blueprint::generation::{Source, Status, Transition};
 use domain::{AppError, Timestamp};
 use serde::Deserialize;
 use serde_json::Value;
@@ -39,7 +39,7 @@ impl Blueprint {
             version: self.version,
             static_answers: stored(&self.static_answers, "static_answers")?,
             dynamic_questions: stored(&self.dynamic_questions, "dynamic_questions")?,
-            dynamic_questions_set: domain::answers::question_set_id(&self.dynamic_questions),
+            dynamic_questions_set: domain::blueprint::answers::question_set_id(&self.dynamic_questions),
             dynamic_answers: stored(&self.dynamic_answers, "dynamic_answers")?,
             blueprint_json: stored_json(&self.blueprint_json, "blueprint_json")?,
             blueprint_markdown: self.blueprint_markdown.clone(),
@@ -268,7 +268,7 @@ pub struct Completion<'a> {
     pub model: &'a str,
     pub timings: &'a Value,
     pub quality: &'a Value,
-    /// The version's key figures (`domain::kpis`), stored beside its review.
+    /// The version's key figures (`domain::blueprint::kpis`), stored beside its review.
     pub kpis: &'a Value,
 }
 

@@ -2,8 +2,8 @@
 //! user (its blueprint carries the tenant).
 
 use super::{database, first, int, statement, text};
-use domain::auth::Scope;
-use domain::ids::{BlueprintId, ExportId};
+use domain::platform::auth::Scope;
+use domain::platform::ids::{BlueprintId, ExportId};
 use domain::AppError;
 use serde::{Deserialize, Serialize};
 use worker::Env;

@@ -1,7 +1,7 @@
 //! `job_runs`: one row per attempt of a scheduled job or a queue probe.
 
 use super::{all, database, first, int, opt_text, run, statement, text};
-use domain::jobs::RunStatus;
+use domain::jobs::schedule::RunStatus;
 use domain::{AppError, Timestamp};
 use serde::{Deserialize, Serialize};
 use worker::Env;

@@ -1,7 +1,7 @@
 //! Refresh-token families: issue, rotate (once), revoke.
 
 use super::{all, database, first, run, statement, text};
-use domain::ids::UserId;
+use domain::platform::ids::UserId;
 use domain::{AppError, Timestamp};
 use serde::Deserialize;
 use worker::Env;

@@ -1,8 +1,8 @@
 //! The `users` and `user_profiles` aggregate, and who is an admin.
 
 use super::{batch, database, first, opt_text, run, statement, text};
-use domain::auth::{Email, Role, Scope};
-use domain::ids::{TenantId, UserId};
+use domain::platform::auth::{Email, Role, Scope};
+use domain::platform::ids::{TenantId, UserId};
 use domain::AppError;
 use serde::{Deserialize, Serialize};
 use worker::Env;
@@ -147,7 +147,7 @@ pub struct RoleHolder {
 pub enum RoleUpdate {
     Changed(RoleHolder),
     Missing,
-    /// The update's guard refused it (the last admin); `domain::auth::principal::check_role_change`
+    /// The update's guard refused it (the last admin); `domain::platform::auth::principal::check_role_change`
     /// says why from these.
     Refused { current: Role, admins: u64 },
 }

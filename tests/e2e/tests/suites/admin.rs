@@ -23,7 +23,7 @@ pub fn exclusive() -> Vec<super::Test> {
     vec![("admin::the_last_admin_cannot_be_demoted", the_last_admin_cannot_be_demoted)]
 }
 
-/// The bootstrap limit per user and network (`domain::rate_limit::ADMIN_BOOTSTRAP`).
+/// The bootstrap limit per user and network (`domain::platform::rate_limit::ADMIN_BOOTSTRAP`).
 const BOOTSTRAP_ATTEMPTS: usize = 5;
 
 /// A fresh account, made an admin with the bootstrap secret; the client keeps its session.

@@ -23,7 +23,7 @@ pub fn tests() -> Vec<super::Test> {
     ]
 }
 
-/// `domain::rate_limit`'s failed-login limits, each per 15 minutes: per email and network, per
+/// `domain::platform::rate_limit`'s failed-login limits, each per 15 minutes: per email and network, per
 /// account (across networks), per network (across accounts). A network is an IPv4 address or an
 /// IPv6 /64.
 const PER_EMAIL_AND_NETWORK: usize = 5;

@@ -93,8 +93,8 @@ fn ollama_answers_with_structured_output_and_is_normalised(stack: &Stack) {
     // Issue 16: the full schema, caps and all (a constrained decoder follows it exactly), and a
     // token budget sized to the contract.
     assert_eq!(request["format"]["properties"]["questions"]["minItems"], 1);
-    assert_eq!(request["format"]["properties"]["questions"]["maxItems"], domain::questions::MAX_QUESTIONS);
-    assert_eq!(request["options"]["num_predict"], domain::questions::questions_token_budget());
+    assert_eq!(request["format"]["properties"]["questions"]["maxItems"], domain::blueprint::questions::MAX_QUESTIONS);
+    assert_eq!(request["options"]["num_predict"], domain::blueprint::questions::questions_token_budget());
 }
 
 fn an_answer_in_many_chunks_split_inside_characters_is_read(stack: &Stack) {
@@ -200,9 +200,9 @@ fn hangs_time_out_and_openrouter_answers(stack: &Stack) {
     assert_eq!(openrouter_call.header("authorization"), Some("Bearer sk-e2e-fake-key"));
     assert_eq!(openrouter_call.body["response_format"]["type"], "json_schema");
     // Issue 16: a token budget, and the strict subset of the schema (no length or count caps).
-    assert_eq!(openrouter_call.body["max_tokens"], domain::questions::questions_token_budget());
+    assert_eq!(openrouter_call.body["max_tokens"], domain::blueprint::questions::questions_token_budget());
     let strict = &openrouter_call.body["response_format"]["json_schema"]["schema"];
-    assert_eq!(*strict, domain::schema::strict_subset(&domain::questions::questions_json_schema()));
+    assert_eq!(*strict, domain::llm::schema::strict_subset(&domain::blueprint::questions::questions_json_schema()));
     assert!(!strict.to_string().contains("maxItems"), "{strict}");
     // Two timeouts, no retry of a timed-out tier: well within the chain's documented bound.
     assert!(started.elapsed().as_millis() < u128::from(6 * e2e::stack::LLM_TIMEOUT_MS), "took {:?}", started.elapsed());

@@ -192,8 +192,8 @@ fn a_model_still_writing_past_its_time_budget_is_cut_off_and_the_next_answers(st
     let chats: Vec<_> = stack.llm.received(&tag).into_iter().filter(|c| c.path == "/api/chat" && c.body["stream"] == true).collect();
     assert_eq!(chats.iter().map(|c| c.body["model"].as_str().unwrap_or_default()).collect::<Vec<_>>(), ["qwen3:30b-a3b", "qwen2:7b"]);
     for chat in &chats {
-        assert_eq!(chat.body["options"]["num_predict"], domain::course::blueprint_token_budget());
-        assert_eq!(chat.body["format"]["properties"]["modules"]["maxItems"], domain::course::MAX_MODULES);
+        assert_eq!(chat.body["options"]["num_predict"], domain::blueprint::prompts::blueprint_token_budget());
+        assert_eq!(chat.body["format"]["properties"]["modules"]["maxItems"], domain::blueprint::document::MAX_MODULES);
     }
     let versions = client.get(&format!("/api/blueprints/{id}/versions")).json();
     assert_eq!(versions["versions"][0]["provider"], "ollama");

@@ -1,9 +1,9 @@
 //! The admin control plane's operational endpoints: wiring diagnostics and job runs.
 
 use crate::router::{Access, Call, Route};
-use domain::auth::Session;
-use domain::jobs::RunRequest;
-use domain::messages::QueueMessage;
+use domain::platform::auth::Session;
+use domain::jobs::schedule::RunRequest;
+use domain::jobs::messages::QueueMessage;
 use domain::AppError;
 use edge::db::{audit, job_runs};
 use edge::hop::Hop;

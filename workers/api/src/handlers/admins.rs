@@ -4,12 +4,12 @@
 //! Every attempt, refused or not, is audited.
 
 use crate::router::{Access, Call, Route};
-use domain::auth::scope::check_role_change;
-use domain::auth::requests::{parse_bootstrap, parse_role_change};
-use domain::auth::tokens::matches_machine_token;
-use domain::auth::{Role, Scope, Session};
-use domain::ids::UserId;
-use domain::rate_limit::admin_bootstrap_limit;
+use domain::platform::auth::scope::check_role_change;
+use domain::platform::auth::requests::{parse_bootstrap, parse_role_change};
+use domain::platform::auth::tokens::matches_machine_token;
+use domain::platform::auth::{Role, Scope, Session};
+use domain::platform::ids::UserId;
+use domain::platform::rate_limit::admin_bootstrap_limit;
 use domain::AppError;
 use edge::db::users::{self, RoleUpdate};
 use edge::db::audit;
@@ -30,7 +30,7 @@ const BODY_LIMIT: usize = 4 * 1024;
 /// Makes the caller an admin when `token` is the configured secret. Routed only while the secret
 /// is configured (`Settings::bootstrap_token`); 403 for a wrong token (the caller is authenticated, the
 /// token is what is refused — and a 401 would make the UI try a token refresh), 429 past
-/// `domain::rate_limit::ADMIN_BOOTSTRAP`.
+/// `domain::platform::rate_limit::ADMIN_BOOTSTRAP`.
 async fn bootstrap(mut call: Call, session: Session) -> Result<Response, AppError> {
     let raw = call.body(BODY_LIMIT).await?;
     let (env, scope) = (&call.env, &session.scope);

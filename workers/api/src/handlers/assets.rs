@@ -12,7 +12,7 @@ pub async fn serve(req: Request, env: &Env, request_id: &str) -> Result<Response
     if !matches!(req.method(), Method::Get | Method::Head) {
         return Err(AppError::method_not_allowed(&["GET", "HEAD"]));
     }
-    let immutable = domain::http::is_content_hashed_asset(&req.path());
+    let immutable = domain::platform::http::is_content_hashed_asset(&req.path());
     let assets = env.assets("ASSETS").or_internal("assets.binding")?;
     let response = match assets.fetch_request(req).await {
         Ok(response) if response.status_code() < 500 => response,

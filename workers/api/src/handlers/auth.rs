@@ -1,13 +1,13 @@
 //! Sign-up, login, refresh-token rotation, logout and "who am I".
 
-use domain::auth::requests::{parse_login, parse_signup};
-use domain::auth::tokens::REFRESH_TOKEN_TTL_SECS;
+use domain::platform::auth::requests::{parse_login, parse_signup};
+use domain::platform::auth::tokens::REFRESH_TOKEN_TTL_SECS;
 use crate::router::{Access, Call, Route};
-use domain::auth::{Password, PasswordHash, RefreshToken, Role, Scope, Session};
+use domain::platform::auth::{Password, PasswordHash, RefreshToken, Role, Scope, Session};
 use domain::contracts::auth::{Account, MeAnswer, Profile, SessionAnswer, SessionUser};
-use domain::ids::{TenantId, UserId};
-use domain::http::{clear_cookie, cookie_value, is_local_host, session_cookie, ACCESS_COOKIE, REFRESH_COOKIE, REFRESH_COOKIE_PATH};
-use domain::rate_limit::{login_limits, signup_limit};
+use domain::platform::ids::{TenantId, UserId};
+use domain::platform::http::{clear_cookie, cookie_value, is_local_host, session_cookie, ACCESS_COOKIE, REFRESH_COOKIE, REFRESH_COOKIE_PATH};
+use domain::platform::rate_limit::{login_limits, signup_limit};
 use domain::AppError;
 use edge::db::refresh_tokens::{self, Rotation};
 use edge::db::{audit, users};
@@ -146,7 +146,7 @@ async fn me(call: Call, session: Session) -> Result<Response, AppError> {
 
 /// Issues an access token and a refresh token (in `family`, or a new one) and answers
 /// `{user, accessToken, expiresIn}` with both cookies set.
-async fn start_session(env: &Env, req: &Request, keys: &domain::auth::TokenKeys, scope: &Scope, email: &str, family: Option<&str>, status: u16) -> Result<Response, AppError> {
+async fn start_session(env: &Env, req: &Request, keys: &domain::platform::auth::TokenKeys, scope: &Scope, email: &str, family: Option<&str>, status: u16) -> Result<Response, AppError> {
     let now = clock::now();
     let family_id = family.map_or_else(random::uuid_v4, str::to_string);
     // The access token names its sign-in (the refresh family), so a logout ends admin access.
@@ -186,7 +186,7 @@ fn with_cleared_cookies(error: AppError, secure: bool, context: &RequestContext)
     response.with_headers(headers)
 }
 
-async fn rehash_if_weaker(env: &Env, account: &users::Account, password: &Password, params: domain::auth::KdfParams) {
+async fn rehash_if_weaker(env: &Env, account: &users::Account, password: &Password, params: domain::platform::auth::KdfParams) {
     let weaker = PasswordHash::parse(&account.password_hash).is_ok_and(|hash| hash.needs_rehash(params));
     if !weaker {
         return;

@@ -1,14 +1,14 @@
 //! Blueprint resources: create, list (paginated), read, delete. Owner-scoped throughout.
 
 use crate::router::{Access, Call, Route};
-use domain::auth::{Scope, Session};
-use domain::blueprints::{parse_new_title, parse_page, parse_rename};
+use domain::platform::auth::{Scope, Session};
+use domain::blueprint::resource::{parse_new_title, parse_page, parse_rename};
 use domain::contracts::blueprints::{DynamicSaveAnswer, Progress, StaticSaveAnswer};
-use domain::ids::BlueprintId;
-use domain::input::DEFAULT_BODY_LIMIT;
-use domain::answers;
-use domain::questions::DynamicQuestion;
-use domain::static_answers;
+use domain::platform::ids::BlueprintId;
+use domain::platform::input::DEFAULT_BODY_LIMIT;
+use domain::blueprint::answers;
+use domain::blueprint::questions::DynamicQuestion;
+use domain::blueprint::static_answers;
 use domain::AppError;
 use edge::db::blueprints::AnswerColumn;
 use edge::db::{audit, blueprints};
@@ -109,7 +109,7 @@ async fn patch_dynamic_answers(mut call: Call, session: Session) -> Result<Respo
     }
     let id: BlueprintId = call.param("id")?;
     let raw = call.body(DEFAULT_BODY_LIMIT).await?;
-    let body: Body = domain::input::parse_json(&raw)?;
+    let body: Body = domain::platform::input::parse_json(&raw)?;
     let (env, scope) = (&call.env, &session.scope);
     // A set this isolate already knows needs no read: the guarded write checks it is still the
     // blueprint's (and the owner, and that no generation runs) in the same statement.

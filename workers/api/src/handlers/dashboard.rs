@@ -5,15 +5,16 @@
 //! have theirs computed when read.
 
 use crate::router::{Access, Call, Route};
-use domain::auth::Session;
+use domain::platform::auth::Session;
 use domain::contracts::blueprints::{self as contracts, CompareAnswer, Dashboard, LatestVersion};
-use domain::ids::{BlueprintId, PathParam, VersionNumber};
-use domain::course::read_stored;
-use domain::generation::Source;
-use domain::kpis::{self, Kpis};
-use domain::quality::{self, QualityReview};
-use domain::static_answers::{self, StaticAnswers};
-use domain::{compare, AppError, FieldError};
+use domain::platform::ids::{BlueprintId, PathParam, VersionNumber};
+use domain::blueprint::document::read_stored;
+use domain::blueprint::generation::Source;
+use domain::blueprint::kpis::{self, Kpis};
+use domain::blueprint::quality::{self, QualityReview};
+use domain::blueprint::static_answers::{self, StaticAnswers};
+use domain::blueprint::compare;
+use domain::{AppError, FieldError};
 use edge::db::blueprints::{self, VersionFigures};
 use edge::{rate_limit, respond};
 use serde_json::Value;

@@ -2,14 +2,15 @@
 //! download with the right type and file name. Owner-only; every export and download audited.
 
 use crate::router::{Access, Call, Route};
-use domain::auth::{Scope, Session};
-use domain::ids::{BlueprintId, ExportId, VersionNumber};
+use domain::platform::auth::{Scope, Session};
+use domain::platform::ids::{BlueprintId, ExportId, VersionNumber};
 use domain::contracts::blueprints::ExportAnswer;
-use domain::course;
-use domain::generation::Source;
-use domain::exports::{self, content_disposition, filename, object_key, sha256_hex, ExportFormat, COSTLY_BUILDS};
-use domain::pdf::{self, PageSize};
-use domain::scorm::{self, PackageMeta};
+use domain::blueprint::document::read_stored;
+use domain::blueprint::markdown::render_markdown;
+use domain::blueprint::generation::Source;
+use domain::blueprint::exports::{self, content_disposition, filename, object_key, sha256_hex, ExportFormat, PageSize, COSTLY_BUILDS};
+use render::pdf;
+use render::scorm::{self, PackageMeta};
 use domain::{AppError, ErrorKind, Timestamp};
 use edge::db::{audit, blueprints, exports as export_rows};
 use edge::{clock, random, rate_limit, respond, OrInternal, RequestContext};
@@ -43,14 +44,14 @@ async fn create(mut call: Call, session: Session) -> Result<Response, AppError> 
     let content = match request.format {
         // Rendered afresh (deterministic), so a version stored before today's escaping rules
         // exports without raw HTML or links in its text.
-        ExportFormat::Markdown => course::render_markdown(&course::read_stored(&snapshot.blueprint_json)?).into_bytes(),
+        ExportFormat::Markdown => render_markdown(&read_stored(&snapshot.blueprint_json)?).into_bytes(),
         ExportFormat::Json => {
             let mut pretty = serde_json::to_vec_pretty(&document).or_internal("export.json")?;
             pretty.push(b'\n');
             pretty
         }
         ExportFormat::Pdf | ExportFormat::Scorm => {
-            let course = course::read_stored(&snapshot.blueprint_json)?;
+            let course = read_stored(&snapshot.blueprint_json)?;
             if request.format == ExportFormat::Pdf {
                 let label = format!("Version {version} · {}", created.date());
                 // Text beyond Western European needs the embedded fonts; most PDFs do not.

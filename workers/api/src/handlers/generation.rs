@@ -5,11 +5,11 @@
 
 use crate::llm_hub::{QuestionsAnswer, QuestionsRequest, BINDING, INSTANCE};
 use crate::router::{Access, Call, Route};
-use domain::auth::{Scope, Session};
+use domain::platform::auth::{Scope, Session};
 use domain::contracts::blueprints::{self as contracts, GeneratedQuestions, QuestionSource};
-use domain::ids::BlueprintId;
-use domain::rate_limit::{GENERATE_DYNAMIC_QUESTIONS, GENERATE_QUESTIONS};
-use domain::static_answers::{self, parse_generation_input, StaticAnswers};
+use domain::platform::ids::BlueprintId;
+use domain::platform::rate_limit::{GENERATE_DYNAMIC_QUESTIONS, GENERATE_QUESTIONS};
+use domain::blueprint::static_answers::{self, parse_generation_input, StaticAnswers};
 use domain::{AppError, FieldError};
 use edge::db::{audit, blueprints};
 use edge::{clock, durable, rate_limit, respond, OrInternal, RequestContext};
@@ -41,7 +41,7 @@ async fn generate_dynamic_questions(mut call: Call, session: Session) -> Result<
         blueprint_id: String,
     }
     let raw = call.body(BODY_LIMIT).await?;
-    let body: Body = domain::input::parse_json(&raw)?;
+    let body: Body = domain::platform::input::parse_json(&raw)?;
     let id = BlueprintId::parse(&body.blueprint_id)?;
     let (env, scope, context) = (&call.env, &session.scope, &call.context);
     let blueprint = blueprints::get(env, scope, &id).await?;
@@ -64,7 +64,7 @@ async fn generate_dynamic_questions(mut call: Call, session: Session) -> Result<
     let metadata = json!({ "source": answer.source, "model": answer.model, "cached": answer.cached, "questions": answer.questions.len() });
     let entry = audit::Entry::by(scope, &context.request_id, "blueprint.dynamic_questions_generated", "blueprint", Some(id.as_str()));
     audit::record(env, entry.with_metadata(metadata), clock::now()).await;
-    let question_set = domain::answers::question_set_id(&questions.to_string());
+    let question_set = domain::blueprint::answers::question_set_id(&questions.to_string());
     let source = question_source(&answer.source)?;
     respond::json(
         200,

@@ -3,14 +3,16 @@
 //! Object runs the generation. Its `text/event-stream` answer is relayed as it arrives.
 
 use crate::router::{Access, Call, Route};
-use domain::auth::Session;
+use domain::platform::auth::Session;
 use domain::contracts::blueprints::{DraftPreview, KeptDraft, VersionList};
-use domain::course;
-use domain::generation::{Source, StartCommand, Transition, FALLBACK_MODEL, FALLBACK_PROVIDER};
-use domain::ids::{BlueprintId, VersionNumber};
-use domain::quality;
-use domain::readiness::generation_inputs;
-use domain::rate_limit::GENERATE_BLUEPRINT;
+use domain::blueprint::document::Blueprint;
+use domain::blueprint::fallback::fallback_blueprint;
+use domain::blueprint::markdown::render_markdown;
+use domain::blueprint::generation::{Source, StartCommand, Transition, FALLBACK_MODEL, FALLBACK_PROVIDER};
+use domain::platform::ids::{BlueprintId, VersionNumber};
+use domain::blueprint::quality;
+use domain::blueprint::readiness::generation_inputs;
+use domain::platform::rate_limit::GENERATE_BLUEPRINT;
 use domain::{AppError, ErrorKind};
 use edge::db::{audit, blueprints, stored_json};
 use edge::hop::Hop;
@@ -44,7 +46,7 @@ struct Start {
 async fn generate(mut call: Call, session: Session) -> Result<Response, AppError> {
     let raw = call.body(4 * 1024).await?;
     let (env, scope, context) = (&call.env, &session.scope, &call.context);
-    let start: Start = domain::input::parse_json(&raw)?;
+    let start: Start = domain::platform::input::parse_json(&raw)?;
     let id = BlueprintId::parse(&start.blueprint_id)?;
     blueprints::get(env, scope, &id).await?;
     rate_limit::hit(env, &call.req, "generate_blueprint", &scope.user, GENERATE_BLUEPRINT).await?;
@@ -115,7 +117,7 @@ async fn keep_draft(call: Call, session: Session) -> Result<Response, AppError> 
     let CuratedDraft { draft, markdown, review } = curated_draft(&blueprint)?;
     let document = serde_json::to_value(&draft).or_internal("keep_draft.json")?;
     let quality = serde_json::to_value(&review).or_internal("keep_draft.quality")?;
-    let kpis = serde_json::to_value(domain::kpis::kpis(&draft)).or_internal("keep_draft.kpis")?;
+    let kpis = serde_json::to_value(domain::blueprint::kpis::kpis(&draft)).or_internal("keep_draft.kpis")?;
     let completion = blueprints::Completion {
         blueprint_json: &document,
         markdown: &markdown,
@@ -140,7 +142,7 @@ async fn keep_draft(call: Call, session: Session) -> Result<Response, AppError> 
 /// The curated draft of a blueprint: built from its stored answers, the same draft a failed
 /// generation's `error` event carried (deterministic), with its review.
 struct CuratedDraft {
-    draft: course::Blueprint,
+    draft: Blueprint,
     markdown: String,
     review: quality::QualityReview,
 }
@@ -152,8 +154,8 @@ fn curated_draft(blueprint: &blueprints::Blueprint) -> Result<CuratedDraft, AppE
         &stored_json(&blueprint.dynamic_answers, "dynamic_answers")?,
     )
     .map_err(AppError::invalid_fields)?;
-    let draft = course::fallback_blueprint(&inputs.answers);
-    let markdown = course::render_markdown(&draft);
+    let draft = fallback_blueprint(&inputs.answers);
+    let markdown = render_markdown(&draft);
     let review = quality::review(&draft, Some(&inputs.answers));
     Ok(CuratedDraft { draft, markdown, review })
 }

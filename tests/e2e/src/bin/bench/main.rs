@@ -106,7 +106,7 @@ impl Sizes {
                 concurrent_delay_ms: 200,
                 blueprint_counts: vec![10, 1000, 10_000],
                 version_counts: vec![1, 20, 100],
-                // Up to `domain::course::MAX_MODULES` (30): a longer blueprint is refused.
+                // Up to `domain::blueprint::document::MAX_MODULES` (30): a longer blueprint is refused.
                 module_counts: vec![5, 15, 30],
                 growth_samples: 30,
                 export_copies: 5,

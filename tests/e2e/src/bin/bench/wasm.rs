@@ -3,7 +3,7 @@
 //! by the crate their symbol names (the name section is still in the wasm: wasm-opt is off).
 
 use crate::stats::{round2, row};
-use e2e::stack::repo_root;
+use e2e::stack::worker_dir;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::process::Command;
@@ -17,11 +17,10 @@ const UNUSED_JWT_ALGORITHMS: [&str; 17] =
     ["p384", "p256", "rsa", "num_bigint_dig", "curve25519_dalek", "ed25519_dalek", "der", "primeorder", "pkcs8", "pkcs1", "spki", "sec1", "ecdsa", "elliptic_curve", "crypto_bigint", "signature", "num_integer"];
 
 pub fn sizes_and_breakdown() -> Vec<Value> {
-    let root = repo_root();
     let twiggy = Command::new("twiggy").arg("--version").output().is_ok_and(|o| o.status.success());
     let mut rows = Vec::new();
     for worker in WORKERS {
-        let path = root.join(format!("workers/{worker}/build/index_bg.wasm"));
+        let path = worker_dir(worker).join("build/index_bg.wasm");
         let raw = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
         let gzipped = Command::new("gzip").args(["-9", "-c"]).arg(&path).output().map(|o| o.stdout.len()).unwrap_or(0);
         let mut figures = json!({ "raw_bytes": raw, "gzip_bytes": gzipped, "target_gzip_bytes": 1_048_576 });
