@@ -3,7 +3,7 @@
 //! Both go through the LLM hub (cache, de-dup, gate) and never fail because a provider did:
 //! the curated fallback answers with `source: "fallback"` and a warning.
 
-use crate::llm_hub::{QuestionsAnswer, QuestionsRequest, BINDING, INSTANCE};
+use crate::llm_hub::{HubReply, QuestionsAnswer, QuestionsRequest, BINDING, INSTANCE};
 use domain::auth::Principal;
 use domain::blueprints::BlueprintId;
 use domain::generation::Status;
@@ -62,5 +62,9 @@ pub async fn generate_dynamic_questions(mut req: Request, env: &Env, principal: 
 
 async fn ask_hub(env: &Env, principal: &Principal, context: &RequestContext, answers: StaticAnswers) -> Result<QuestionsAnswer, AppError> {
     let request = QuestionsRequest { user_id: principal.user_id.clone(), answers, request_id: context.request_id.clone() };
-    durable::call(env, BINDING, INSTANCE, &request).await
+    match durable::call(env, BINDING, INSTANCE, &request).await? {
+        HubReply::Answered(answer) => Ok(answer),
+        // No model slot in time: the gate's 429/503 with its Retry-After.
+        HubReply::Refused { refused } => Err(refused.refusal().unwrap_or_else(AppError::internal)),
+    }
 }

@@ -182,7 +182,7 @@ async fn forward(env: &Env, path: &str, method: Method, headers: Headers, body: 
 async fn relay(response: Response, context: &RequestContext) -> Result<Response, AppError> {
     let status = response.status_code();
     let json = response.headers().get("content-type").ok().flatten().is_some_and(|kind| kind.starts_with("application/json"));
-    if status == 200 || (400..500).contains(&status) && json {
+    if status == 200 || ((400..500).contains(&status) || status == 503) && json {
         return Ok(response);
     }
     context.log("error", "stream.failed", &json!({ "status": status }));
