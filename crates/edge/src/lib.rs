@@ -9,6 +9,7 @@ pub mod context;
 pub mod db;
 pub mod durable;
 pub mod fail;
+pub mod gate;
 pub mod hop;
 pub mod llm;
 pub mod random;

@@ -67,6 +67,9 @@ struct State {
     active: std::collections::HashMap<String, (usize, usize)>,
     /// While set, Ollama's endpoints refuse connections (the server is "down").
     ollama_down: bool,
+    /// Per watched needle (see [`FakeLlm::watch`]): chat requests containing it being answered
+    /// now, and the most ever at once, whichever script answered them.
+    watched: std::collections::HashMap<String, (usize, usize)>,
     /// Per script tag: when each streamed piece was flushed to the socket (the bench times the
     /// relay from these).
     piece_times: std::collections::HashMap<String, Vec<Instant>>,
@@ -113,6 +116,17 @@ impl FakeLlm {
     /// The most chat requests for `tag` that were being answered at the same time.
     pub fn max_concurrent(&self, tag: &str) -> usize {
         self.state.lock().unwrap().active.get(tag).map_or(0, |(_, max)| *max)
+    }
+
+    /// Starts counting the chat requests whose body contains `needle` (several scripts' tags
+    /// can share one), for [`FakeLlm::max_concurrent_watched`].
+    pub fn watch(&self, needle: &str) {
+        self.state.lock().unwrap().watched.entry(needle.to_string()).or_insert((0, 0));
+    }
+
+    /// The most chat requests containing a watched `needle` that were being answered at once.
+    pub fn max_concurrent_watched(&self, needle: &str) -> usize {
+        self.state.lock().unwrap().watched.get(needle).map_or(0, |(_, max)| *max)
     }
 
     /// Takes Ollama down (connections are closed without an answer) or brings it back.
@@ -187,6 +201,13 @@ impl FakeLlm {
                 entry.0 += 1;
                 entry.1 = entry.1.max(entry.0);
             }
+            let chat = path.ends_with("/chat") || path.ends_with("/chat/completions");
+            for (needle, entry) in state.watched.iter_mut() {
+                if chat && text.contains(needle.as_str()) {
+                    entry.0 += 1;
+                    entry.1 = entry.1.max(entry.0);
+                }
+            }
             tag
         };
         let _ = match (method.as_str(), path.as_str()) {
@@ -196,9 +217,16 @@ impl FakeLlm {
             ("POST", "/api/v1/chat/completions") => self.openrouter_chat(&mut writer, &received, tag.as_deref()),
             _ => write_json(&mut writer, 404, &json!({ "error": "not found" })),
         };
+        let mut state = self.state.lock().unwrap();
         if let Some(tag) = tag {
-            if let Some(entry) = self.state.lock().unwrap().active.get_mut(&tag) {
+            if let Some(entry) = state.active.get_mut(&tag) {
                 entry.0 -= 1;
+            }
+        }
+        let chat = path.ends_with("/chat") || path.ends_with("/chat/completions");
+        for (needle, entry) in state.watched.iter_mut() {
+            if chat && text.contains(needle.as_str()) {
+                entry.0 = entry.0.saturating_sub(1);
             }
         }
     }

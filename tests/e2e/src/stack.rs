@@ -223,6 +223,9 @@ impl Stack {
             format!("LLM_TIMEOUT_MS:{LLM_TIMEOUT_MS}"),
             format!("LLM_ATTEMPT_BUDGET_MS:{LLM_ATTEMPT_BUDGET_MS}"),
             "SSE_HEARTBEAT_MS:200".to_string(),
+            // Six tests run at once, each with its own users: room for them all at the model
+            // gate (two slots per user, as in production).
+            "MODEL_GATE_SLOTS:6".to_string(),
         ];
         if options.no_model {
             // A port nothing listens on (taken and released): connections are refused at once.

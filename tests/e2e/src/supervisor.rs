@@ -208,8 +208,16 @@ impl Supervisor {
     /// After a test failed: whether the stack went down since `generation` (the failure may
     /// be the crash's) and is up again, so the test is worth running again.
     pub fn recovered_since(&self, generation: usize) -> bool {
-        let up = self.check();
-        up && self.generation() != generation
+        // A test can fail against a dying stack (a reset connection) a moment before its
+        // wrangler's exit shows: give the exit two seconds to show before judging.
+        let deadline = Instant::now() + Duration::from_secs(2);
+        loop {
+            let up = self.check();
+            if self.generation() != generation || Instant::now() >= deadline {
+                return up && self.generation() != generation;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 
     /// A line for a failure message when the stack is down for good.

@@ -87,7 +87,10 @@ function Generation({ record }: { record: BlueprintRecord }) {
     }
     if (event.event === "progress") {
       setPhase("streaming");
-      const partial = (data.partialBlueprint ?? {}) as DraftBlueprint;
+      // A replay sends older progress events as markers without the partial (only the newest
+      // carries it, and it contains all before it): keep what is drawn.
+      if (!data.partialBlueprint) return;
+      const partial = data.partialBlueprint as DraftBlueprint;
       setDraft(partial);
       const now = Date.now();
       if (now - lastAnnounced.current > 4000) {

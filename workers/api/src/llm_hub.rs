@@ -3,7 +3,10 @@
 //! must be shared by every request of every user:
 //! - the 15-minute cache of answers, keyed by user + fingerprint of the normalised input;
 //! - de-duplication: a request identical to one in flight awaits that one's answer;
-//! - the gate: at most `GATE` chains (so at most that many local-model calls) at once.
+//! - the model slot: each chain waits for one at the global model gate (`edge::gate`, the
+//!   stream worker's `ModelGate`), which is fair across users and bounds model calls across
+//!   questions and blueprints alike; a refusal there (line full, waited too long) is answered
+//!   as the 429/503 it is, to every request sharing that chain.
 //!
 //! When every provider fails, the curated fallback built from the user's answers is answered
 //! (not cached, so a recovered model is used next time).
@@ -11,6 +14,9 @@
 use domain::blueprint::prompts;
 use domain::blueprint::questions::{fallback_questions, DynamicQuestion};
 use domain::blueprint::static_answers::StaticAnswers;
+use domain::llm::gate::GateReply;
+use domain::AppError;
+use edge::gate::{self, Route};
 use edge::llm::{self, Attempt};
 use futures_util::future::{FutureExt, LocalBoxFuture, Shared};
 use serde::{Deserialize, Serialize};
@@ -22,7 +28,8 @@ use worker::{durable_object, wasm_bindgen, DurableObject, Env, Request, Response
 
 pub const BINDING: &str = "LLM_HUB";
 pub const INSTANCE: &str = "global";
-const GATE: usize = 3;
+/// How long a question request waits for a model slot before it is answered 503.
+const MAX_WAIT_MS: i64 = 45_000;
 const CACHE_TTL_MS: i64 = 15 * 60 * 1000;
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -53,20 +60,27 @@ struct CacheEntry {
     expires_at: i64,
 }
 
-type InFlight = Shared<LocalBoxFuture<'static, QuestionsAnswer>>;
+/// What the hub answers: the questions, or the gate's refusal (429/503 with its wait).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum HubReply {
+    Answered(QuestionsAnswer),
+    Refused { refused: GateReply },
+}
+
+type InFlight = Shared<LocalBoxFuture<'static, Result<QuestionsAnswer, AppError>>>;
 
 #[durable_object]
 pub struct LlmHub {
     state: Rc<State>,
     env: Env,
     in_flight: Rc<RefCell<HashMap<String, InFlight>>>,
-    running: Rc<Cell<usize>>,
     model_calls: Rc<Cell<u64>>,
 }
 
 impl DurableObject for LlmHub {
     fn new(state: State, env: Env) -> Self {
-        Self { state: Rc::new(state), env, in_flight: Rc::default(), running: Rc::default(), model_calls: Rc::default() }
+        Self { state: Rc::new(state), env, in_flight: Rc::default(), model_calls: Rc::default() }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
@@ -80,7 +94,7 @@ impl DurableObject for LlmHub {
             if entry.expires_at > now {
                 let mut answer = entry.answer;
                 answer.cached = true;
-                return Response::from_json(&answer);
+                return Response::from_json(&HubReply::Answered(answer));
             }
             storage.delete(&key).await?;
         }
@@ -89,12 +103,21 @@ impl DurableObject for LlmHub {
             Some(shared) => shared,
             None => {
                 // A shared generation logs under the request that started it.
-                let shared = self.generate(request.answers, request.request_id).boxed_local().shared();
+                let shared = self.generate(request.user_id, request.answers, request.request_id).boxed_local().shared();
                 self.in_flight.borrow_mut().insert(key.clone(), shared.clone());
                 shared
             }
         };
-        let answer = shared.await;
+        let answer = match shared.await {
+            Ok(answer) => answer,
+            Err(error) => {
+                self.in_flight.borrow_mut().remove(&key);
+                return match (error.status(), error.retry_after) {
+                    (429 | 503, Some(retry_after_secs)) => Response::from_json(&HubReply::Refused { refused: GateReply::Refused { status: error.status(), message: error.message, retry_after_secs } }),
+                    _ => Response::error(error.to_string(), 500),
+                };
+            }
+        };
         if self.in_flight.borrow_mut().remove(&key).is_some() && answer.source != "fallback" {
             let entry = CacheEntry { answer: answer.clone(), expires_at: worker::Date::now().as_millis() as i64 + CACHE_TTL_MS };
             storage.put(&key, &entry).await?;
@@ -102,7 +125,7 @@ impl DurableObject for LlmHub {
                 storage.set_alarm(Duration::from_millis(CACHE_TTL_MS as u64)).await?;
             }
         }
-        Response::from_json(&answer)
+        Response::from_json(&HubReply::Answered(answer))
     }
 
     /// Drops expired cache entries; re-arms while any remain.
@@ -128,20 +151,17 @@ impl DurableObject for LlmHub {
 }
 
 impl LlmHub {
-    fn generate(&self, answers: StaticAnswers, request_id: String) -> impl std::future::Future<Output = QuestionsAnswer> + 'static {
-        let (env, running, calls) = (self.env.clone(), Rc::clone(&self.running), Rc::clone(&self.model_calls));
+    fn generate(&self, user_id: domain::platform::ids::UserId, answers: StaticAnswers, request_id: String) -> impl std::future::Future<Output = Result<QuestionsAnswer, AppError>> + 'static {
+        let (env, calls) = (self.env.clone(), Rc::clone(&self.model_calls));
         async move {
-            // The gate: wait for a free slot (the object is single-threaded, so the check and
-            // the increment cannot interleave).
-            while running.get() >= GATE {
-                worker::Delay::from(Duration::from_millis(25)).await;
-            }
-            running.set(running.get() + 1);
+            // A slot at the global gate, given back however the call ends (released here, or
+            // by the slot's drop, or by its lease expiring should this object die).
+            let slot = gate::acquire(&env, Route::Service, &user_id, MAX_WAIT_MS, |_| {}).await?;
             calls.set(calls.get() + 1);
             let prompt = prompts::dynamic_questions(&answers);
             let outcome = llm::generate(&env, &request_id, &prompt, prompts::read_questions).await;
-            running.set(running.get() - 1);
-            match outcome {
+            slot.release().await;
+            Ok(match outcome {
                 Ok(generated) => QuestionsAnswer {
                     questions: generated.value,
                     source: generated.provider.to_string(),
@@ -160,7 +180,7 @@ impl LlmHub {
                     ms: attempts.iter().map(|a| a.ms).sum(),
                     attempts,
                 },
-            }
+            })
         }
     }
 }

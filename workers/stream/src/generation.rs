@@ -7,7 +7,8 @@
 //!   even when every client has gone (alarms are retried; a finished run is not run again).
 //! - Every event is appended to this object's SQLite log with an increasing id before it is
 //!   sent, so `GET /events` with `Last-Event-ID` replays exactly what a client missed, then
-//!   follows live.
+//!   follows live. Progress is kept compactly (`domain::blueprint::event_log`): a marker per event and the
+//!   newest partial blueprint once, which a replay sends with the newest progress event.
 
 use domain::blueprint::document::{read_blueprint, Blueprint};
 use domain::blueprint::fallback::fallback_blueprint;
@@ -16,6 +17,7 @@ use domain::blueprint::prompts;
 use domain::platform::auth::Scope;
 use domain::blueprint::generation::{explain_failure, ModelSetup, StartCommand, Status, Transition, Tried};
 use domain::platform::ids::{BlueprintId, TenantId, UserId};
+use domain::blueprint::event_log::{self, Snapshot};
 use domain::{AppError, ErrorKind};
 use domain::llm::parse_partial;
 use domain::blueprint::readiness::{generation_inputs, GenerationInputs};
@@ -24,6 +26,7 @@ use domain::blueprint::static_answers;
 use edge::context::{is_request_id, log_event};
 use edge::db::blueprints::{self, Completion, Start};
 use edge::db::stored_json;
+use edge::gate::{self, Route};
 use edge::llm::{self, StreamEvent};
 use edge::{clock, random};
 use futures_channel::mpsc::{unbounded, UnboundedSender};
@@ -38,6 +41,9 @@ use worker::{durable_object, wasm_bindgen, DurableObject, Env, Headers, Method, 
 const RUN: &str = "run";
 /// `progress` at most this often, however fast tokens arrive.
 const PROGRESS_EVERY_MS: i64 = 250;
+/// How long a generation waits for a model slot before it fails (well within the 10 minutes
+/// after which a run counts as dead).
+const GATE_MAX_WAIT_MS: i64 = 5 * 60 * 1000;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -79,6 +85,12 @@ pub struct BlueprintGeneration {
 }
 
 #[derive(Deserialize)]
+struct LoggedSnapshot {
+    id: i64,
+    data: String,
+}
+
+#[derive(Deserialize)]
 struct LoggedEvent {
     id: i64,
     event: String,
@@ -91,6 +103,8 @@ impl DurableObject for BlueprintGeneration {
         // AUTOINCREMENT: ids are never reused, so an id from an earlier run never matches.
         let _ = sql.exec("CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY AUTOINCREMENT, event TEXT NOT NULL, data TEXT NOT NULL)", None);
         let _ = sql.exec("CREATE TABLE IF NOT EXISTS pings (n INTEGER NOT NULL)", None);
+        // The run's newest progress event whole (`domain::blueprint::event_log`): its row holds a marker.
+        let _ = sql.exec("CREATE TABLE IF NOT EXISTS newest_progress (slot INTEGER PRIMARY KEY CHECK (slot = 1), id INTEGER NOT NULL, data TEXT NOT NULL)", None);
         Self { state: Rc::new(state), env, sql, viewers: Rc::default(), running: Rc::default() }
     }
 
@@ -194,6 +208,11 @@ impl BlueprintGeneration {
             Ok(Err(missing)) => return refuse(AppError::bad_request("The blueprint's answers are incomplete").with_details(json!(missing)), &request_id),
             Err(corrupt) => return refuse(corrupt, &request_id),
         }
+        // The model gate's line is full, or this user already has too many requests waiting:
+        // refused now (429/503 with Retry-After) rather than started and left waiting.
+        if let Err(refusal) = gate::admit(&self.env, Route::Object, &command.user_id).await {
+            return refuse(refusal, &request_id);
+        }
         let stale_before = clock::now().minus_seconds(domain::jobs::schedule::STALE_GENERATION_SECS);
         match blueprints::start_generation(&self.env, &scope, &blueprint_id, stale_before).await.map_err(to_worker)? {
             Start::Started => {}
@@ -205,6 +224,7 @@ impl BlueprintGeneration {
         // replayed (this run replaces its record), and each progress event carries a whole
         // partial blueprint, so keeping every run's grew without bound.
         let _ = self.sql.exec("DELETE FROM events WHERE id <= ?", vec![events_after.into()]);
+        let _ = self.sql.exec("DELETE FROM newest_progress", None);
         let run = Run { blueprint_id, user_id: command.user_id, tenant_id: command.tenant_id, finished: false, started_at: now, events_after, idempotency_key: command.idempotency_key, request_id };
         self.state.storage().put(RUN, &run).await?;
         self.state.storage().set_alarm(Duration::from_millis(0)).await?;
@@ -217,8 +237,10 @@ impl BlueprintGeneration {
     fn subscribe(&self, after: i64, live: bool) -> Result<Response> {
         let (sender, receiver) = unbounded::<String>();
         let logged: Vec<LoggedEvent> = self.sql.exec("SELECT id, event, data FROM events WHERE id > ? ORDER BY id", vec![after.into()])?.to_array()?;
+        let newest: Option<Snapshot> = self.sql.exec("SELECT id, data FROM newest_progress WHERE slot = 1", None)?.to_array::<LoggedSnapshot>()?.into_iter().next().map(|row| Snapshot { id: row.id, data: row.data });
         for event in logged {
-            let _ = sender.unbounded_send(sse::encode(&SseEvent { id: Some(event.id as u64), event: event.event, data: event.data }));
+            let data = event_log::replayed(event.id, &event.event, event.data, newest.as_ref());
+            let _ = sender.unbounded_send(sse::encode(&SseEvent { id: Some(event.id as u64), event: event.event, data }));
         }
         if live {
             self.viewers.borrow_mut().push(sender);
@@ -239,10 +261,12 @@ impl BlueprintGeneration {
             .unwrap_or(0)
     }
 
-    /// Logs the event, then sends it to every viewer still listening.
+    /// Logs the event (compactly: `domain::blueprint::event_log`), then sends it to every viewer still
+    /// listening.
     fn emit(&self, name: &str, data: &Value) {
         let data = data.to_string();
-        let id = match self.sql.exec("INSERT INTO events (event, data) VALUES (?, ?) RETURNING id", vec![name.into(), data.clone().into()]) {
+        let kept = event_log::keep(name, &data);
+        let id = match self.sql.exec("INSERT INTO events (event, data) VALUES (?, ?) RETURNING id", vec![name.into(), kept.row.into()]) {
             Ok(cursor) => {
                 #[derive(Deserialize)]
                 struct Id {
@@ -252,6 +276,9 @@ impl BlueprintGeneration {
             }
             Err(_) => None,
         };
+        if let (Some(id), Some(snapshot)) = (id, kept.snapshot) {
+            let _ = self.sql.exec("INSERT INTO newest_progress (slot, id, data) VALUES (1, ?, ?) ON CONFLICT (slot) DO UPDATE SET id = excluded.id, data = excluded.data", vec![id.into(), snapshot.into()]);
+        }
         let frame = sse::encode(&SseEvent { id: id.map(|i| i as u64), event: name.to_string(), data });
         self.viewers.borrow_mut().retain(|viewer| viewer.unbounded_send(frame.clone()).is_ok());
     }
@@ -278,6 +305,16 @@ impl BlueprintGeneration {
         let blueprint = blueprints::get(&self.env, &run.scope(), &run.blueprint_id).await?;
         let GenerationInputs { answers, questions, dynamic_answers } = readiness(&blueprint)?.map_err(domain::AppError::invalid_fields)?;
         let prompt = prompts::blueprint(&answers, &questions, &dynamic_answers);
+        // A slot at the global model gate; while waiting, viewers hear their place in line.
+        let slot = match gate::acquire(&self.env, Route::Object, &run.user_id, GATE_MAX_WAIT_MS, |position| self.emit("queued", &json!({ "position": position }))).await {
+            Ok(slot) => slot,
+            Err(refusal) if matches!(refusal.status(), 429 | 503) => {
+                blueprints::fail_generation(&self.env, &run.scope(), &run.blueprint_id).await?;
+                self.emit("error", &json!({ "message": refusal.message, "details": "The AI model was busy with other requests; try again in a moment.", "retryAfterSecs": refusal.retry_after }));
+                return Ok(());
+            }
+            Err(error) => return Err(error),
+        };
         let last_emit = Cell::new(0i64);
         let last_partial = RefCell::new(Value::Null);
         let attempts_started = Cell::new(0u32);
@@ -306,6 +343,8 @@ impl BlueprintGeneration {
             }
         })
         .await;
+        // Given back before the result is saved: the model is done with it.
+        slot.release().await;
         match generated {
             Ok(generated) => self.save(run, &answers, generated.value, generated.provider, &generated.model, generated.ms, &generated.attempts).await,
             Err(attempts) => {
@@ -334,10 +373,12 @@ impl BlueprintGeneration {
     #[allow(clippy::too_many_arguments)]
     async fn save(&self, run: &Run, answers: &static_answers::StaticAnswers, blueprint: Blueprint, provider: &str, model: &str, ms: i64, attempts: &[llm::Attempt]) -> std::result::Result<(), domain::AppError> {
         let markdown = render_markdown(&blueprint);
-        let quality = serde_json::to_value(domain::blueprint::quality::review(&blueprint, Some(answers))).map_err(|_| domain::AppError::internal())?;
+        // The version's figures and review, its texts read once for both.
+        let (kpis, review) = domain::blueprint::kpis::with_review(&blueprint, Some(answers));
+        let quality = serde_json::to_value(review).map_err(|_| domain::AppError::internal())?;
         let json = serde_json::to_value(&blueprint).map_err(|_| domain::AppError::internal())?;
         let timings = json!({ "totalMs": clock::now().millis() - run.started_at, "modelMs": ms, "attempts": attempts.iter().map(|a| json!({ "provider": a.provider, "model": a.model, "ms": a.ms, "error": a.error })).collect::<Vec<_>>() });
-        let kpis = serde_json::to_value(domain::blueprint::kpis::kpis(&blueprint)).map_err(|_| domain::AppError::internal())?;
+        let kpis = serde_json::to_value(kpis).map_err(|_| domain::AppError::internal())?;
         let completion = Completion { blueprint_json: &json, markdown: &markdown, version_id: &random::uuid_v4(), provider, model, timings: &timings, quality: &quality, kpis: &kpis };
         let Some(version) = blueprints::complete_generation(&self.env, &run.scope(), &run.blueprint_id, Transition::Complete, &completion).await? else {
             // The run was given up meanwhile (recovered as stale): its result is not saved over

@@ -3,6 +3,7 @@
 //! each blueprint's generation lives in its own Durable Object.
 
 mod generation;
+mod model_gate;
 
 use domain::AppError;
 use edge::{respond, OrInternal, RequestContext};
@@ -10,6 +11,7 @@ use serde_json::json;
 use worker::{event, Context, Env, Headers, Method, Request, RequestInit, Response, Result};
 
 pub use generation::BlueprintGeneration;
+pub use model_gate::ModelGate;
 
 const GENERATIONS: &str = "GENERATIONS";
 
@@ -27,7 +29,11 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         Ok(response) => response,
         Err(error) => respond::error(&error, &context.request_id),
     };
-    context.log("info", "stream.request", &json!({ "path": path, "status": response.status_code(), "ms": context.elapsed_ms() }));
+    // Gate commands (several a second while requests wait for a model slot) are bookkeeping:
+    // only their failures are logged.
+    if !(path == edge::gate::SERVICE_PATH && response.status_code() == 200) {
+        context.log("info", "stream.request", &json!({ "path": path, "status": response.status_code(), "ms": context.elapsed_ms() }));
+    }
     Ok(response)
 }
 
@@ -36,6 +42,8 @@ async fn route(req: Request, env: &Env) -> std::result::Result<Response, AppErro
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     match (req.method(), segments.as_slice()) {
         (Method::Get, ["internal", "diagnostics"]) => diagnostics(env).await,
+        // The api's question hub takes its model slots here (`edge::gate`).
+        (Method::Post, ["internal", "gate"]) => to_gate(req, env).await,
         (Method::Post, ["generations", id, "start"]) => {
             let headers = forwarded_headers(&req, &[("x-blueprint-id", id)]);
             let body = req.clone().or_internal("request.clone")?.text().await.or_internal("request.body")?;
@@ -73,6 +81,14 @@ async fn to_object(env: &Env, blueprint_id: &str, path: &str, method: Method, he
     init.with_method(method).with_headers(headers).with_body(body.map(Into::into));
     let request = Request::new_with_init(&format!("https://generation.internal{path}"), &init).or_internal("generations.request")?;
     stub.fetch_with_request(request).await.or_internal("generations.fetch")
+}
+
+/// Hands a gate command from the api to the model gate and its reply back.
+async fn to_gate(mut req: Request, env: &Env) -> std::result::Result<Response, AppError> {
+    let body = req.bytes().await.or_internal("gate.body")?;
+    let command: domain::llm::gate::GateCommand = domain::platform::input::parse_json(&body)?;
+    let reply = edge::gate::send(env, edge::gate::Route::Object, &command).await?;
+    respond::json(200, &reply)
 }
 
 /// Proves the worker runs and reaches its Durable Object namespace (whose state persists).

@@ -3,7 +3,8 @@
 //! when there is nothing to share out, so the same blueprint always gives the same numbers.
 
 use crate::blueprint::document::{Blueprint, Module};
-use crate::blueprint::quality::module_addresses;
+use crate::blueprint::quality::{self, QualityReview, Topics};
+use crate::blueprint::static_answers::StaticAnswers;
 use serde::{Deserialize, Serialize};
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -45,12 +46,23 @@ pub struct Coverage {
 }
 
 pub fn kpis(blueprint: &Blueprint) -> Kpis {
+    kpis_with(blueprint, &Topics::of(blueprint))
+}
+
+/// A version's KPIs and review, its texts read once for both (what is saved with each version).
+pub fn with_review(blueprint: &Blueprint, answers: Option<&StaticAnswers>) -> (Kpis, QualityReview) {
+    let topics = Topics::of(blueprint);
+    (kpis_with(blueprint, &topics), quality::review_with(blueprint, answers, &topics))
+}
+
+/// [`kpis`] with the blueprint's [`Topics`] read already.
+pub fn kpis_with(blueprint: &Blueprint, topics: &Topics) -> Kpis {
     Kpis {
         course_objectives: blueprint.learning_objectives.len(),
         module_count: blueprint.modules.len(),
         total_minutes: blueprint.total_minutes(),
         modules: blueprint.modules.iter().map(module_kpis).collect(),
-        assessment_coverage: coverage(blueprint),
+        assessment_coverage: coverage(blueprint, topics),
         activities_per_module: share(blueprint.modules.iter().map(|module| module.activities.len()).sum(), blueprint.modules.len()),
     }
 }
@@ -65,11 +77,11 @@ fn module_kpis(module: &Module) -> ModuleKpis {
     }
 }
 
-fn coverage(blueprint: &Blueprint) -> Coverage {
-    let assessed_modules: Vec<&Module> = blueprint.modules.iter().filter(|module| !module.assessments.is_empty()).collect();
+fn coverage(blueprint: &Blueprint, topics: &Topics) -> Coverage {
+    let assessed_modules: Vec<usize> = blueprint.modules.iter().enumerate().filter(|(_, module)| !module.assessments.is_empty()).map(|(index, _)| index).collect();
     // An objective counts as assessed when some module teaching it checks its learners; which
     // assessment checks which module objective is the quality review's concern.
-    let course_objectives_assessed = blueprint.learning_objectives.iter().filter(|objective| assessed_modules.iter().any(|module| module_addresses(module, objective))).count();
+    let course_objectives_assessed = (0..blueprint.learning_objectives.len()).filter(|objective| assessed_modules.iter().any(|module| topics.module_addresses(*module, *objective))).count();
     Coverage {
         modules_with_assessment: assessed_modules.len(),
         module_share: share(assessed_modules.len(), blueprint.modules.len()),

@@ -4,6 +4,7 @@
 //! - The inputs: the five static answers (`static_answers`), the follow-up questions a model
 //!   writes from them (`questions`) and their answers (`answers`); what a generation needs before
 //!   it starts (`readiness`).
+//! - A generation's event log, stored compactly for replay (`event_log`).
 //! - The resource and its lifecycle: ids, titles and the paged list (`resource`); draft →
 //!   generating → completed | error and why a generation failed (`generation`).
 //! - The document, one module per job: its caps, validation and JSON Schema (`document`); its
@@ -19,6 +20,7 @@ pub mod answers;
 pub mod compare;
 pub mod document;
 pub mod duration;
+pub mod event_log;
 pub mod exports;
 pub mod fallback;
 pub mod generation;

@@ -61,9 +61,14 @@ pub enum TimeBudget {
 /// The rubric applied to a blueprint. Without the user's answers the time budget and the
 /// modality cannot be checked; the other checks need only the blueprint.
 pub fn review(blueprint: &Blueprint, answers: Option<&StaticAnswers>) -> QualityReview {
+    review_with(blueprint, answers, &Topics::of(blueprint))
+}
+
+/// [`review`] with the blueprint's [`Topics`] read already (the KPIs need them too).
+pub fn review_with(blueprint: &Blueprint, answers: Option<&StaticAnswers>, topics: &Topics) -> QualityReview {
     let outcomes = [
         measurable_objectives(blueprint),
-        constructive_alignment(blueprint),
+        constructive_alignment(blueprint, topics),
         time_budget(blueprint, answers),
         no_duplicates_or_empties(blueprint),
         modality_respected(blueprint, answers),
@@ -339,8 +344,57 @@ pub fn module_addresses(module: &Module, course_objective: &str) -> bool {
 }
 
 /// Whether an assessment checks a module objective, by the same word-overlap rule.
+#[cfg(test)]
 fn assesses(assessment: &str, module_objective: &str) -> bool {
     shares_a_word(&objective_topic(module_objective), &text_topic(assessment))
+}
+
+/// Every text of a blueprint the alignment rule compares, read into topic stems once. The rule
+/// compares each course objective with every module and each module objective with every
+/// assessment, and used to split, lowercase and stem both texts again for every pair (issue 17,
+/// finding 5); the review and the KPIs of one version share one reading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Topics {
+    course: Vec<Vec<String>>,
+    modules: Vec<ModuleTopics>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ModuleTopics {
+    title: Vec<String>,
+    objectives: Vec<Vec<String>>,
+    assessments: Vec<Vec<String>>,
+}
+
+impl Topics {
+    pub fn of(blueprint: &Blueprint) -> Topics {
+        Topics {
+            course: blueprint.learning_objectives.iter().map(|objective| objective_topic(objective)).collect(),
+            modules: blueprint
+                .modules
+                .iter()
+                .map(|module| ModuleTopics {
+                    title: text_topic(&module.title),
+                    objectives: module.objectives.iter().map(|objective| objective_topic(objective)).collect(),
+                    assessments: module.assessments.iter().map(|assessment| text_topic(assessment)).collect(),
+                })
+                .collect(),
+        }
+    }
+
+    /// [`module_addresses`] for module `module` and course objective `objective` (indices into
+    /// the blueprint these topics were read from; out of range is `false`).
+    pub fn module_addresses(&self, module: usize, objective: usize) -> bool {
+        let (Some(topic), Some(module)) = (self.course.get(objective), self.modules.get(module)) else { return false };
+        shares_a_word(topic, &module.title) || module.objectives.iter().any(|objective| shares_a_word(topic, objective))
+    }
+
+    /// Whether assessment `assessment` of module `module` checks that module's objective
+    /// `objective`.
+    fn assesses(&self, module: usize, assessment: usize, objective: usize) -> bool {
+        let Some(module) = self.modules.get(module) else { return false };
+        matches!((module.assessments.get(assessment), module.objectives.get(objective)), (Some(assessment), Some(objective)) if shares_a_word(objective, assessment))
+    }
 }
 
 fn shares_a_word(a: &[String], b: &[String]) -> bool {
@@ -379,12 +433,12 @@ fn stem(word: &str) -> String {
     base.strip_suffix('e').filter(long_enough).unwrap_or(base).to_string()
 }
 
-fn constructive_alignment(blueprint: &Blueprint) -> Outcome {
+fn constructive_alignment(blueprint: &Blueprint, topics: &Topics) -> Outcome {
     let mut findings = Vec::new();
     let mut notes = Vec::new();
     for (index, objective) in blueprint.learning_objectives.iter().enumerate() {
         let location = format!("course objective {}", index + 1);
-        let addressing: Vec<String> = blueprint.modules.iter().enumerate().filter(|(_, module)| module_addresses(module, objective)).map(|(i, _)| (i + 1).to_string()).collect();
+        let addressing: Vec<String> = (0..blueprint.modules.len()).filter(|module| topics.module_addresses(*module, index)).map(|i| (i + 1).to_string()).collect();
         if addressing.is_empty() {
             findings.push(Finding { location, problem: format!("{} is addressed by no module", quoted(objective)) });
         } else {
@@ -394,7 +448,7 @@ fn constructive_alignment(blueprint: &Blueprint) -> Outcome {
     }
     for (module_index, module) in blueprint.modules.iter().enumerate() {
         for (index, objective) in module.objectives.iter().enumerate() {
-            if !module.assessments.iter().any(|assessment| assesses(assessment, objective)) {
+            if !(0..module.assessments.len()).any(|assessment| topics.assesses(module_index, assessment, index)) {
                 let location = format!("{} objective {}", module_location(module_index, module), index + 1);
                 findings.push(Finding { location, problem: format!("{} is assessed by none of the module's assessments", quoted(objective)) });
             }
@@ -647,6 +701,8 @@ fn in_person_term(text: &str) -> Option<&'static str> {
 
 /// Lowercase words, split at anything that is not a letter or digit.
 fn words(text: &str) -> Vec<String> {
+    #[cfg(test)]
+    tests::WORDS_CALLS.with(|calls| calls.set(calls.get() + 1));
     text.split(|c: char| !c.is_alphanumeric()).filter(|word| !word.is_empty()).map(str::to_lowercase).collect()
 }
 
@@ -682,6 +738,103 @@ mod tests {
     use super::*;
     use crate::testing::{module, strings};
     use crate::blueprint::static_answers::Constraints;
+    use proptest::prelude::*;
+
+    thread_local! {
+        /// How many texts were split into words on this thread (each test runs on its own).
+        pub(super) static WORDS_CALLS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
+
+    /// The largest blueprint the validators accept in counts — 30 modules of 20 objectives,
+    /// activities and assessments, 20 course objectives — where no two texts share a topic
+    /// word, so every pair is compared (the review's worst case: nothing aligns).
+    fn largest() -> Blueprint {
+        let topic = |kind: &str, m: usize, i: usize| format!("{kind}topic{}x{}", m + 1, i + 1);
+        let items = |kind: &str, m: usize| (0..20).map(|i| format!("Explain the {}", topic(kind, m, i))).collect::<Vec<_>>();
+        Blueprint {
+            title: "Pricing".into(),
+            overview: "Pricing.".into(),
+            learning_objectives: (0..20).map(|i| format!("Learners will be able to compare the {}", topic("course", 0, i))).collect(),
+            modules: (0..30).map(|m| crate::blueprint::document::Module { title: format!("The {}", topic("title", m, 0)), duration_minutes: 60, objectives: items("objective", m), activities: items("activity", m), assessments: items("assessment", m) }).collect(),
+            timeline: None,
+            resources: None,
+        }
+    }
+
+    fn words_calls(work: impl FnOnce()) -> usize {
+        WORDS_CALLS.with(|calls| calls.set(0));
+        work();
+        WORDS_CALLS.with(std::cell::Cell::get)
+    }
+
+    /// Issue 17, finding 5: a version's review and KPIs split the same texts into words once
+    /// per pair they compared: 51 020 splits for this blueprint. Now 1 870: each text once for
+    /// the alignment rule, plus once per objective for the measurable-verb check.
+    #[test]
+    fn a_versions_texts_are_split_into_words_a_bounded_number_of_times() {
+        let blueprint = largest();
+        let texts = blueprint.learning_objectives.len() + blueprint.modules.iter().map(|m| 1 + m.objectives.len() + m.assessments.len()).sum::<usize>();
+        let objectives = blueprint.learning_objectives.len() + blueprint.modules.iter().map(|m| m.objectives.len()).sum::<usize>();
+        let calls = words_calls(|| {
+            let _ = crate::blueprint::kpis::with_review(&blueprint, None);
+        });
+        assert!(calls <= texts + objectives, "{calls} splits for {texts} texts");
+        // What the texts cost read per pair, as the review and KPIs did: the measurable check,
+        // the alignment's module × course objective and assessment × module objective pairs,
+        // the KPIs' assessed module × course objective pairs.
+        let per_pair = words_calls(|| {
+            for objective in all_objectives(&blueprint) {
+                let _ = leading_verb(&objective_words(objective.1));
+            }
+            for objective in &blueprint.learning_objectives {
+                let _ = blueprint.modules.iter().filter(|module| module_addresses(module, objective)).count();
+            }
+            for module in &blueprint.modules {
+                for objective in &module.objectives {
+                    let _ = module.assessments.iter().any(|assessment| assesses(assessment, objective));
+                }
+            }
+            for objective in &blueprint.learning_objectives {
+                let _ = blueprint.modules.iter().filter(|module| !module.assessments.is_empty()).any(|module| module_addresses(module, objective));
+            }
+        });
+        assert!(per_pair > 10 * calls, "read per pair: {per_pair} splits; read once: {calls}");
+    }
+
+    /// The arbitrary blueprints the equivalence property compares: texts drawn from a small
+    /// vocabulary (with verbs, preambles, stopwords and inflections), so that topics overlap.
+    fn arbitrary_blueprint() -> impl Strategy<Value = Blueprint> {
+        const VOCABULARY: [&str; 24] = [
+            "Explain", "learners", "will", "be", "able", "to", "compare", "pricing", "prices", "priced", "tiers", "quote", "quotes", "discount", "customer", "deal", "with", "the",
+            "understand", "objections", "By the end,", "Students will", "course", "task",
+        ];
+        let text = proptest::collection::vec(proptest::sample::select(&VOCABULARY[..]), 0..7).prop_map(|words| words.join(" "));
+        let texts = move |max: usize| proptest::collection::vec(text.clone(), 0..max);
+        let module = (texts(2).prop_map(|t| t.join(" ")), texts(4), texts(4)).prop_map(|(title, objectives, assessments)| crate::blueprint::document::Module { title, duration_minutes: 30, objectives, activities: Vec::new(), assessments });
+        (texts(4), proptest::collection::vec(module, 0..5)).prop_map(|(learning_objectives, modules)| Blueprint { title: "T".into(), overview: "O".into(), learning_objectives, modules, timeline: None, resources: None })
+    }
+
+    proptest! {
+        /// Read once or read per pair, the answers are the same: every (module, course
+        /// objective) and (assessment, module objective) pair, and so the review and KPIs.
+        #[test]
+        fn topics_read_once_answer_as_the_texts_read_per_pair(blueprint in arbitrary_blueprint()) {
+            let topics = Topics::of(&blueprint);
+            for (m, module) in blueprint.modules.iter().enumerate() {
+                for (c, objective) in blueprint.learning_objectives.iter().enumerate() {
+                    prop_assert_eq!(topics.module_addresses(m, c), module_addresses(module, objective));
+                }
+                for (a, assessment) in module.assessments.iter().enumerate() {
+                    for (o, objective) in module.objectives.iter().enumerate() {
+                        prop_assert_eq!(topics.assesses(m, a, o), assesses(assessment, objective));
+                    }
+                }
+            }
+            let (kpis, review) = crate::blueprint::kpis::with_review(&blueprint, None);
+            prop_assert_eq!(review, super::review(&blueprint, None));
+            prop_assert_eq!(kpis, crate::blueprint::kpis::kpis(&blueprint));
+        }
+    }
 
 
 

@@ -1,10 +1,11 @@
 //! The model side: the provider chain's rules and requests (`providers`), the JSON Schemas sent
-//! with them (`schema`), and reading what a model answered — JSON extraction and repair for a
+//! with them (`schema`), the one fair gate every model call passes (`gate`), and reading what a model answered — JSON extraction and repair for a
 //! finished reply (`extract`) and the value a reply still streaming in describes so far
 //! (`partial`). Both readers share one locator (`reply`: reasoning, fences, prose) and one
 //! single-pass scanner (`scan`).
 
 mod extract;
+pub mod gate;
 mod partial;
 pub mod providers;
 mod reply;

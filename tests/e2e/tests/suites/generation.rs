@@ -294,6 +294,7 @@ fn no_more_than_three_model_calls_at_once(stack: &Stack) {
     assert_eq!(stack.llm.received(&tag).iter().filter(|c| c.path == "/api/chat").count(), 6, "six distinct inputs, six calls");
     let peak = stack.llm.max_concurrent(&tag);
     assert!((2..=3).contains(&peak), "the gate allows at most 3 at once (and they did overlap): {peak}");
+    // (The model gate gives one user at most two slots; `gate::` tests the sharing.)
 }
 
 fn invalid_input_is_400_naming_the_field(stack: &Stack) {

@@ -4,8 +4,10 @@ pub mod auth;
 pub mod blueprints;
 pub mod dashboard;
 pub mod exports;
+pub mod gate;
 pub mod generation;
 pub mod harness;
+pub mod progress_log;
 pub mod security;
 pub mod stream;
 pub mod ui;
@@ -46,6 +48,7 @@ pub fn exclusive() -> Vec<Test> {
     tests.extend(security::exclusive());
     tests.extend(answers::exclusive());
     tests.extend(admin::exclusive());
+    tests.extend(gate::exclusive());
     // Late: it leaves the stack believing Ollama is down for a while.
     tests.extend(generation::exclusive());
     // Last: it kills the stack's wrangler (and checks that the harness brings it back).
@@ -61,6 +64,8 @@ pub fn all() -> Vec<Test> {
     tests.extend(blueprints::tests());
     tests.extend(answers::tests());
     tests.extend(generation::tests());
+    tests.extend(gate::tests());
+    tests.extend(progress_log::tests());
     tests.extend(stream::tests());
     tests.extend(exports::tests());
     tests.extend(dashboard::tests());

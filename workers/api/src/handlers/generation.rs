@@ -3,7 +3,7 @@
 //! Both go through the LLM hub (cache, de-dup, gate) and never fail because a provider did:
 //! the curated fallback answers with `source: "fallback"` and a warning.
 
-use crate::llm_hub::{QuestionsAnswer, QuestionsRequest, BINDING, INSTANCE};
+use crate::llm_hub::{HubReply, QuestionsAnswer, QuestionsRequest, BINDING, INSTANCE};
 use crate::router::{Access, Call, Route};
 use domain::platform::auth::{Scope, Session};
 use domain::contracts::blueprints::{self as contracts, GeneratedQuestions, QuestionSource};
@@ -78,5 +78,9 @@ fn question_source(raw: &str) -> Result<QuestionSource, AppError> {
 
 async fn ask_hub(env: &Env, scope: &Scope, context: &RequestContext, answers: StaticAnswers) -> Result<QuestionsAnswer, AppError> {
     let request = QuestionsRequest { user_id: scope.user.clone(), answers, request_id: context.request_id.clone() };
-    durable::call(env, BINDING, INSTANCE, &request).await
+    match durable::call(env, BINDING, INSTANCE, &request).await? {
+        HubReply::Answered(answer) => Ok(answer),
+        // No model slot in time: the gate's 429/503 with its Retry-After.
+        HubReply::Refused { refused } => Err(refused.refusal().unwrap_or_else(AppError::internal)),
+    }
 }

@@ -184,7 +184,7 @@ async fn version(call: Call, session: Session) -> Result<Response, AppError> {
 async fn relay(response: Response, context: &RequestContext) -> Result<Response, AppError> {
     let status = response.status_code();
     let json = response.headers().get("content-type").ok().flatten().is_some_and(|kind| kind.starts_with("application/json"));
-    if status == 200 || (400..500).contains(&status) && json {
+    if status == 200 || ((400..500).contains(&status) || status == 503) && json {
         return Ok(response);
     }
     context.log("error", "stream.failed", &json!({ "status": status }));
