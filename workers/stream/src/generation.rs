@@ -23,6 +23,7 @@ use domain::llm::parse_partial;
 use domain::blueprint::readiness::{generation_inputs, GenerationInputs};
 use domain::platform::sse::{self, SseEvent};
 use domain::blueprint::static_answers;
+use crate::settings::Settings;
 use edge::context::{is_request_id, log_event};
 use edge::db::blueprints::{self, Completion, Start};
 use edge::db::stored_json;
@@ -285,7 +286,7 @@ impl BlueprintGeneration {
 
     /// Heartbeat comments to every viewer while the run lasts (not logged: they carry nothing).
     fn keep_viewers_warm(&self) -> HeartbeatGuard {
-        let every = edge::config::var_or(&self.env, "SSE_HEARTBEAT_MS", "20000").parse::<u64>().unwrap_or(20_000).max(50);
+        let every = Settings::of(&self.env).heartbeat_ms;
         let (viewers, running) = (Rc::clone(&self.viewers), Rc::clone(&self.running));
         let stop = Rc::new(Cell::new(false));
         let stopped = Rc::clone(&stop);
@@ -351,7 +352,8 @@ impl BlueprintGeneration {
                 let fallback = fallback_blueprint(&answers);
                 let markdown = render_markdown(&fallback);
                 blueprints::fail_generation(&self.env, &run.scope(), &run.blueprint_id).await?;
-                let config = llm::chain_config(&self.env);
+                let settings = Settings::of(&self.env);
+                let config = &settings.llm;
                 let tried: Vec<Tried> = attempts.iter().map(|a| Tried { provider: &a.provider, model: &a.model, error: a.error.as_deref(), answered: a.raw.is_some() }).collect();
                 let setup = ModelSetup {
                     ollama_base_url: &config.ollama_base_url,

@@ -3,6 +3,7 @@
 //! each blueprint's generation lives in its own Durable Object.
 
 mod generation;
+mod settings;
 mod model_gate;
 
 use domain::AppError;

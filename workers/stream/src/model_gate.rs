@@ -20,8 +20,7 @@ pub struct ModelGate {
 
 impl DurableObject for ModelGate {
     fn new(state: State, env: Env) -> Self {
-        let var = |name: &str| env.var(name).ok().map(|v| v.to_string());
-        let rules = GateRules::configured(var("MODEL_GATE_SLOTS").as_deref(), var("MODEL_GATE_SLOTS_PER_USER").as_deref());
+        let rules = crate::settings::Settings::of(&env).gate;
         Self { state, rules, memory: RefCell::new(None) }
     }
 
