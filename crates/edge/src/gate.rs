@@ -7,6 +7,7 @@
 //! or dropped (an early return, a failed call): nothing depends on the holder remembering to.
 //! Should the holder die outright, the lease expires in the gate.
 
+use crate::hop::Hop;
 use domain::platform::ids::UserId;
 use crate::durable;
 use crate::fail::OrInternal;
@@ -16,7 +17,7 @@ use domain::AppError;
 use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Duration;
-use worker::{Delay, Env, Headers, Method, RequestInit};
+use worker::{Delay, Env, Method};
 
 /// The gate's Durable Object binding (stream worker) and its one instance.
 pub const OBJECT_BINDING: &str = "MODEL_GATE";
@@ -38,13 +39,7 @@ pub async fn send(env: &Env, route: Route, command: &GateCommand) -> Result<Gate
     match route {
         Route::Object => durable::call(env, OBJECT_BINDING, INSTANCE, command).await,
         Route::Service => {
-            let stream = env.service("STREAM").or_internal("gate.binding")?;
-            let headers = Headers::new();
-            let _ = headers.set("content-type", "application/json");
-            let body = serde_json::to_string(command).or_internal("gate.encode")?;
-            let mut init = RequestInit::new();
-            init.with_method(Method::Post).with_headers(headers).with_body(Some(body.into()));
-            let mut response = stream.fetch(format!("https://stream.internal{SERVICE_PATH}"), Some(init)).await.or_internal("gate.fetch")?;
+            let mut response = Hop::unrequested("STREAM", Method::Post, SERVICE_PATH).json(command)?.send(env).await?;
             if response.status_code() != 200 {
                 return Err(AppError::internal().caused_by("gate.status", response.status_code()));
             }

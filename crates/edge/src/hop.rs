@@ -35,6 +35,11 @@ impl<'a> Hop<'a> {
         }
     }
 
+    /// A hop no request asked for (e.g. a lease renewed in the background): no id to inherit.
+    pub fn unrequested(binding: &'static str, method: Method, path: &'a str) -> Self {
+        Hop { binding, method, path, headers: Headers::new(), body: None }
+    }
+
     pub fn header(self, name: &str, value: &str) -> Self {
         let _ = self.headers.set(name, value);
         self

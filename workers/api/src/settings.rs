@@ -6,7 +6,7 @@ use domain::platform::auth::tokens::usable_machine_token;
 use domain::platform::auth::{KdfParams, TokenKeys};
 use domain::platform::rate_limit::{dashboard_rule, signup_rule, RateRule};
 use domain::AppError;
-use edge::config::{secret, var_or};
+use edge::config::{configured, once_per_isolate, secret, var_or};
 use std::cell::OnceCell;
 use std::rc::Rc;
 use worker::Env;
@@ -37,11 +37,11 @@ thread_local! {
 impl Settings {
     /// This isolate's settings, read from `env` the first time.
     pub fn of(env: &Env) -> Rc<Settings> {
-        SETTINGS.with(|cell| Rc::clone(cell.get_or_init(|| Rc::new(Settings::read(env)))))
+        once_per_isolate(&SETTINGS, || Settings::read(env))
     }
 
     fn read(env: &Env) -> Settings {
-        let configured = |name: &str| Some(var_or(env, name, "")).filter(|value| !value.trim().is_empty());
+        let configured = |name: &str| configured(env, name);
         let number = |name: &str| configured(name).and_then(|value| value.trim().parse::<u32>().ok());
         let recommended = KdfParams::RECOMMENDED;
         Settings {

@@ -3,7 +3,7 @@
 //! model chain's settings are `edge::llm::ChainConfig`, the one LLM client's own.
 
 use domain::llm::gate::GateRules;
-use edge::config::var_or;
+use edge::config::{configured, once_per_isolate};
 use domain::llm::providers::ChainConfig;
 use edge::llm::chain_config;
 use std::cell::OnceCell;
@@ -26,11 +26,11 @@ thread_local! {
 impl Settings {
     /// This isolate's settings, read from `env` the first time.
     pub fn of(env: &Env) -> Rc<Settings> {
-        SETTINGS.with(|cell| Rc::clone(cell.get_or_init(|| Rc::new(Settings::read(env)))))
+        once_per_isolate(&SETTINGS, || Settings::read(env))
     }
 
     fn read(env: &Env) -> Settings {
-        let configured = |name: &str| Some(var_or(env, name, "")).filter(|value| !value.trim().is_empty());
+        let configured = |name: &str| configured(env, name);
         Settings {
             heartbeat_ms: configured("SSE_HEARTBEAT_MS").and_then(|ms| ms.trim().parse::<u64>().ok()).unwrap_or(20_000).max(50),
             gate: GateRules::configured(configured("MODEL_GATE_SLOTS").as_deref(), configured("MODEL_GATE_SLOTS_PER_USER").as_deref()),
