@@ -14,6 +14,46 @@ export type VersionNumber = number;
 
 export type Role = "user" | "admin";
 
+export type RunStatus = "running" | "succeeded" | "failed" | "skipped";
+
+export type Health = { 
+/**
+ * Always `ok`: the worker answered.
+ */
+status: string, version: string, };
+
+export type Diagnostics = { 
+/**
+ * `ok`, `failing` or `missing`.
+ */
+database: string, 
+/**
+ * The stream worker's own report (or `{status: "failing", error}`).
+ */
+stream: JsonValue, };
+
+export type QueueProbe = { probeId: string, job: string, };
+
+export type RoleAnswer = { user: AccountRole, };
+
+export type AccountRole = { id: UserId, email: string, role: Role, };
+
+export type JobRunList = { jobRuns: Array<JobRun>, };
+
+export type JobRun = { id: string, jobName: string, runKey: string, status: RunStatus, 
+/**
+ * `cron` (the platform's scheduler), `manual` ("run now") or `queue` (a probe).
+ */
+trigger: string, startedAt: string, finishedAt: string | null, durationMs: number | null, details: JsonValue, error: string | null, };
+
+export type ScheduleRun = { cron: string, scheduledTime: string, jobs: Array<JobOutcome>, };
+
+export type JobOutcome = { job: string, runKey: string, 
+/**
+ * `succeeded`, `failed`, `skipped`, or `error` (it could not even be recorded).
+ */
+status: string, reason?: string, };
+
 export type SessionAnswer = { user: SessionUser, accessToken: string, 
 /**
  * Seconds the access token lives.
@@ -197,3 +237,21 @@ export type ExportAnswer = { exportId: ExportId, format: string, version: Versio
 export type DraftPreview = { blueprint: Blueprint, markdown: string, quality: QualityReview, source: Source, };
 
 export type KeptDraft = { savedBlueprintId: BlueprintId, version: VersionNumber, source: Source, blueprint: Blueprint, markdown: string, quality: QualityReview, };
+
+export type ProgressEvent = { partialBlueprint?: Partial<Blueprint>, superseded?: boolean, modules?: number, };
+
+export type WarningEvent = { message: string, };
+
+export type QueuedEvent = { position: number, };
+
+export type ErrorEvent = { message: string, 
+/**
+ * `no_model` (nothing answered) or `unusable_answer`, when every model tier failed.
+ */
+reason?: string, details?: string, hint?: string, 
+/**
+ * The curated draft built from the answers, which `keep-draft` can save.
+ */
+blueprint?: Blueprint, markdown?: string, canKeepDraft?: boolean, retryAfterSecs?: bigint, };
+
+export type CompleteEvent = { blueprint: Blueprint, markdown: string | null, savedBlueprintId: BlueprintId, version: number, quality?: QualityReview, };

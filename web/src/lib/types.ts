@@ -4,6 +4,11 @@ import type { AnswerValue as Answer, Blueprint, DynamicQuestion, StaticAnswersDr
 
 export type {
   BlueprintRecord,
+  CompleteEvent,
+  ErrorEvent as GenerationFailure,
+  ProgressEvent,
+  QueuedEvent,
+  WarningEvent,
   BlueprintSummary,
   BlueprintPage,
   Check,
@@ -37,16 +42,6 @@ export type Question = DynamicQuestion;
 export type CourseBlueprint = Blueprint;
 /** One dynamic answer; `null` is an answer cleared. */
 export type AnswerValue = Answer | null;
-
-/** The `error` event of a generation that produced nothing usable (an SSE event, not a body). */
-export type GenerationFailure = {
-  message: string;
-  reason?: "no_model" | "unusable_answer";
-  details?: string;
-  hint?: string;
-  blueprint?: Partial<CourseBlueprint>;
-  canKeepDraft?: boolean;
-};
 
 /** Dynamic answers by question id, as saved (a question not answered yet has no key). */
 export type DynamicAnswers = Partial<Record<string, AnswerValue>>;

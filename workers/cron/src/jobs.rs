@@ -1,36 +1,25 @@
 //! Running one job: lock, claim the slot, execute, record, release.
 
+use domain::contracts::admin::JobOutcome;
 use domain::jobs::schedule::{acting_time, Job, RunStatus, LockCommand, LockReply, AUDIT_RETENTION_DAYS, EXPIRED_SESSION_GRACE_SECS, STALE_GENERATION_SECS};
 use domain::{AppError, Timestamp};
 use edge::context::RequestContext;
 use edge::db::{audit, blueprints, job_runs, refresh_tokens};
 use edge::{clock, durable, random};
-use serde::Serialize;
 use serde_json::{json, Value};
 use worker::Env;
 
 const LOCKS: &str = "JOB_LOCKS";
 
 /// What became of one job in one trigger.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Outcome {
-    pub job: &'static str,
-    pub run_key: String,
-    /// `succeeded`, `failed`, `skipped`, or `error` (it could not even be recorded).
-    pub status: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-}
-
 /// `trigger` is `cron` (Cloudflare's scheduler) or `manual` (an admin or the local scheduler).
-pub async fn run(env: &Env, context: &RequestContext, job: Job, scheduled_at: Timestamp, trigger: &str) -> Outcome {
+pub async fn run(env: &Env, context: &RequestContext, job: Job, scheduled_at: Timestamp, trigger: &str) -> JobOutcome {
     let run_key = job.run_key(scheduled_at);
     match run_locked(env, context, job, &run_key, scheduled_at, trigger).await {
-        Ok((status, reason)) => Outcome { job: job.name(), run_key, status, reason },
+        Ok((status, reason)) => JobOutcome { job: job.name().into(), run_key, status: status.into(), reason },
         Err(error) => {
             context.log("error", "cron.job_not_recorded", &json!({ "job": job.name(), "error": error.message, "cause": error.cause }));
-            Outcome { job: job.name(), run_key, status: "error", reason: Some(error.message) }
+            JobOutcome { job: job.name().into(), run_key, status: "error".into(), reason: Some(error.message) }
         }
     }
 }

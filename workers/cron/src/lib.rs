@@ -9,6 +9,7 @@
 mod jobs;
 mod lock;
 
+use domain::contracts::admin::{JobOutcome, ScheduleRun};
 use domain::jobs::schedule::{jobs_for_cron, RunRequest};
 use domain::{AppError, Timestamp};
 use edge::{body, clock, respond, RequestContext};
@@ -44,10 +45,10 @@ async fn run_on_demand(req: &mut Request, env: &Env, context: &RequestContext) -
     let request = RunRequest::parse(&raw, clock::now())?;
     let scheduled_at = request.scheduled_time.unwrap_or_else(clock::now);
     let outcomes = run_schedule(env, context, &request.cron, scheduled_at, "manual").await;
-    respond::json(200, &json!({ "cron": request.cron, "scheduledTime": scheduled_at.to_iso8601(), "jobs": outcomes }))
+    respond::json(200, &ScheduleRun { cron: request.cron, scheduled_time: scheduled_at.to_iso8601(), jobs: outcomes })
 }
 
-async fn run_schedule(env: &Env, context: &RequestContext, cron: &str, scheduled_at: Timestamp, trigger: &str) -> Vec<jobs::Outcome> {
+async fn run_schedule(env: &Env, context: &RequestContext, cron: &str, scheduled_at: Timestamp, trigger: &str) -> Vec<JobOutcome> {
     let jobs = jobs_for_cron(cron);
     if jobs.is_empty() {
         context.log("warn", "cron.unknown_schedule", &json!({ "cron": cron }));

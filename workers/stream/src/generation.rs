@@ -18,6 +18,7 @@ use domain::platform::auth::Scope;
 use domain::blueprint::generation::{explain_failure, ModelSetup, StartCommand, Status, Transition, Tried};
 use domain::platform::ids::{BlueprintId, TenantId, UserId};
 use domain::blueprint::event_log::{self, Snapshot};
+use domain::contracts::generation::{CompleteEvent, ErrorEvent, GenerationEvent, ProgressEvent, QueuedEvent};
 use domain::{AppError, ErrorKind};
 use domain::llm::parse_partial;
 use domain::blueprint::readiness::{generation_inputs, GenerationInputs};
@@ -163,7 +164,11 @@ impl DurableObject for BlueprintGeneration {
         if let Err(error) = &outcome {
             log_event(&run.request_id, "error", "stream.generation_failed", &json!({ "blueprintId": run.blueprint_id, "error": error.to_string(), "cause": error.cause }));
             let _ = blueprints::fail_generation(&self.env, &run.scope(), &run.blueprint_id).await;
-            self.emit("error", &json!({ "message": "Generation failed", "details": "An internal error stopped the generation; try again." }));
+            self.emit(&GenerationEvent::Error(ErrorEvent {
+                message: "Generation failed".into(),
+                details: Some("An internal error stopped the generation; try again.".into()),
+                ..ErrorEvent::default()
+            }));
         }
         self.state.storage().put(RUN, Run { finished: true, ..run }).await?;
         // Closing every viewer's channel ends their responses.
@@ -194,15 +199,10 @@ impl BlueprintGeneration {
         if blueprint.status == Status::Completed && !command.regenerate {
             // Idempotent: what is saved, no write, no model call.
             let saved = blueprint.to_record().map_err(to_worker)?;
-            let events = [
-                SseEvent { id: None, event: "warning".into(), data: json!({ "message": "Already completed; returning existing" }).to_string() },
-                SseEvent {
-                    id: None,
-                    event: "complete".into(),
-                    data: json!({ "blueprint": saved.blueprint_json, "markdown": saved.blueprint_markdown, "savedBlueprintId": saved.id, "version": saved.version }).to_string(),
-                },
-            ];
-            return Ok(sse_response(futures_util::stream::iter(events.iter().map(sse::encode).collect::<Vec<_>>())));
+            let complete = CompleteEvent { blueprint: saved.blueprint_json, markdown: saved.blueprint_markdown, saved_blueprint_id: saved.id, version: saved.version, quality: None };
+            let events = [GenerationEvent::warning("Already completed; returning existing"), GenerationEvent::Complete(complete)];
+            let frames = events.iter().map(|event| sse::encode(&SseEvent { id: None, event: event.name().into(), data: event.data() })).collect::<Vec<_>>();
+            return Ok(sse_response(futures_util::stream::iter(frames)));
         }
         match readiness(&blueprint) {
             Ok(Ok(_)) => {}
@@ -264,8 +264,8 @@ impl BlueprintGeneration {
 
     /// Logs the event (compactly: `domain::blueprint::event_log`), then sends it to every viewer still
     /// listening.
-    fn emit(&self, name: &str, data: &Value) {
-        let data = data.to_string();
+    fn emit(&self, event: &GenerationEvent) {
+        let (name, data) = (event.name(), event.data());
         let kept = event_log::keep(name, &data);
         let id = match self.sql.exec("INSERT INTO events (event, data) VALUES (?, ?) RETURNING id", vec![name.into(), kept.row.into()]) {
             Ok(cursor) => {
@@ -307,11 +307,16 @@ impl BlueprintGeneration {
         let GenerationInputs { answers, questions, dynamic_answers } = readiness(&blueprint)?.map_err(domain::AppError::invalid_fields)?;
         let prompt = prompts::blueprint(&answers, &questions, &dynamic_answers);
         // A slot at the global model gate; while waiting, viewers hear their place in line.
-        let slot = match gate::acquire(&self.env, Route::Object, &run.user_id, GATE_MAX_WAIT_MS, |position| self.emit("queued", &json!({ "position": position }))).await {
+        let slot = match gate::acquire(&self.env, Route::Object, &run.user_id, GATE_MAX_WAIT_MS, |position| self.emit(&GenerationEvent::Queued(QueuedEvent { position: u32::try_from(position).unwrap_or(u32::MAX) }))).await {
             Ok(slot) => slot,
             Err(refusal) if matches!(refusal.status(), 429 | 503) => {
                 blueprints::fail_generation(&self.env, &run.scope(), &run.blueprint_id).await?;
-                self.emit("error", &json!({ "message": refusal.message, "details": "The AI model was busy with other requests; try again in a moment.", "retryAfterSecs": refusal.retry_after }));
+                self.emit(&GenerationEvent::Error(ErrorEvent {
+                    message: refusal.message,
+                    details: Some("The AI model was busy with other requests; try again in a moment.".into()),
+                    retry_after_secs: refusal.retry_after,
+                    ..ErrorEvent::default()
+                }));
                 return Ok(());
             }
             Err(error) => return Err(error),
@@ -323,13 +328,13 @@ impl BlueprintGeneration {
             StreamEvent::Attempt { provider, model } => {
                 attempts_started.set(attempts_started.get() + 1);
                 if attempts_started.get() > 1 {
-                    self.emit("warning", &json!({ "message": format!("Retrying with {provider} ({model}); the blueprint restarts") }));
+                    self.emit(&GenerationEvent::warning(format!("Retrying with {provider} ({model}); the blueprint restarts")));
                     *last_partial.borrow_mut() = Value::Null;
                 }
             }
             // Said at once, so a designer watching a runaway knows why it restarts.
             StreamEvent::OverBudget { provider, model, budget_ms } => {
-                self.emit("warning", &json!({ "message": format!("{provider} ({model}) was still writing after {} s, its time budget; trying the next model", budget_ms / 1000) }));
+                self.emit(&GenerationEvent::warning(format!("{provider} ({model}) was still writing after {} s, its time budget; trying the next model", budget_ms / 1000)));
             }
             StreamEvent::Text(text) => {
                 let now = clock::now().millis();
@@ -338,7 +343,7 @@ impl BlueprintGeneration {
                 }
                 if let Some(partial) = parse_partial(text).filter(|p| p.is_object() && *p != *last_partial.borrow()) {
                     last_emit.set(now);
-                    self.emit("progress", &json!({ "partialBlueprint": partial }));
+                    self.emit(&GenerationEvent::Progress(ProgressEvent { partial_blueprint: Some(partial.clone()), ..ProgressEvent::default() }));
                     *last_partial.borrow_mut() = partial;
                 }
             }
@@ -363,10 +368,16 @@ impl BlueprintGeneration {
                 };
                 let failure = explain_failure(&tried, &setup);
                 // The draft can be kept as a version (`POST /api/blueprints/:id/keep-draft`).
-                self.emit(
-                    "error",
-                    &json!({ "message": failure.message, "reason": failure.reason, "details": failure.details, "hint": failure.hint, "blueprint": fallback, "markdown": markdown, "canKeepDraft": true }),
-                );
+                self.emit(&GenerationEvent::Error(ErrorEvent {
+                    message: failure.message,
+                    reason: Some(failure.reason.to_string()),
+                    details: Some(failure.details),
+                    hint: Some(failure.hint),
+                    blueprint: Some(fallback),
+                    markdown: Some(markdown),
+                    can_keep_draft: Some(true),
+                    retry_after_secs: None,
+                }));
                 Ok(())
             }
         }
@@ -377,7 +388,7 @@ impl BlueprintGeneration {
         let markdown = render_markdown(&blueprint);
         // The version's figures and review, its texts read once for both.
         let (kpis, review) = domain::blueprint::kpis::with_review(&blueprint, Some(answers));
-        let quality = serde_json::to_value(review).map_err(|_| domain::AppError::internal())?;
+        let quality = serde_json::to_value(&review).map_err(|_| domain::AppError::internal())?;
         let json = serde_json::to_value(&blueprint).map_err(|_| domain::AppError::internal())?;
         let timings = json!({ "totalMs": clock::now().millis() - run.started_at, "modelMs": ms, "attempts": attempts.iter().map(|a| json!({ "provider": a.provider, "model": a.model, "ms": a.ms, "error": a.error })).collect::<Vec<_>>() });
         let kpis = serde_json::to_value(kpis).map_err(|_| domain::AppError::internal())?;
@@ -386,10 +397,10 @@ impl BlueprintGeneration {
             // The run was given up meanwhile (recovered as stale): its result is not saved over
             // whatever happened since.
             let refusal = Transition::Complete.refusal(Status::Error);
-            self.emit("error", &json!({ "message": refusal.message, "details": "Start the generation again." }));
+            self.emit(&GenerationEvent::Error(ErrorEvent { message: refusal.message, details: Some("Start the generation again.".into()), ..ErrorEvent::default() }));
             return Ok(());
         };
-        self.emit("complete", &json!({ "blueprint": json, "markdown": markdown, "savedBlueprintId": run.blueprint_id, "version": version, "quality": quality }));
+        self.emit(&GenerationEvent::Complete(CompleteEvent { blueprint: json, markdown: Some(markdown), saved_blueprint_id: run.blueprint_id.clone(), version, quality: Some(review) }));
         Ok(())
     }
 

@@ -2,7 +2,7 @@
 //! committed file differs: a shape changed in Rust cannot drift from what the UI compiles
 //! against. `UPDATE_CONTRACTS=1 cargo test -p domain --features contracts contracts` rewrites it.
 
-use super::{auth, blueprints};
+use super::{admin, auth, blueprints, generation as events};
 use crate::blueprint::{compare, document as course, generation, kpis, quality, questions, static_answers};
 use crate::platform::ids;
 use ts_rs::TS;
@@ -23,6 +23,16 @@ fn typescript() -> String {
         ids::ExportId,
         ids::VersionNumber,
         crate::platform::auth::Role,
+        crate::jobs::schedule::RunStatus,
+        admin::Health,
+        admin::Diagnostics,
+        admin::QueueProbe,
+        admin::RoleAnswer,
+        admin::AccountRole,
+        admin::JobRunList,
+        admin::JobRun,
+        admin::ScheduleRun,
+        admin::JobOutcome,
         auth::SessionAnswer,
         auth::SessionUser,
         auth::MeAnswer,
@@ -68,6 +78,11 @@ fn typescript() -> String {
         blueprints::ExportAnswer,
         blueprints::DraftPreview,
         blueprints::KeptDraft,
+        events::ProgressEvent,
+        events::WarningEvent,
+        events::QueuedEvent,
+        events::ErrorEvent,
+        events::CompleteEvent,
     ];
     let mut out = String::from(
         "// Generated from crates/domain/src/contracts (ts-rs): do not edit. `make contracts` rewrites it.\n\n\

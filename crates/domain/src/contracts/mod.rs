@@ -7,8 +7,10 @@
 //! and its autosave answers (`static_answers`, `created_at`, `blueprint_json`…), which keep
 //! their snake_case spelling wherever they appear.
 
+pub mod admin;
 pub mod auth;
 pub mod blueprints;
+pub mod generation;
 
 #[cfg(all(test, feature = "contracts"))]
 mod export;

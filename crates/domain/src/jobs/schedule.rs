@@ -69,7 +69,9 @@ pub fn jobs_for_cron(cron: &str) -> &'static [Job] {
 
 /// Where one recorded attempt of a job stands (`job_runs.status`; the migration's CHECK and its
 /// unique partial index — one running-or-succeeded run per slot — name the same values).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "contracts", derive(ts_rs::TS))]
+#[serde(rename_all = "lowercase")]
 pub enum RunStatus {
     Running,
     Succeeded,

@@ -1,9 +1,10 @@
 //! `job_runs`: one row per attempt of a scheduled job or a queue probe.
 
 use super::{all, database, first, int, opt_text, run, statement, text};
+use domain::contracts::admin::JobRun;
 use domain::jobs::schedule::RunStatus;
 use domain::{AppError, Timestamp};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use worker::Env;
 
 pub struct Start<'a> {
@@ -68,26 +69,43 @@ pub async fn record_skip(env: &Env, id: &str, job_name: &str, run_key: &str, tri
     Ok(())
 }
 
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(rename_all(serialize = "camelCase"))]
-pub struct JobRun {
+/// A row as stored (`details` is JSON text); answered as `contracts::admin::JobRun`.
+#[derive(Debug, Deserialize)]
+pub struct JobRunRow {
     pub id: String,
     pub job_name: String,
     pub run_key: String,
-    pub status: String,
+    pub status: RunStatus,
     pub trigger: String,
     pub started_at: String,
     pub finished_at: Option<String>,
     pub duration_ms: Option<i64>,
-    #[serde(with = "json_text")]
+    #[serde(deserialize_with = "json_text::deserialize")]
     pub details: serde_json::Value,
     pub error: Option<String>,
+}
+
+impl JobRunRow {
+    fn into_contract(self) -> JobRun {
+        JobRun {
+            id: self.id,
+            job_name: self.job_name,
+            run_key: self.run_key,
+            status: self.status,
+            trigger: self.trigger,
+            started_at: self.started_at,
+            finished_at: self.finished_at,
+            duration_ms: self.duration_ms,
+            details: self.details,
+            error: self.error,
+        }
+    }
 }
 
 /// The newest runs, optionally of one job.
 pub async fn recent(env: &Env, job_name: Option<&str>, limit: u32) -> Result<Vec<JobRun>, AppError> {
     let db = database(env)?;
-    all(
+    let rows: Vec<JobRunRow> = all(
         statement(
             &db,
             "SELECT id, job_name, run_key, status, trigger, started_at, finished_at, duration_ms, details, error FROM job_runs \
@@ -96,12 +114,13 @@ pub async fn recent(env: &Env, job_name: Option<&str>, limit: u32) -> Result<Vec
         )?,
         "job_runs.recent",
     )
-    .await
+    .await?;
+    Ok(rows.into_iter().map(JobRunRow::into_contract).collect())
 }
 
 pub async fn find(env: &Env, job_name: &str, run_key: &str) -> Result<Option<JobRun>, AppError> {
     let db = database(env)?;
-    first(
+    let row: Option<JobRunRow> = first(
         statement(
             &db,
             "SELECT id, job_name, run_key, status, trigger, started_at, finished_at, duration_ms, details, error FROM job_runs \
@@ -110,16 +129,13 @@ pub async fn find(env: &Env, job_name: &str, run_key: &str) -> Result<Option<Job
         )?,
         "job_runs.find",
     )
-    .await
+    .await?;
+    Ok(row.map(JobRunRow::into_contract))
 }
 
 /// D1 returns JSON columns as text; the API shows them as JSON.
 mod json_text {
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    pub fn serialize<S: Serializer>(value: &serde_json::Value, serializer: S) -> Result<S::Ok, S::Error> {
-        value.serialize(serializer)
-    }
+    use serde::{Deserialize, Deserializer};
 
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<serde_json::Value, D::Error> {
         let text = String::deserialize(deserializer)?;

@@ -1,6 +1,7 @@
 //! The `users` and `user_profiles` aggregate, and who is an admin.
 
 use super::{batch, database, first, opt_text, run, statement, text};
+use domain::contracts::admin::AccountRole;
 use domain::platform::auth::{Email, Role, Scope};
 use domain::platform::ids::{TenantId, UserId};
 use domain::AppError;
@@ -136,16 +137,8 @@ pub async fn live_role(env: &Env, user_id: &UserId, session_id: &str) -> Result<
     row.map(|row| Role::parse(&row.role).ok_or_else(AppError::internal)).transpose()
 }
 
-/// An account as the admin endpoints answer it.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct RoleHolder {
-    pub id: String,
-    pub email: String,
-    pub role: String,
-}
-
 pub enum RoleUpdate {
-    Changed(RoleHolder),
+    Changed(AccountRole),
     Missing,
     /// The update's guard refused it (the last admin); `domain::platform::auth::principal::check_role_change`
     /// says why from these.
@@ -157,7 +150,7 @@ pub enum RoleUpdate {
 /// cannot leave the platform with none (D1 runs one statement at a time).
 pub async fn change_role(env: &Env, user_id: &UserId, role: Role) -> Result<RoleUpdate, AppError> {
     let db = database(env)?;
-    let changed: Option<RoleHolder> = first(
+    let changed: Option<AccountRole> = first(
         statement(
             &db,
             "UPDATE users SET role = ?2 WHERE id = ?1 \

@@ -1,6 +1,7 @@
 //! The admin control plane's operational endpoints: wiring diagnostics and job runs.
 
 use crate::router::{Access, Call, Route};
+use domain::contracts::admin::{Diagnostics, JobRunList, QueueProbe, ScheduleRun};
 use domain::platform::auth::Session;
 use domain::jobs::schedule::RunRequest;
 use domain::jobs::messages::QueueMessage;
@@ -28,7 +29,7 @@ async fn diagnostics(call: Call) -> Result<Response, AppError> {
         Err(_) => "missing",
     };
     let stream = stream_diagnostics(env, context).await.unwrap_or_else(|error| json!({ "status": "failing", "error": error }));
-    respond::json(200, &json!({ "database": database, "stream": stream }))
+    respond::json(200, &Diagnostics { database: database.into(), stream })
 }
 
 /// Asks the stream worker, over the service binding, to report on itself and its Durable Object.
@@ -49,7 +50,7 @@ async fn queue_probe(call: Call, session: Session) -> Result<Response, AppError>
     let queue = env.queue("REGENERATION_QUEUE").or_internal("queue.binding")?;
     queue.send(QueueMessage::Probe { probe_id: probe_id.clone() }).await.or_internal("queue.send")?;
     audit::record(env, audit::Entry::by(&session.scope, &context.request_id, "diagnostics.queue_probe", "queue", Some(&probe_id)), clock::now()).await;
-    respond::json(202, &json!({ "probeId": probe_id, "job": QUEUE_PROBE_JOB }))
+    respond::json(202, &QueueProbe { probe_id, job: QUEUE_PROBE_JOB.into() })
 }
 
 /// `?job=<name>&limit=<1..200>`: the newest runs first.
@@ -76,7 +77,7 @@ async fn job_runs(call: Call) -> Result<Response, AppError> {
         }
     }
     let runs = job_runs::recent(&call.env, job.as_deref(), limit).await?;
-    respond::json(200, &json!({ "jobRuns": runs }))
+    respond::json(200, &JobRunList { job_runs: runs })
 }
 
 /// Runs a schedule's jobs now, in the cron worker (over the `CRON` service binding), with the
@@ -91,10 +92,11 @@ async fn run_cron(mut call: Call, session: Option<Session>) -> Result<Response, 
     let hop = Hop::new("CRON", Method::Post, "/internal/run", context).raw_json(String::from_utf8_lossy(&raw).into_owned());
     let mut response = hop.send(env).await?;
     let status = response.status_code();
-    let result: Value = response.json().await.or_internal("cron.decode")?;
     if status != 200 {
-        return Err::<Response, String>(format!("cron answered {status}: {result}")).or_internal("cron.run");
+        let text = response.text().await.unwrap_or_default();
+        return Err::<Response, String>(format!("cron answered {status}: {text}")).or_internal("cron.run");
     }
+    let result: ScheduleRun = response.json().await.or_internal("cron.decode")?;
     audit::record(
         env,
         audit::Entry {
@@ -105,7 +107,7 @@ async fn run_cron(mut call: Call, session: Option<Session>) -> Result<Response, 
             entity_id: Some(&request.cron),
             tenant_id: scope.map(|scope| scope.tenant.as_str()),
             request_id: Some(&context.request_id),
-            metadata: json!({ "jobs": result["jobs"] }),
+            metadata: json!({ "jobs": result.jobs }),
         },
         clock::now(),
     )

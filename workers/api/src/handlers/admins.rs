@@ -4,6 +4,7 @@
 //! Every attempt, refused or not, is audited.
 
 use crate::router::{Access, Call, Route};
+use domain::contracts::admin::RoleAnswer;
 use domain::platform::auth::scope::check_role_change;
 use domain::platform::auth::requests::{parse_bootstrap, parse_role_change};
 use domain::platform::auth::tokens::matches_machine_token;
@@ -46,7 +47,7 @@ async fn bootstrap(mut call: Call, session: Session) -> Result<Response, AppErro
         RoleUpdate::Missing | RoleUpdate::Refused { .. } => return Err(AppError::unauthorized()),
     };
     record(&call, scope, "admin.bootstrap", &scope.user, json!({ "role": Role::Admin.as_str() })).await;
-    respond::json(200, &json!({ "user": account }))
+    respond::json(200, &RoleAnswer { user: account })
 }
 
 /// `PATCH /api/admin/users/:id {role}` (admins only): 404 for an unknown account, 409 for the
@@ -59,7 +60,7 @@ async fn set_role(mut call: Call, session: Session) -> Result<Response, AppError
     match users::change_role(&call.env, &user_id, role).await? {
         RoleUpdate::Changed(account) => {
             record(&call, scope, "admin.role_changed", &user_id, json!({ "role": role.as_str() })).await;
-            respond::json(200, &json!({ "user": account }))
+            respond::json(200, &RoleAnswer { user: account })
         }
         RoleUpdate::Missing => Err(AppError::not_found("User")),
         RoleUpdate::Refused { current, admins } => {

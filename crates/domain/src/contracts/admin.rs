@@ -1,0 +1,99 @@
+//! The operations plane: health, wiring diagnostics, job runs, "run now", admin provisioning.
+
+use crate::jobs::schedule::RunStatus;
+use crate::platform::auth::Role;
+use crate::platform::ids::UserId;
+use serde::{Deserialize, Serialize};
+
+/// `GET /api/health` (no auth).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "contracts", derive(ts_rs::TS))]
+pub struct Health {
+    /// Always `ok`: the worker answered.
+    pub status: String,
+    pub version: String,
+}
+
+/// `GET /api/admin/diagnostics`: what each binding the api depends on answered.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "contracts", derive(ts_rs::TS))]
+pub struct Diagnostics {
+    /// `ok`, `failing` or `missing`.
+    pub database: String,
+    /// The stream worker's own report (or `{status: "failing", error}`).
+    pub stream: serde_json::Value,
+}
+
+/// `POST /api/admin/diagnostics/queue-probe` (202): the probe's id, recorded as a run of `job`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "contracts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct QueueProbe {
+    pub probe_id: String,
+    pub job: String,
+}
+
+/// `POST /api/admin/bootstrap` and `PATCH /api/admin/users/:id`: the account as it now is.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "contracts", derive(ts_rs::TS))]
+pub struct RoleAnswer {
+    pub user: AccountRole,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "contracts", derive(ts_rs::TS))]
+pub struct AccountRole {
+    pub id: UserId,
+    pub email: String,
+    pub role: Role,
+}
+
+/// `GET /api/admin/job-runs?job&limit`, newest first.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "contracts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct JobRunList {
+    pub job_runs: Vec<JobRun>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "contracts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct JobRun {
+    pub id: String,
+    pub job_name: String,
+    pub run_key: String,
+    pub status: RunStatus,
+    /// `cron` (the platform's scheduler), `manual` ("run now") or `queue` (a probe).
+    pub trigger: String,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    #[cfg_attr(feature = "contracts", ts(type = "number | null"))]
+    pub duration_ms: Option<i64>,
+    pub details: serde_json::Value,
+    pub error: Option<String>,
+}
+
+/// `POST /api/admin/cron/run` (and the cron worker's internal answer it relays): each job of the
+/// schedule and how its slot went.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "contracts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct ScheduleRun {
+    pub cron: String,
+    pub scheduled_time: String,
+    pub jobs: Vec<JobOutcome>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "contracts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct JobOutcome {
+    pub job: String,
+    pub run_key: String,
+    /// `succeeded`, `failed`, `skipped`, or `error` (it could not even be recorded).
+    pub status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "contracts", ts(optional))]
+    pub reason: Option<String>,
+}
