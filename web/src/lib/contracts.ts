@@ -34,9 +34,7 @@ stream: JsonValue, };
 
 export type QueueProbe = { probeId: string, job: string, };
 
-export type RoleAnswer = { user: AccountRole, };
-
-export type AccountRole = { id: UserId, email: string, role: Role, };
+export type RoleAnswer = { user: UserSummary, };
 
 export type JobRunList = { jobRuns: Array<JobRun>, };
 
@@ -44,7 +42,11 @@ export type JobRun = { id: string, jobName: string, runKey: string, status: RunS
 /**
  * `cron` (the platform's scheduler), `manual` ("run now") or `queue` (a probe).
  */
-trigger: string, startedAt: string, finishedAt: string | null, durationMs: number | null, details: JsonValue, error: string | null, };
+trigger: string, startedAt: string, finishedAt: string | null, durationMs: number | null, 
+/**
+ * What the run did (stored as JSON text; decoded from either form).
+ */
+details: JsonValue, error: string | null, };
 
 export type ScheduleRun = { cron: string, scheduledTime: string, jobs: Array<JobOutcome>, };
 
@@ -54,13 +56,13 @@ export type JobOutcome = { job: string, runKey: string,
  */
 status: string, reason?: string, };
 
-export type SessionAnswer = { user: SessionUser, accessToken: string, 
+export type SessionAnswer = { user: UserSummary, accessToken: string, 
 /**
  * Seconds the access token lives.
  */
 expiresIn: number, };
 
-export type SessionUser = { id: UserId, email: string, role: Role, };
+export type UserSummary = { id: UserId, email: string, role: Role, };
 
 export type MeAnswer = { user: Account, profile: Profile, };
 

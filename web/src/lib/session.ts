@@ -2,11 +2,11 @@
 // access token expires, refreshes it a minute early, and makes sure two tabs never refresh at
 // once: presenting a refresh token that another tab already rotated would revoke the whole
 // session family.
-import type { SessionAnswer, SessionUser } from "./contracts";
+import type { SessionAnswer, UserSummary } from "./contracts";
 import { paths } from "./paths";
 import { navigate } from "./router";
 
-export type User = SessionUser;
+export type User = UserSummary;
 
 const EXPIRES_AT = "bp.session.expiresAt";
 const SIGNED_OUT = "bp.session.signedOut";

@@ -1,8 +1,8 @@
 //! The operations plane: health, wiring diagnostics, job runs, "run now", admin provisioning.
 
+use super::auth::UserSummary;
 use crate::jobs::schedule::RunStatus;
-use crate::platform::auth::Role;
-use crate::platform::ids::UserId;
+use crate::platform::input::JsonColumn;
 use serde::{Deserialize, Serialize};
 
 /// `GET /api/health` (no auth).
@@ -37,15 +37,7 @@ pub struct QueueProbe {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "contracts", derive(ts_rs::TS))]
 pub struct RoleAnswer {
-    pub user: AccountRole,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[cfg_attr(feature = "contracts", derive(ts_rs::TS))]
-pub struct AccountRole {
-    pub id: UserId,
-    pub email: String,
-    pub role: Role,
+    pub user: UserSummary,
 }
 
 /// `GET /api/admin/job-runs?job&limit`, newest first.
@@ -70,7 +62,9 @@ pub struct JobRun {
     pub finished_at: Option<String>,
     #[cfg_attr(feature = "contracts", ts(type = "number | null"))]
     pub duration_ms: Option<i64>,
-    pub details: serde_json::Value,
+    /// What the run did (stored as JSON text; decoded from either form).
+    #[cfg_attr(feature = "contracts", ts(type = "JsonValue"))]
+    pub details: JsonColumn,
     pub error: Option<String>,
 }
 

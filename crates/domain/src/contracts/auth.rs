@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "contracts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SessionAnswer {
-    pub user: SessionUser,
+    pub user: UserSummary,
     pub access_token: String,
     /// Seconds the access token lives.
     pub expires_in: u32,
@@ -18,7 +18,7 @@ pub struct SessionAnswer {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "contracts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
-pub struct SessionUser {
+pub struct UserSummary {
     pub id: UserId,
     pub email: String,
     pub role: Role,

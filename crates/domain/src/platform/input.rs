@@ -6,6 +6,21 @@ use serde::de::DeserializeOwned;
 /// The default ceiling for a JSON request body.
 pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024;
 
+/// A JSON value that may arrive as itself or as JSON text (a D1 column stores JSON as text); text
+/// that is not JSON is `null`. Serialises as the value.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(transparent)]
+pub struct JsonColumn(pub serde_json::Value);
+
+impl<'de> serde::Deserialize<'de> for JsonColumn {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(JsonColumn(match serde_json::Value::deserialize(deserializer)? {
+            serde_json::Value::String(text) => serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+            value => value,
+        }))
+    }
+}
+
 /// Deserialises a JSON body; a wrong type or a missing field names the field's path.
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
     // Every body we accept is an object; serde would otherwise read `[..]` as a struct.
@@ -78,6 +93,18 @@ pub fn bounded_text(field: &str, raw: &str, min: usize, max: usize) -> Result<St
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_json_column_reads_as_json_whether_stored_as_text_or_not() {
+        #[derive(serde::Deserialize)]
+        struct Row {
+            details: JsonColumn,
+        }
+        let read = |raw: &str| serde_json::from_str::<Row>(raw).unwrap().details.0;
+        assert_eq!(read(r#"{"details": "{\"recovered\": 2}"}"#), serde_json::json!({ "recovered": 2 }));
+        assert_eq!(read(r#"{"details": {"recovered": 2}}"#), serde_json::json!({ "recovered": 2 }));
+        assert_eq!(read(r#"{"details": "not json"}"#), serde_json::Value::Null);
+    }
     use serde::Deserialize;
 
     #[derive(Debug, Deserialize)]

@@ -4,7 +4,6 @@ use super::{all, database, first, int, opt_text, run, statement, text};
 use domain::contracts::admin::JobRun;
 use domain::jobs::schedule::RunStatus;
 use domain::{AppError, Timestamp};
-use serde::Deserialize;
 use worker::Env;
 
 pub struct Start<'a> {
@@ -69,43 +68,10 @@ pub async fn record_skip(env: &Env, id: &str, job_name: &str, run_key: &str, tri
     Ok(())
 }
 
-/// A row as stored (`details` is JSON text); answered as `contracts::admin::JobRun`.
-#[derive(Debug, Deserialize)]
-pub struct JobRunRow {
-    pub id: String,
-    pub job_name: String,
-    pub run_key: String,
-    pub status: RunStatus,
-    pub trigger: String,
-    pub started_at: String,
-    pub finished_at: Option<String>,
-    pub duration_ms: Option<i64>,
-    #[serde(deserialize_with = "json_text::deserialize")]
-    pub details: serde_json::Value,
-    pub error: Option<String>,
-}
-
-impl JobRunRow {
-    fn into_contract(self) -> JobRun {
-        JobRun {
-            id: self.id,
-            job_name: self.job_name,
-            run_key: self.run_key,
-            status: self.status,
-            trigger: self.trigger,
-            started_at: self.started_at,
-            finished_at: self.finished_at,
-            duration_ms: self.duration_ms,
-            details: self.details,
-            error: self.error,
-        }
-    }
-}
-
 /// The newest runs, optionally of one job.
 pub async fn recent(env: &Env, job_name: Option<&str>, limit: u32) -> Result<Vec<JobRun>, AppError> {
     let db = database(env)?;
-    let rows: Vec<JobRunRow> = all(
+    all(
         statement(
             &db,
             "SELECT id, job_name, run_key, status, trigger, started_at, finished_at, duration_ms, details, error FROM job_runs \
@@ -114,13 +80,12 @@ pub async fn recent(env: &Env, job_name: Option<&str>, limit: u32) -> Result<Vec
         )?,
         "job_runs.recent",
     )
-    .await?;
-    Ok(rows.into_iter().map(JobRunRow::into_contract).collect())
+    .await
 }
 
 pub async fn find(env: &Env, job_name: &str, run_key: &str) -> Result<Option<JobRun>, AppError> {
     let db = database(env)?;
-    let row: Option<JobRunRow> = first(
+    first(
         statement(
             &db,
             "SELECT id, job_name, run_key, status, trigger, started_at, finished_at, duration_ms, details, error FROM job_runs \
@@ -129,16 +94,5 @@ pub async fn find(env: &Env, job_name: &str, run_key: &str) -> Result<Option<Job
         )?,
         "job_runs.find",
     )
-    .await?;
-    Ok(row.map(JobRunRow::into_contract))
-}
-
-/// D1 returns JSON columns as text; the API shows them as JSON.
-mod json_text {
-    use serde::{Deserialize, Deserializer};
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<serde_json::Value, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        Ok(serde_json::from_str(&text).unwrap_or(serde_json::Value::Null))
-    }
+    .await
 }

@@ -1,7 +1,7 @@
 //! The `users` and `user_profiles` aggregate, and who is an admin.
 
 use super::{batch, database, first, opt_text, run, statement, text};
-use domain::contracts::admin::AccountRole;
+use domain::contracts::auth::UserSummary;
 use domain::platform::auth::{Email, Role, Scope};
 use domain::platform::ids::{TenantId, UserId};
 use domain::AppError;
@@ -138,7 +138,7 @@ pub async fn live_role(env: &Env, user_id: &UserId, session_id: &str) -> Result<
 }
 
 pub enum RoleUpdate {
-    Changed(AccountRole),
+    Changed(UserSummary),
     Missing,
     /// The update's guard refused it (the last admin); `domain::platform::auth::principal::check_role_change`
     /// says why from these.
@@ -150,7 +150,7 @@ pub enum RoleUpdate {
 /// cannot leave the platform with none (D1 runs one statement at a time).
 pub async fn change_role(env: &Env, user_id: &UserId, role: Role) -> Result<RoleUpdate, AppError> {
     let db = database(env)?;
-    let changed: Option<AccountRole> = first(
+    let changed: Option<UserSummary> = first(
         statement(
             &db,
             "UPDATE users SET role = ?2 WHERE id = ?1 \

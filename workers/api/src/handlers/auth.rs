@@ -4,7 +4,7 @@ use domain::platform::auth::requests::{parse_login, parse_signup};
 use domain::platform::auth::tokens::REFRESH_TOKEN_TTL_SECS;
 use crate::router::{Access, Call, Route};
 use domain::platform::auth::{Password, PasswordHash, RefreshToken, Role, Scope, Session};
-use domain::contracts::auth::{Account, MeAnswer, Profile, SessionAnswer, SessionUser};
+use domain::contracts::auth::{Account, MeAnswer, Profile, SessionAnswer, UserSummary};
 use domain::platform::ids::{TenantId, UserId};
 use domain::platform::http::{clear_cookie, cookie_value, is_local_host, session_cookie, ACCESS_COOKIE, REFRESH_COOKIE, REFRESH_COOKIE_PATH};
 use domain::platform::rate_limit::{login_limits, signup_limit};
@@ -167,7 +167,7 @@ async fn start_session(env: &Env, req: &Request, keys: &domain::platform::auth::
     let response = respond::json(
         status,
         &SessionAnswer {
-            user: SessionUser { id: scope.user.clone(), email: email.to_string(), role: scope.role },
+            user: UserSummary { id: scope.user.clone(), email: email.to_string(), role: scope.role },
             access_token: access_token.clone(),
             expires_in: u32::try_from(expires_in).unwrap_or(u32::MAX),
         },
