@@ -74,7 +74,7 @@ pub async fn recent(env: &Env, job_name: Option<&str>, limit: u32) -> Result<Vec
     all(
         statement(
             &db,
-            "SELECT id, job_name, run_key, status, trigger, started_at, finished_at, duration_ms, details, error FROM job_runs \
+            "SELECT id, job_name AS jobName, run_key AS runKey, status, trigger, started_at AS startedAt, finished_at AS finishedAt, duration_ms AS durationMs, details, error FROM job_runs \
              WHERE (?1 IS NULL OR job_name = ?1) ORDER BY started_at DESC, id DESC LIMIT ?2",
             &[opt_text(job_name), int(i64::from(limit))],
         )?,
@@ -88,7 +88,7 @@ pub async fn find(env: &Env, job_name: &str, run_key: &str) -> Result<Option<Job
     first(
         statement(
             &db,
-            "SELECT id, job_name, run_key, status, trigger, started_at, finished_at, duration_ms, details, error FROM job_runs \
+            "SELECT id, job_name AS jobName, run_key AS runKey, status, trigger, started_at AS startedAt, finished_at AS finishedAt, duration_ms AS durationMs, details, error FROM job_runs \
              WHERE job_name = ?1 AND run_key = ?2 ORDER BY started_at DESC LIMIT 1",
             &[text(job_name), text(run_key)],
         )?,
