@@ -4,8 +4,16 @@
 
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 use ureq::http;
+
+/// Requests re-sent because wrangler dev's proxy lost them (see [`Client::send`]).
+pub static DEV_PROXY_RESENDS: AtomicUsize = AtomicUsize::new(0);
+
+fn lost_by_the_dev_proxy(reply: &Reply) -> bool {
+    reply.status == 503 && reply.header("x-request-id").is_none() && reply.body.starts_with(b"Your worker restarted mid-request")
+}
 
 #[derive(Debug, Clone)]
 struct Cookie {
@@ -98,7 +106,28 @@ impl Client {
     }
 
     /// Any method, headers and raw body; cookies and Origin are added as a browser would.
+    ///
+    /// One answer is re-sent rather than returned: wrangler dev's own "Your worker restarted
+    /// mid-request" 503 (no request id: the product never saw the request). Between wrangler's
+    /// proxy and the workers, a pooled connection idle for 5 s is closed by both ends at once,
+    /// and a request written on it in that instant is lost (cloudflare/workers-sdk#14641, fixed
+    /// only in wranglers that need Node 22). Production has no such proxy; each re-send is
+    /// counted and the run's summary says how many there were.
     pub fn send(&mut self, method: &str, path: &str, headers: &[(&str, &str)], body: Option<Vec<u8>>) -> Reply {
+        let mut attempts = 0;
+        loop {
+            let reply = self.send_once(method, path, headers, body.clone());
+            attempts += 1;
+            if attempts > 3 || !lost_by_the_dev_proxy(&reply) {
+                return reply;
+            }
+            DEV_PROXY_RESENDS.fetch_add(1, Ordering::SeqCst);
+            eprintln!("e2e client: wrangler dev's proxy lost {method} {path} (workers-sdk#14641); sending it again");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn send_once(&mut self, method: &str, path: &str, headers: &[(&str, &str)], body: Option<Vec<u8>>) -> Reply {
         let url = format!("{}{}", self.base, path);
         let mut builder = http::Request::builder().method(method).uri(&url);
         if let Some(origin) = &self.origin {

@@ -55,6 +55,10 @@ fn main() {
     if let Some(summary) = stack.supervisor().summary() {
         eprintln!("\n{summary}");
     }
+    let resent = e2e::client::DEV_PROXY_RESENDS.load(std::sync::atomic::Ordering::SeqCst);
+    if resent > 0 {
+        eprintln!("\ne2e client: {resent} request(s) lost by wrangler dev's proxy were sent again (cloudflare/workers-sdk#14641)");
+    }
     // Tear down before exiting: `exit` skips destructors.
     drop(stack);
     conclusion.exit();

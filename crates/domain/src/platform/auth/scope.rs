@@ -8,7 +8,11 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(feature = "contracts", derive(ts_rs::TS))]
 pub enum Role {
+    /// Designs blueprints and takes courses.
     User,
+    /// Also reviews and approves the tenant's syllabi and content.
+    Reviewer,
+    /// Everything in the tenant: its users, invites and content.
     Admin,
 }
 
@@ -16,13 +20,20 @@ impl Role {
     pub fn as_str(self) -> &'static str {
         match self {
             Role::User => "user",
+            Role::Reviewer => "reviewer",
             Role::Admin => "admin",
         }
+    }
+
+    /// Whether this role reviews the tenant's syllabi and content (reviewers and admins).
+    pub fn reviews(self) -> bool {
+        matches!(self, Role::Reviewer | Role::Admin)
     }
 
     pub fn parse(raw: &str) -> Option<Role> {
         match raw {
             "user" => Some(Role::User),
+            "reviewer" => Some(Role::Reviewer),
             "admin" => Some(Role::Admin),
             _ => None,
         }
