@@ -12,7 +12,7 @@ export type ExportId = string;
 
 export type VersionNumber = number;
 
-export type Role = "user" | "admin";
+export type Role = "user" | "reviewer" | "admin";
 
 export type RunStatus = "running" | "succeeded" | "failed" | "skipped";
 
@@ -62,11 +62,19 @@ export type SessionAnswer = { user: UserSummary, accessToken: string,
  */
 expiresIn: number, };
 
-export type UserSummary = { id: UserId, email: string, role: Role, };
+export type UserSummary = { id: UserId, email: string, 
+/**
+ * The account's role in its tenant.
+ */
+role: Role, 
+/**
+ * Runs the platform (the operations plane, tenants); always also its tenant's admin.
+ */
+platformAdmin: boolean, };
 
 export type MeAnswer = { user: Account, profile: Profile, };
 
-export type Account = { id: UserId, email: string, role: Role, tenantId: TenantId, createdAt: string, };
+export type Account = { id: UserId, email: string, role: Role, platformAdmin: boolean, tenantId: TenantId, createdAt: string, };
 
 export type Profile = { fullName: string | null, avatarUrl: string | null, preferences: JsonValue, };
 

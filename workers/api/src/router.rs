@@ -4,7 +4,7 @@
 //! public. Unknown paths are 404 and known paths with another method 405 with `Allow`, as JSON.
 
 use crate::handlers::{
-    admin, admins, auth, blueprints, dashboard, exports, generation, health, stream,
+    admin, admins, auth, blueprints, dashboard, exports, generation, health, members, stream, tenants,
 };
 use domain::platform::auth::tokens::matches_machine_token;
 use domain::platform::auth::Session;
@@ -12,6 +12,7 @@ use domain::platform::ids::PathParam;
 use domain::platform::routing::{conflicts, match_path, specificity};
 use domain::{AppError, ErrorKind};
 use crate::settings::Settings;
+use edge::session::Member;
 use edge::{body, session, OrInternal, RequestContext};
 use std::future::Future;
 use std::pin::Pin;
@@ -25,6 +26,8 @@ const RESOURCES: &[&[Route]] = &[
     auth::ROUTES,
     admin::ROUTES,
     admins::ROUTES,
+    members::ROUTES,
+    tenants::ROUTES,
     blueprints::ROUTES,
     generation::ROUTES,
     stream::ROUTES,
@@ -41,12 +44,16 @@ pub enum Access {
     Public(fn(Call) -> Reply),
     /// A verified access token.
     Session(fn(Call, Session) -> Reply),
-    /// A session whose account is an admin now and whose sign-in is still live: both read from
-    /// D1 on every call, not trusted from the token (see `session::require_admin`).
-    Admin(fn(Call, Session) -> Reply),
-    /// An admin, or the local scheduler presenting `CRON_TRIGGER_TOKEN` as a Bearer token (then
-    /// there is no session).
-    AdminOrScheduler(fn(Call, Option<Session>) -> Reply),
+    /// A session whose roles are read from D1 on this call and whose sign-in is still live (see
+    /// `session::live`): for handlers whose rule depends on the caller's role (a reviewer's).
+    Member(fn(Call, Member) -> Reply),
+    /// A member who is an admin of its tenant now (its users, invitations).
+    TenantAdmin(fn(Call, Member) -> Reply),
+    /// A member who is a platform admin now: the operations plane, tenants.
+    PlatformAdmin(fn(Call, Session) -> Reply),
+    /// A platform admin, or the local scheduler presenting `CRON_TRIGGER_TOKEN` as a Bearer
+    /// token (then there is no session).
+    PlatformAdminOrScheduler(fn(Call, Option<Session>) -> Reply),
 }
 
 pub struct Route {
@@ -138,15 +145,25 @@ pub async fn dispatch(req: Request, env: Env, context: &RequestContext) -> Resul
             let session = session::authenticate_session(&call.req, &call.settings.token_keys()?)?;
             handler(call, session).await
         }
-        Access::Admin(handler) => {
-            let session = admin_session(&call).await?;
+        Access::Member(handler) => {
+            let verified = session::authenticate_session(&call.req, &call.settings.token_keys()?)?;
+            let member = session::live(&call.env, verified).await?;
+            handler(call, member).await
+        }
+        Access::TenantAdmin(handler) => {
+            let verified = session::authenticate_session(&call.req, &call.settings.token_keys()?)?;
+            let member = session::require_tenant_admin(&call.env, verified).await?;
+            handler(call, member).await
+        }
+        Access::PlatformAdmin(handler) => {
+            let session = platform_admin_session(&call).await?;
             handler(call, session).await
         }
-        Access::AdminOrScheduler(handler) => {
+        Access::PlatformAdminOrScheduler(handler) => {
             if presents_scheduler_token(&call) {
                 return handler(call, None).await;
             }
-            let session = admin_session(&call).await?;
+            let session = platform_admin_session(&call).await?;
             handler(call, Some(session)).await
         }
     }
@@ -184,9 +201,9 @@ fn check_table() -> Result<(), AppError> {
     }
 }
 
-async fn admin_session(call: &Call) -> Result<Session, AppError> {
+async fn platform_admin_session(call: &Call) -> Result<Session, AppError> {
     let verified = session::authenticate_session(&call.req, &call.settings.token_keys()?)?;
-    session::require_admin(&call.env, verified).await
+    session::require_platform_admin(&call.env, verified).await
 }
 
 fn presents_scheduler_token(call: &Call) -> bool {

@@ -1,6 +1,9 @@
-//! The operations plane: health, wiring diagnostics, job runs, "run now", admin provisioning.
+//! The operations plane (health, wiring diagnostics, job runs, "run now", admin provisioning)
+//! and tenant administration (tenants, invitations, members' roles).
 
 use super::auth::UserSummary;
+use crate::platform::auth::Role;
+use crate::platform::ids::{TenantId, UserId};
 use crate::jobs::schedule::RunStatus;
 use crate::platform::input::JsonColumn;
 use serde::{Deserialize, Serialize};
@@ -90,4 +93,52 @@ pub struct JobOutcome {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "contracts", ts(optional))]
     pub reason: Option<String>,
+}
+
+/// `POST /api/admin/tenants` (201): the new tenant and the one-time code its first admin signs
+/// up with (shown once; only its hash is kept).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "contracts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct NewTenant {
+    pub tenant: TenantSummary,
+    pub admin_invite_code: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "contracts", derive(ts_rs::TS))]
+pub struct TenantSummary {
+    pub id: TenantId,
+    pub name: String,
+}
+
+/// `POST /api/admin/invites` (201): a single-use code into the caller's tenant with `role`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "contracts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct Invite {
+    pub invite_code: String,
+    pub role: Role,
+    pub expires_at: String,
+}
+
+/// One account of the caller's tenant (`GET /api/admin/users`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "contracts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct TenantMember {
+    pub id: UserId,
+    pub email: String,
+    pub role: Role,
+    pub platform_admin: bool,
+    pub created_at: String,
+}
+
+/// `GET /api/admin/users?limit&cursor`: the tenant's accounts, oldest first.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "contracts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct TenantMemberPage {
+    pub users: Vec<TenantMember>,
+    pub next_cursor: Option<String>,
 }

@@ -21,7 +21,10 @@ pub struct SessionAnswer {
 pub struct UserSummary {
     pub id: UserId,
     pub email: String,
+    /// The account's role in its tenant.
     pub role: Role,
+    /// Runs the platform (the operations plane, tenants); always also its tenant's admin.
+    pub platform_admin: bool,
 }
 
 /// `GET /api/auth/me`.
@@ -40,6 +43,7 @@ pub struct Account {
     pub id: UserId,
     pub email: String,
     pub role: Role,
+    pub platform_admin: bool,
     pub tenant_id: TenantId,
     pub created_at: String,
 }

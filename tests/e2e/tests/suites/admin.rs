@@ -36,8 +36,15 @@ pub fn bootstrapped(stack: &Stack, label: &str) -> (Client, SignedUp) {
 }
 
 fn set_role(admin: &mut Client, user_id: &str, role: &Value) -> e2e::client::Reply {
-    let body = json!({ "role": role }).to_string().into_bytes();
-    admin.send("PATCH", &format!("/api/admin/users/{user_id}"), &[("content-type", "application/json")], Some(body))
+    patch_user(admin, user_id, json!({ "role": role }))
+}
+
+fn set_platform_admin(admin: &mut Client, user_id: &str, platform_admin: bool) -> e2e::client::Reply {
+    patch_user(admin, user_id, json!({ "platformAdmin": platform_admin }))
+}
+
+fn patch_user(admin: &mut Client, user_id: &str, body: Value) -> e2e::client::Reply {
+    admin.send("PATCH", &format!("/api/admin/users/{user_id}"), &[("content-type", "application/json")], Some(body.to_string().into_bytes()))
 }
 
 /// An API client holding only an access token (no cookies): what a stolen token is.
@@ -102,6 +109,7 @@ fn bootstrap_with_the_secret_grants_admin_at_once(stack: &Stack) {
     let body = reply.json();
     assert_eq!(body["user"]["id"], signed.user_id.as_str(), "{body}");
     assert_eq!(body["user"]["role"], "admin", "{body}");
+    assert_eq!(body["user"]["platformAdmin"], true, "{body}");
     // The access token from before still claims "user"; admin routes read the role from D1.
     let diagnostics = bearer_get(stack, &signed.access_token, "/api/admin/diagnostics");
     assert_eq!(diagnostics.status, 200, "{}", diagnostics.text());
@@ -128,8 +136,12 @@ fn a_demotion_takes_effect_at_once(stack: &Stack) {
     set_role(&mut demoted, &signed.user_id, &json!("admin")).expect_error(403);
     assert_eq!(demoted.get("/api/auth/me").json()["user"]["role"], "user");
 
-    // Promoting back works the same way.
+    // A tenant admin again is not a platform admin again: only a platform admin grants that.
     let reply = set_role(&mut admin, &signed.user_id, &json!("admin"));
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    assert_eq!(reply.json()["user"]["platformAdmin"], false);
+    demoted.get("/api/admin/diagnostics").expect_error(403);
+    let reply = set_platform_admin(&mut admin, &signed.user_id, true);
     assert_eq!(reply.status, 200, "{}", reply.text());
     assert_eq!(demoted.get("/api/admin/diagnostics").status, 200);
 }
@@ -176,13 +188,15 @@ fn the_last_admin_cannot_be_demoted(stack: &Stack) {
         let out = stack.d1_execute(sql).unwrap();
         out[0]["results"].as_array().cloned().unwrap_or_default()
     };
-    let others: Vec<String> = rows("SELECT id FROM users WHERE role = 'admin'")
+    // Every other admin of the default tenant (where bootstrapped admins live), and whether each
+    // was a platform admin, to restore them as they were.
+    let others: Vec<(String, bool)> = rows("SELECT id, platform_role FROM users WHERE role = 'admin' AND tenant_id = 'default'")
         .iter()
-        .filter_map(|row| row["id"].as_str().map(str::to_string))
-        .filter(|id| *id != me.user_id)
+        .filter_map(|row| Some((row["id"].as_str()?.to_string(), row["platform_role"] == "admin")))
+        .filter(|(id, _)| *id != me.user_id)
         .collect();
     assert!(!others.is_empty(), "the suite's own admin exists");
-    for id in &others {
+    for (id, _) in &others {
         let reply = set_role(&mut admin, id, &json!("user"));
         assert_eq!(reply.status, 200, "{}", reply.text());
     }
@@ -191,8 +205,9 @@ fn the_last_admin_cannot_be_demoted(stack: &Stack) {
     assert_eq!(admin.get("/api/admin/diagnostics").status, 200, "still an admin");
     // Making the last admin an admin again is no change, and allowed.
     assert_eq!(set_role(&mut admin, &me.user_id, &json!("admin")).status, 200);
-    for id in &others {
-        let reply = set_role(&mut admin, id, &json!("admin"));
+    for (id, platform_admin) in &others {
+        let body = if *platform_admin { json!({ "platformAdmin": true }) } else { json!({ "role": "admin" }) };
+        let reply = patch_user(&mut admin, id, body);
         assert_eq!(reply.status, 200, "{}", reply.text());
     }
     // Once there is another admin, stepping down is allowed.

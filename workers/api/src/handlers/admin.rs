@@ -13,10 +13,10 @@ use serde_json::{json, Value};
 use worker::{Env, Method, Response};
 
 pub const ROUTES: &[Route] = &[
-    Route::new(Method::Get, "/api/admin/diagnostics", Access::Admin(|call, _| Box::pin(diagnostics(call)))),
-    Route::new(Method::Post, "/api/admin/diagnostics/queue-probe", Access::Admin(|call, session| Box::pin(queue_probe(call, session)))),
-    Route::new(Method::Get, "/api/admin/job-runs", Access::Admin(|call, _| Box::pin(job_runs(call)))),
-    Route::new(Method::Post, "/api/admin/cron/run", Access::AdminOrScheduler(|call, session| Box::pin(run_cron(call, session)))),
+    Route::new(Method::Get, "/api/admin/diagnostics", Access::PlatformAdmin(|call, _| Box::pin(diagnostics(call)))),
+    Route::new(Method::Post, "/api/admin/diagnostics/queue-probe", Access::PlatformAdmin(|call, session| Box::pin(queue_probe(call, session)))),
+    Route::new(Method::Get, "/api/admin/job-runs", Access::PlatformAdmin(|call, _| Box::pin(job_runs(call)))),
+    Route::new(Method::Post, "/api/admin/cron/run", Access::PlatformAdminOrScheduler(|call, session| Box::pin(run_cron(call, session)))),
 ];
 
 pub const QUEUE_PROBE_JOB: &str = "queue_probe";

@@ -5,7 +5,8 @@ use domain::platform::auth::tokens::REFRESH_TOKEN_TTL_SECS;
 use crate::router::{Access, Call, Route};
 use domain::platform::auth::{Password, PasswordHash, RefreshToken, Role, Scope, Session};
 use domain::contracts::auth::{Account, MeAnswer, Profile, SessionAnswer, UserSummary};
-use domain::platform::ids::{TenantId, UserId};
+use domain::platform::auth::tenancy::{invalid_invite, InviteCode};
+use domain::platform::ids::UserId;
 use domain::platform::http::{clear_cookie, cookie_value, is_local_host, session_cookie, ACCESS_COOKIE, REFRESH_COOKIE, REFRESH_COOKIE_PATH};
 use domain::platform::rate_limit::{login_limits, signup_limit};
 use domain::AppError;
@@ -28,36 +29,30 @@ pub const ROUTES: &[Route] = &[
 const AUTH_BODY_LIMIT: usize = 8 * 1024;
 
 /// Every attempt counts against the caller's network first, malformed ones included: it bounds
-/// account creation and what the 409 for a taken email can reveal (docs/SECURITY.md). Every new
-/// account is a plain user; admins are provisioned with the bootstrap secret (`admins.rs`).
+/// account creation and what the 409 for a taken email can reveal (docs/SECURITY.md). A new
+/// account is a plain user of the default tenant, or joins the tenant of its invitation with the
+/// invitation's role (spent by the same transaction); platform admins are provisioned with the
+/// bootstrap secret (`admins.rs`).
 async fn signup(mut call: Call) -> Result<Response, AppError> {
     reserve(&call.env, &[signup_limit(&client_network(&call.req), call.settings.signup_rule)]).await?;
     let raw = call.body(AUTH_BODY_LIMIT).await?;
     let (env, req, context) = (&call.env, &call.req, &call.context);
     let signup = parse_signup(&raw)?;
     let keys = call.settings.token_keys()?;
-    let role = Role::User;
     let hash = PasswordHash::create(&signup.password, &random::bytes(), call.settings.kdf)
         .map_err(|_| AppError::internal())?;
     let user_id = random::id(UserId::from_random);
-    let created = users::create(
-        env,
-        &users::NewAccount {
-            id: &user_id,
-            email: &signup.email,
-            password_hash: &hash.to_phc(),
-            role,
-            full_name: signup.full_name.as_deref(),
-        },
-    )
-    .await?;
-    if !created {
-        return Err(AppError::conflict("An account with this email already exists"));
-    }
-    // Every account joins the default tenant until tenants are administered (invites).
-    let scope = Scope { tenant: TenantId::default_tenant(), user: user_id, role };
-    audit_auth(env, &scope, "auth.signup", context).await;
-    start_session(env, req, &keys, &scope, signup.email.as_str(), None, 201).await
+    let account = users::NewAccount { id: &user_id, email: &signup.email, password_hash: &hash.to_phc(), full_name: signup.full_name.as_deref() };
+    let invite_hash = signup.invite.as_ref().map(InviteCode::hash);
+    let scope = match users::create(env, &account, invite_hash.as_deref(), clock::now()).await? {
+        users::Created::Account(scope) => scope,
+        users::Created::EmailTaken => return Err(AppError::conflict("An account with this email already exists")),
+        users::Created::InvalidInvite => return Err(invalid_invite().into()),
+    };
+    let action = if signup.invite.is_some() { "auth.signup_invited" } else { "auth.signup" };
+    audit_auth(env, &scope, action, context).await;
+    let summary = UserSummary { id: scope.user.clone(), email: signup.email.as_str().to_string(), role: scope.role, platform_admin: false };
+    start_session(env, req, &keys, &scope, summary, None, 201).await
 }
 
 async fn login(mut call: Call) -> Result<Response, AppError> {
@@ -88,7 +83,7 @@ async fn login(mut call: Call) -> Result<Response, AppError> {
     users::ensure_profile(env, &account.id).await?;
     let scope = account.scope()?;
     audit_auth(env, &scope, "auth.login", context).await;
-    start_session(env, req, &keys, &scope, &account.email, None, 200).await
+    start_session(env, req, &keys, &scope, account.summary()?, None, 200).await
 }
 
 async fn refresh(call: Call) -> Result<Response, AppError> {
@@ -108,12 +103,12 @@ async fn refresh(call: Call) -> Result<Response, AppError> {
         return Ok(with_cleared_cookies(AppError::unauthorized(), secure, context));
     };
     let scope = account.scope()?;
-    start_session(env, req, &keys, &scope, &account.email, Some(&rotated.family_id), 200).await
+    start_session(env, req, &keys, &scope, account.summary()?, Some(&rotated.family_id), 200).await
 }
 
 /// Ends the sign-in: the family of the presented refresh cookie and the one the access token
 /// names (an API client that only holds a Bearer token logs out too) are revoked, which also
-/// ends admin access at once (`session::require_admin` checks the family).
+/// ends admin access at once (`session::live` checks the family).
 async fn logout(call: Call, session: Session) -> Result<Response, AppError> {
     let (env, req, context, scope) = (&call.env, &call.req, &call.context, &session.scope);
     let now = clock::now();
@@ -140,13 +135,14 @@ async fn me(call: Call, session: Session) -> Result<Response, AppError> {
         .and_then(|text| serde_json::from_str::<serde_json::Value>(text).ok())
         .unwrap_or_else(|| json!({}));
     let role = Role::parse(&me.role).ok_or_else(|| AppError::internal().caused_by("users.role", &me.role))?;
-    let user = Account { id: session.scope.user.clone(), email: me.email, role, tenant_id: me.tenant_id, created_at: me.created_at };
+    let platform_admin = me.platform_role == "admin";
+    let user = Account { id: session.scope.user.clone(), email: me.email, role, platform_admin, tenant_id: me.tenant_id, created_at: me.created_at };
     respond::json(200, &MeAnswer { user, profile: Profile { full_name: me.full_name, avatar_url: me.avatar_url, preferences } })
 }
 
 /// Issues an access token and a refresh token (in `family`, or a new one) and answers
 /// `{user, accessToken, expiresIn}` with both cookies set.
-async fn start_session(env: &Env, req: &Request, keys: &domain::platform::auth::TokenKeys, scope: &Scope, email: &str, family: Option<&str>, status: u16) -> Result<Response, AppError> {
+async fn start_session(env: &Env, req: &Request, keys: &domain::platform::auth::TokenKeys, scope: &Scope, user: UserSummary, family: Option<&str>, status: u16) -> Result<Response, AppError> {
     let now = clock::now();
     let family_id = family.map_or_else(random::uuid_v4, str::to_string);
     // The access token names its sign-in (the refresh family), so a logout ends admin access.
@@ -167,7 +163,7 @@ async fn start_session(env: &Env, req: &Request, keys: &domain::platform::auth::
     let response = respond::json(
         status,
         &SessionAnswer {
-            user: UserSummary { id: scope.user.clone(), email: email.to_string(), role: scope.role },
+            user,
             access_token: access_token.clone(),
             expires_in: u32::try_from(expires_in).unwrap_or(u32::MAX),
         },

@@ -6,6 +6,8 @@ pub mod admins;
 pub mod assets;
 pub mod auth;
 pub mod health;
+pub mod members;
+pub mod tenants;
 pub mod stream;
 pub mod blueprints;
 pub mod dashboard;

@@ -5,6 +5,7 @@ pub mod email;
 pub mod password;
 pub mod scope;
 pub mod requests;
+pub mod tenancy;
 pub mod tokens;
 
 pub use email::Email;

@@ -1,6 +1,7 @@
 //! The auth endpoints' bodies: raw JSON shapes, parsed once into domain values.
 
-use super::{Email, Password, Role};
+use super::tenancy::InviteCode;
+use super::{Email, Password};
 use crate::platform::error::{AppError, FieldError};
 use crate::platform::input::{bounded_text, parse_json};
 use serde::Deserialize;
@@ -11,6 +12,7 @@ struct RawSignup {
     email: String,
     password: String,
     full_name: Option<String>,
+    invite_code: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -24,6 +26,8 @@ pub struct Signup {
     pub email: Email,
     pub password: Password,
     pub full_name: Option<String>,
+    /// Joins that invitation's tenant with its role; without one, the default tenant as a user.
+    pub invite: Option<InviteCode>,
 }
 
 #[derive(Debug)]
@@ -50,17 +54,6 @@ pub fn parse_bootstrap(body: &[u8]) -> Result<Bootstrap, AppError> {
     parse_json(body)
 }
 
-#[derive(Deserialize)]
-struct RawRoleChange {
-    role: String,
-}
-
-/// `PATCH /api/admin/users/:id {role}`: `"user"` or `"admin"`.
-pub fn parse_role_change(body: &[u8]) -> Result<Role, AppError> {
-    let raw: RawRoleChange = parse_json(body)?;
-    Role::parse(&raw.role).ok_or_else(|| AppError::invalid_field("role", "must be \"user\" or \"admin\""))
-}
-
 pub fn parse_signup(body: &[u8]) -> Result<Signup, AppError> {
     let raw: RawSignup = parse_json(body)?;
     let mut errors = Vec::new();
@@ -70,8 +63,12 @@ pub fn parse_signup(body: &[u8]) -> Result<Signup, AppError> {
         None | Some("") => None,
         Some(name) => bounded_text("fullName", name, 1, 100).map_err(|e| errors.push(e)).ok(),
     };
+    let invite = match raw.invite_code.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(code) => InviteCode::parse(code).map_err(|e| errors.push(e)).ok(),
+    };
     match (email, password) {
-        (Some(email), Some(password)) if errors.is_empty() => Ok(Signup { email, password, full_name }),
+        (Some(email), Some(password)) if errors.is_empty() => Ok(Signup { email, password, full_name, invite }),
         _ => Err(AppError::invalid_fields(errors)),
     }
 }
@@ -104,16 +101,18 @@ mod tests {
         let signup = parse_signup(br#"{"email":" Ada@Example.com","password":"correct horse","fullName":" Ada L "}"#).unwrap();
         assert_eq!(signup.email.as_str(), "ada@example.com");
         assert_eq!(signup.full_name.as_deref(), Some("Ada L"));
+        assert!(signup.invite.is_none());
     }
 
     #[test]
-    fn role_changes_name_the_role_field() {
-        assert_eq!(parse_role_change(br#"{"role":"admin"}"#).unwrap(), Role::Admin);
-        assert_eq!(parse_role_change(br#"{"role":"user"}"#).unwrap(), Role::User);
-        for bad in [&br#"{"role":"root"}"#[..], br#"{"role":""}"#, br#"{"role":1}"#, br#"{"role":null}"#, br#"{}"#] {
-            let error = parse_role_change(bad).unwrap_err();
-            assert_eq!(error.details.unwrap()[0]["field"], "role", "{}", String::from_utf8_lossy(bad));
-        }
+    fn signup_takes_an_invitation_code() {
+        let code = InviteCode::from_random(&[1u8; 24]);
+        let body = format!(r#"{{"email":"a@example.com","password":"correct horse","inviteCode":" {} "}}"#, code.as_str());
+        assert_eq!(parse_signup(body.as_bytes()).unwrap().invite, Some(code));
+        let empty = parse_signup(br#"{"email":"a@example.com","password":"correct horse","inviteCode":""}"#).unwrap();
+        assert!(empty.invite.is_none(), "an empty form field is no invitation");
+        let error = parse_signup(br#"{"email":"a@example.com","password":"correct horse","inviteCode":"guess"}"#).unwrap_err();
+        assert_eq!(error.details.unwrap()[0]["field"], "inviteCode");
     }
 
     #[test]

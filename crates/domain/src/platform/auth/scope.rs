@@ -1,6 +1,5 @@
 //! Roles, the authenticated caller's scope, and the one rule about changing a role.
 
-use crate::platform::error::AppError;
 use crate::platform::ids::{TenantId, UserId};
 use serde::{Deserialize, Serialize};
 
@@ -63,40 +62,15 @@ impl Scope {
     }
 }
 
-/// Whether an account whose role is `current` may be given `requested` while `admins` accounts
-/// are admins. Nobody becomes an admin by signing up (not even with an address an operator once
-/// listed: nobody proved they read that mailbox); admins are provisioned with the bootstrap
-/// secret and by other admins. The one refusal: the last admin cannot be demoted, or the
-/// platform would be left with nobody to run it short of the secret. The D1 update enforces the
-/// same rule in its `WHERE`, atomically; this explains a refused update.
-pub fn check_role_change(current: Role, requested: Role, admins: u64) -> Result<(), AppError> {
-    if current == Role::Admin && requested != Role::Admin && admins <= 1 {
-        return Err(AppError::conflict("The last admin cannot be demoted; make another account an admin first"));
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn the_last_admin_cannot_be_demoted() {
-        let refused = check_role_change(Role::Admin, Role::User, 1).unwrap_err();
-        assert_eq!(refused.status(), 409);
-        assert!(refused.message.contains("last admin"));
-        assert!(check_role_change(Role::Admin, Role::User, 0).is_err(), "a count that raced below one refuses too");
-        assert!(check_role_change(Role::Admin, Role::User, 2).is_ok());
-        // No change, and promotions, are always allowed.
-        assert!(check_role_change(Role::Admin, Role::Admin, 1).is_ok());
-        assert!(check_role_change(Role::User, Role::Admin, 1).is_ok());
-        assert!(check_role_change(Role::User, Role::User, 0).is_ok());
-    }
-
-    #[test]
     fn roles_parse_from_their_names_only() {
         assert_eq!(Role::parse("admin"), Some(Role::Admin));
         assert_eq!(Role::parse("user"), Some(Role::User));
+        assert_eq!(Role::parse("reviewer"), Some(Role::Reviewer));
         for bad in ["Admin", "root", "", " user"] {
             assert_eq!(Role::parse(bad), None, "{bad}");
         }
