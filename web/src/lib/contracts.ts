@@ -12,7 +12,7 @@ export type ExportId = string;
 
 export type VersionNumber = number;
 
-export type Role = "user" | "admin";
+export type Role = "user" | "reviewer" | "admin";
 
 export type RunStatus = "running" | "succeeded" | "failed" | "skipped";
 
