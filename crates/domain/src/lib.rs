@@ -4,6 +4,9 @@
 //!   questions and their answers, what a generation needs and its lifecycle, the document (its
 //!   schema, validation, Markdown, the curated fallback, lengths of time), the prompts, the
 //!   quality review, KPIs, comparisons and the export rules;
+//! - `curriculum`: what is built from an approved blueprint — the syllabus (modules, lessons,
+//!   objectives, effort, assessment hooks) and its review (draft → in review → approved, the
+//!   four-eyes rule shared with content);
 //! - `jobs`: scheduled jobs (schedules, slots, leases) and the regeneration queue's messages;
 //! - `llm`: the provider chain's rules and requests, the JSON Schemas sent with them, and reading
 //!   what a model answered;
@@ -18,6 +21,7 @@
 
 pub mod blueprint;
 pub mod contracts;
+pub mod curriculum;
 pub mod jobs;
 pub mod llm;
 pub mod platform;

@@ -10,6 +10,8 @@ export type BlueprintId = string;
 
 export type ExportId = string;
 
+export type SyllabusId = string;
+
 export type VersionNumber = number;
 
 export type Role = "user" | "reviewer" | "admin";
@@ -265,3 +267,71 @@ reason?: string, details?: string, hint?: string,
 blueprint?: Blueprint, markdown?: string, canKeepDraft?: boolean, retryAfterSecs?: bigint, };
 
 export type CompleteEvent = { blueprint: Blueprint, markdown: string | null, savedBlueprintId: BlueprintId, version: number, quality?: QualityReview, };
+
+export type Level = "beginner" | "intermediate" | "advanced";
+
+export type Syllabus = { title: string, level: Level, prerequisites: Array<string>, modules: Array<SyllabusModule>, };
+
+export type SyllabusModule = { 
+/**
+ * `m1`, `m2`…: the module's place in the course, recomputed on every validation.
+ */
+id: string, title: string, durationMinutes: number, 
+/**
+ * The blueprint module's objectives, as the blueprint words them.
+ */
+objectives: Array<string>, lessons: Array<SyllabusLesson>, 
+/**
+ * Placeholders for how the module is assessed; the content stage writes them.
+ */
+assessmentHooks: Array<string>, };
+
+export type SyllabusLesson = { 
+/**
+ * `m1.l1`, `m1.l2`…, recomputed like the module's.
+ */
+id: string, title: string, 
+/**
+ * Some of the module's objectives, worded as the module words them.
+ */
+objectives: Array<string>, minutes: number, level: Level, };
+
+export type SlotKind = "lesson" | "quiz" | "project";
+
+export type Slot = { id: string, kind: SlotKind, module: number, lesson: number | null, };
+
+export type SyllabusStatus = "DRAFT" | "IN_REVIEW" | "APPROVED";
+
+export type SyllabusRecord = { id: SyllabusId, blueprintId: BlueprintId, 
+/**
+ * The blueprint version the syllabus is derived from.
+ */
+version: VersionNumber, status: SyllabusStatus, 
+/**
+ * `model`, or `fallback` for the curated syllabus (as blueprint versions name theirs).
+ */
+source: Source, 
+/**
+ * Why the curated syllabus was used (no model reachable, answers unusable), when it was.
+ */
+warning: string | null, syllabus: Syllabus, authorId: UserId, createdAt: string, updatedAt: string, submittedAt?: string, approvedBy?: UserId, approvedAt?: string, 
+/**
+ * The last reviewer's note (a rejection always has one).
+ */
+note?: string, 
+/**
+ * The SHA-256 of the approved syllabus's canonical JSON (`syllabus::canonical_sha256`).
+ */
+sha256?: string, 
+/**
+ * Where a reviewer opens it in the UI, while it waits for review.
+ */
+reviewUrl?: string, };
+
+export type SyllabusSummary = { id: SyllabusId, blueprintId: BlueprintId, version: VersionNumber, status: SyllabusStatus, source: Source, title: string, authorId: UserId, createdAt: string, updatedAt: string, approvedAt?: string, };
+
+export type SyllabusList = { syllabi: Array<SyllabusSummary>, };
+
+export type UpdateSyllabus = { syllabus: Syllabus, };
+
+export type ReviewRequest = { note?: string, };

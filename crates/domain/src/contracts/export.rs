@@ -2,7 +2,8 @@
 //! committed file differs: a shape changed in Rust cannot drift from what the UI compiles
 //! against. `UPDATE_CONTRACTS=1 cargo test -p domain --features contracts contracts` rewrites it.
 
-use super::{admin, auth, blueprints, generation as events};
+use super::{admin, auth, blueprints, curriculum, generation as events};
+use crate::curriculum::{review, syllabus};
 use crate::blueprint::{compare, document as course, generation, kpis, quality, questions, static_answers};
 use crate::platform::ids;
 use ts_rs::TS;
@@ -21,6 +22,7 @@ fn typescript() -> String {
         ids::UserId,
         ids::BlueprintId,
         ids::ExportId,
+        ids::SyllabusId,
         ids::VersionNumber,
         crate::platform::auth::Role,
         crate::jobs::schedule::RunStatus,
@@ -82,6 +84,18 @@ fn typescript() -> String {
         events::QueuedEvent,
         events::ErrorEvent,
         events::CompleteEvent,
+        syllabus::Level,
+        syllabus::Syllabus,
+        syllabus::SyllabusModule,
+        syllabus::SyllabusLesson,
+        syllabus::SlotKind,
+        syllabus::Slot,
+        review::SyllabusStatus,
+        curriculum::SyllabusRecord,
+        curriculum::SyllabusSummary,
+        curriculum::SyllabusList,
+        curriculum::UpdateSyllabus,
+        curriculum::ReviewRequest,
     ];
     let mut out = String::from(
         "// Generated from crates/domain/src/contracts (ts-rs): do not edit. `make contracts` rewrites it.\n\n\

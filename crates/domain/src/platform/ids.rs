@@ -122,6 +122,10 @@ id_type!(
     /// A rendered export file of one blueprint version.
     ExportId, "Export", is_uuid
 );
+id_type!(
+    /// A syllabus derived from one blueprint version (with its review state).
+    SyllabusId, "Syllabus", is_uuid
+);
 
 impl TenantId {
     /// The tenant migrations create and every account belongs to until tenants are administered.
