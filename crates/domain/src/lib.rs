@@ -4,6 +4,8 @@
 //!   questions and their answers, what a generation needs and its lifecycle, the document (its
 //!   schema, validation, Markdown, the curated fallback, lengths of time), the prompts, the
 //!   quality review, KPIs, comparisons and the export rules;
+//! - `curriculum`: what is taught from an approved syllabus — each slot's generated content
+//!   (lesson, quiz or project), its schema and validation, its quality gate and its curated fallback;
 //! - `jobs`: scheduled jobs (schedules, slots, leases) and the regeneration queue's messages;
 //! - `llm`: the provider chain's rules and requests, the JSON Schemas sent with them, and reading
 //!   what a model answered;
@@ -18,6 +20,7 @@
 
 pub mod blueprint;
 pub mod contracts;
+pub mod curriculum;
 pub mod jobs;
 pub mod llm;
 pub mod platform;
