@@ -8,15 +8,24 @@
 //! The slot is given as plain values ([`SlotContext`]), not as the syllabus's types: this module
 //! only needs what a slot says about itself and its module.
 
+pub mod answer_key;
+pub mod fallback;
 mod fields;
 pub mod lesson;
 pub mod project;
+pub mod prompt;
+pub mod quality;
 pub mod quiz;
+pub mod quiz_flaws;
 
 use crate::platform::error::FieldError;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+pub use answer_key::{answer_key_findings, blind_answer_json_schema, blind_answer_prompt, read_blind_answers};
+pub use fallback::curated_content;
+pub use prompt::content_prompt;
+pub use quality::{passes, review_content, review_content_with_blind_answers, Finding, Severity};
 pub use lesson::{Concept, Lesson, LessonExplanation, LessonMetadata, Level, Practice};
 pub use project::{Project, RubricCriterion};
 pub use quiz::{Quiz, QuizQuestion};
