@@ -4,6 +4,7 @@
 
 use super::{admin, auth, blueprints, generation as events};
 use crate::blueprint::{compare, document as course, generation, kpis, quality, questions, static_answers};
+use crate::curriculum::content;
 use crate::platform::ids;
 use ts_rs::TS;
 
@@ -82,6 +83,20 @@ fn typescript() -> String {
         events::QueuedEvent,
         events::ErrorEvent,
         events::CompleteEvent,
+        content::ContentKind,
+        content::ContentDocument,
+        content::Lesson,
+        content::LessonExplanation,
+        content::Concept,
+        content::Practice,
+        content::LessonMetadata,
+        content::Level,
+        content::Quiz,
+        content::QuizQuestion,
+        content::Project,
+        content::RubricCriterion,
+        content::Finding,
+        content::Severity,
     ];
     let mut out = String::from(
         "// Generated from crates/domain/src/contracts (ts-rs): do not edit. `make contracts` rewrites it.\n\n\
