@@ -1,7 +1,9 @@
 //! Seed's `Lesson`: what a model writes for one lesson slot — a title, its length, objectives,
 //! an explanation made of concepts, key takeaways, a practice task and its level. The ids
 //! (syllabus, module, lesson index) are not the model's to write: the slot carries them. The
-//! caps keep one stored item near 0.35 MB at 4 bytes a character, well under D1's 2 MB row.
+//! caps bound the largest lesson to about 54 000 characters: its answer fits the provider's
+//! token ceiling (`prompt::content_token_budget` is measured from them), and one stored item
+//! stays near 0.2 MB at 4 bytes a character, far under D1's 2 MB row.
 
 use super::fields::{object_schema, path, text_schema, texts_schema, Check, MAX_ITEM_CHARS, MAX_TITLE_CHARS};
 use crate::platform::error::FieldError;
@@ -15,11 +17,11 @@ pub const MIN_LESSON_MINUTES: u32 = 5;
 pub const MAX_LESSON_MINUTES: u32 = 480;
 pub const MAX_OBJECTIVES: usize = 10;
 pub const MIN_OVERVIEW_CHARS: usize = 50;
-pub const MAX_OVERVIEW_CHARS: usize = 3_000;
-pub const MAX_CONCEPTS: usize = 12;
+pub const MAX_OVERVIEW_CHARS: usize = 2_000;
+pub const MAX_CONCEPTS: usize = 10;
 pub const MIN_CONCEPT_EXPLANATION_CHARS: usize = 50;
-pub const MAX_CONCEPT_EXPLANATION_CHARS: usize = 3_000;
-pub const MAX_EXAMPLE_CHARS: usize = 3_000;
+pub const MAX_CONCEPT_EXPLANATION_CHARS: usize = 1_500;
+pub const MAX_EXAMPLE_CHARS: usize = 1_500;
 pub const MIN_KEY_TAKEAWAYS: usize = 2;
 pub const MAX_KEY_TAKEAWAYS: usize = 10;
 pub const MIN_PRACTICE_CHARS: usize = 30;

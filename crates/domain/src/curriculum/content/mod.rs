@@ -22,9 +22,9 @@ use crate::platform::error::FieldError;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-pub use answer_key::{answer_key_findings, blind_answer_json_schema, blind_answer_prompt, read_blind_answers};
+pub use answer_key::{answer_key_findings, blind_answer_json_schema, blind_answer_prompt, blind_answer_request, read_blind_answers};
 pub use fallback::curated_content;
-pub use prompt::content_prompt;
+pub use prompt::{content_prompt, content_request, content_token_budget};
 pub use quality::{passes, review_content, review_content_with_blind_answers, Finding, Severity};
 pub use lesson::{Concept, Lesson, LessonExplanation, LessonMetadata, Level, Practice};
 pub use project::{Project, RubricCriterion};
