@@ -317,32 +317,32 @@ pub(crate) mod tests {
         let texts = |items: usize| Value::from((0..items).map(|i| format!("Item {i}")).collect::<Vec<_>>());
         let concept = good_lesson()["explanation"]["concepts"][0].clone();
         type Edit = fn(&mut Value, Value);
-        let cases: Vec<(&str, Edit, Value, Value)> = vec![
-            ("title min", |l, v| l["title"] = v, text(MIN_LESSON_TITLE_CHARS), text(MIN_LESSON_TITLE_CHARS - 1)),
-            ("title max", |l, v| l["title"] = v, text(MAX_TITLE_CHARS), text(MAX_TITLE_CHARS + 1)),
-            ("minutes min", |l, v| l["durationMinutes"] = v, json!(MIN_LESSON_MINUTES), json!(MIN_LESSON_MINUTES - 1)),
-            ("minutes max", |l, v| l["durationMinutes"] = v, json!(MAX_LESSON_MINUTES), json!(MAX_LESSON_MINUTES + 1)),
-            ("objectives min", |l, v| l["objectives"] = v, texts(1), texts(0)),
-            ("objectives max", |l, v| l["objectives"] = v, texts(MAX_OBJECTIVES), texts(MAX_OBJECTIVES + 1)),
-            ("objective chars", |l, v| l["objectives"] = json!([v]), text(MAX_ITEM_CHARS), text(MAX_ITEM_CHARS + 1)),
-            ("overview min", |l, v| l["explanation"]["overview"] = v, text(MIN_OVERVIEW_CHARS), text(MIN_OVERVIEW_CHARS - 1)),
-            ("overview max", |l, v| l["explanation"]["overview"] = v, text(MAX_OVERVIEW_CHARS), text(MAX_OVERVIEW_CHARS + 1)),
-            ("concepts min", |l, v| l["explanation"]["concepts"] = v, Value::from(vec![concept.clone(); 1]), json!([])),
-            ("concepts max", |l, v| l["explanation"]["concepts"] = v, Value::from(vec![concept.clone(); MAX_CONCEPTS]), Value::from(vec![concept.clone(); MAX_CONCEPTS + 1])),
-            ("concept title min", |l, v| l["explanation"]["concepts"][0]["title"] = v, text(1), text(0)),
-            ("concept explanation min", |l, v| l["explanation"]["concepts"][0]["explanation"] = v, text(MIN_CONCEPT_EXPLANATION_CHARS), text(MIN_CONCEPT_EXPLANATION_CHARS - 1)),
-            ("concept explanation max", |l, v| l["explanation"]["concepts"][0]["explanation"] = v, text(MAX_CONCEPT_EXPLANATION_CHARS), text(MAX_CONCEPT_EXPLANATION_CHARS + 1)),
-            ("example max", |l, v| l["explanation"]["concepts"][0]["example"] = v, text(MAX_EXAMPLE_CHARS), text(MAX_EXAMPLE_CHARS + 1)),
-            ("takeaways min", |l, v| l["keyTakeaways"] = v, texts(MIN_KEY_TAKEAWAYS), texts(MIN_KEY_TAKEAWAYS - 1)),
-            ("takeaways max", |l, v| l["keyTakeaways"] = v, texts(MAX_KEY_TAKEAWAYS), texts(MAX_KEY_TAKEAWAYS + 1)),
-            ("prompt min", |l, v| l["practice"]["prompt"] = v, text(MIN_PRACTICE_CHARS), text(MIN_PRACTICE_CHARS - 1)),
-            ("prompt max", |l, v| l["practice"]["prompt"] = v, text(MAX_PRACTICE_CHARS), text(MAX_PRACTICE_CHARS + 1)),
-            ("outcome min", |l, v| l["practice"]["expectedOutcome"] = v, text(MIN_PRACTICE_CHARS), text(MIN_PRACTICE_CHARS - 1)),
-            ("level", |l, v| l["metadata"]["level"] = v, json!("advanced"), json!("expert")),
-            ("prerequisites max", |l, v| l["metadata"]["prerequisites"] = v, texts(MAX_PREREQUISITES), texts(MAX_PREREQUISITES + 1)),
-            ("extra field", |l, v| l["explanation"]["extra"] = v, Value::Null, json!(1)),
+        let cases: Vec<(&str, Edit, Value, Value, &str)> = vec![
+            ("title min", |l, v| l["title"] = v, text(MIN_LESSON_TITLE_CHARS), text(MIN_LESSON_TITLE_CHARS - 1), "title"),
+            ("title max", |l, v| l["title"] = v, text(MAX_TITLE_CHARS), text(MAX_TITLE_CHARS + 1), "title"),
+            ("minutes min", |l, v| l["durationMinutes"] = v, json!(MIN_LESSON_MINUTES), json!(MIN_LESSON_MINUTES - 1), "durationMinutes"),
+            ("minutes max", |l, v| l["durationMinutes"] = v, json!(MAX_LESSON_MINUTES), json!(MAX_LESSON_MINUTES + 1), "durationMinutes"),
+            ("objectives min", |l, v| l["objectives"] = v, texts(1), texts(0), "objectives"),
+            ("objectives max", |l, v| l["objectives"] = v, texts(MAX_OBJECTIVES), texts(MAX_OBJECTIVES + 1), "objectives"),
+            ("objective chars", |l, v| l["objectives"] = json!([v]), text(MAX_ITEM_CHARS), text(MAX_ITEM_CHARS + 1), "objectives[0]"),
+            ("overview min", |l, v| l["explanation"]["overview"] = v, text(MIN_OVERVIEW_CHARS), text(MIN_OVERVIEW_CHARS - 1), "explanation.overview"),
+            ("overview max", |l, v| l["explanation"]["overview"] = v, text(MAX_OVERVIEW_CHARS), text(MAX_OVERVIEW_CHARS + 1), "explanation.overview"),
+            ("concepts min", |l, v| l["explanation"]["concepts"] = v, Value::from(vec![concept.clone(); 1]), json!([]), "explanation.concepts"),
+            ("concepts max", |l, v| l["explanation"]["concepts"] = v, Value::from(vec![concept.clone(); MAX_CONCEPTS]), Value::from(vec![concept.clone(); MAX_CONCEPTS + 1]), "explanation.concepts"),
+            ("concept title min", |l, v| l["explanation"]["concepts"][0]["title"] = v, text(1), text(0), "explanation.concepts[0].title"),
+            ("concept explanation min", |l, v| l["explanation"]["concepts"][0]["explanation"] = v, text(MIN_CONCEPT_EXPLANATION_CHARS), text(MIN_CONCEPT_EXPLANATION_CHARS - 1), "explanation.concepts[0].explanation"),
+            ("concept explanation max", |l, v| l["explanation"]["concepts"][0]["explanation"] = v, text(MAX_CONCEPT_EXPLANATION_CHARS), text(MAX_CONCEPT_EXPLANATION_CHARS + 1), "explanation.concepts[0].explanation"),
+            ("example max", |l, v| l["explanation"]["concepts"][0]["example"] = v, text(MAX_EXAMPLE_CHARS), text(MAX_EXAMPLE_CHARS + 1), "explanation.concepts[0].example"),
+            ("takeaways min", |l, v| l["keyTakeaways"] = v, texts(MIN_KEY_TAKEAWAYS), texts(MIN_KEY_TAKEAWAYS - 1), "keyTakeaways"),
+            ("takeaways max", |l, v| l["keyTakeaways"] = v, texts(MAX_KEY_TAKEAWAYS), texts(MAX_KEY_TAKEAWAYS + 1), "keyTakeaways"),
+            ("prompt min", |l, v| l["practice"]["prompt"] = v, text(MIN_PRACTICE_CHARS), text(MIN_PRACTICE_CHARS - 1), "practice.prompt"),
+            ("prompt max", |l, v| l["practice"]["prompt"] = v, text(MAX_PRACTICE_CHARS), text(MAX_PRACTICE_CHARS + 1), "practice.prompt"),
+            ("outcome min", |l, v| l["practice"]["expectedOutcome"] = v, text(MIN_PRACTICE_CHARS), text(MIN_PRACTICE_CHARS - 1), "practice.expectedOutcome"),
+            ("level", |l, v| l["metadata"]["level"] = v, json!("advanced"), json!("expert"), "metadata.level"),
+            ("prerequisites max", |l, v| l["metadata"]["prerequisites"] = v, texts(MAX_PREREQUISITES), texts(MAX_PREREQUISITES + 1), "metadata.prerequisites"),
+            ("extra field", |l, v| l["explanation"]["extra"] = v, Value::Null, json!(1), "explanation.extra"),
         ];
-        for (name, edit, at_cap, past_cap) in cases {
+        for (name, edit, at_cap, past_cap, field) in cases {
             let mut document = good_lesson();
             if name != "extra field" {
                 edit(&mut document, at_cap);
@@ -352,7 +352,8 @@ pub(crate) mod tests {
             let mut document = good_lesson();
             edit(&mut document, past_cap);
             assert!(schema_check(&schema, &document).is_err(), "{name}: past the cap, the schema");
-            assert!(validate_lesson(&document).is_err(), "{name}: past the cap, the validator");
+            let named: Vec<String> = validate_lesson(&document).err().unwrap_or_default().into_iter().map(|error| error.field).collect();
+            assert_eq!(named, [field], "{name}: past the cap, the validator names the field");
         }
         for field in LESSON_FIELDS {
             let mut document = good_lesson();

@@ -166,28 +166,28 @@ pub(crate) mod tests {
         let texts = |items: usize| Value::from((0..items).map(|i| format!("Item {i}")).collect::<Vec<_>>());
         let criterion = good_project()["rubric"][0].clone();
         type Edit = fn(&mut Value, Value);
-        let cases: Vec<(&str, Edit, Value, Value)> = vec![
-            ("title min", |p, v| p["title"] = v, text(MIN_PROJECT_TITLE_CHARS), text(MIN_PROJECT_TITLE_CHARS - 1)),
-            ("title max", |p, v| p["title"] = v, text(MAX_TITLE_CHARS), text(MAX_TITLE_CHARS + 1)),
-            ("problem min", |p, v| p["problemStatement"] = v, text(MIN_PROBLEM_CHARS), text(MIN_PROBLEM_CHARS - 1)),
-            ("problem max", |p, v| p["problemStatement"] = v, text(MAX_PROBLEM_CHARS), text(MAX_PROBLEM_CHARS + 1)),
-            ("constraints min", |p, v| p["constraints"] = v, texts(1), texts(0)),
-            ("constraints max", |p, v| p["constraints"] = v, texts(MAX_CONSTRAINTS), texts(MAX_CONSTRAINTS + 1)),
-            ("deliverables min", |p, v| p["deliverables"] = v, texts(1), texts(0)),
-            ("deliverables max", |p, v| p["deliverables"] = v, texts(MAX_DELIVERABLES), texts(MAX_DELIVERABLES + 1)),
-            ("deliverable chars", |p, v| p["deliverables"] = json!([v]), text(MAX_ITEM_CHARS), text(MAX_ITEM_CHARS + 1)),
-            ("rubric min", |p, v| p["rubric"] = v, Value::from(vec![criterion.clone(); 1]), json!([])),
-            ("rubric max", |p, v| p["rubric"] = v, Value::from(vec![criterion.clone(); MAX_RUBRIC_CRITERIA]), Value::from(vec![criterion.clone(); MAX_RUBRIC_CRITERIA + 1])),
-            ("criterion min", |p, v| p["rubric"][0]["criterion"] = v, text(1), text(0)),
-            ("description min", |p, v| p["rubric"][0]["description"] = v, text(MIN_CRITERION_DESCRIPTION_CHARS), text(MIN_CRITERION_DESCRIPTION_CHARS - 1)),
-            ("description max", |p, v| p["rubric"][0]["description"] = v, text(MAX_CRITERION_DESCRIPTION_CHARS), text(MAX_CRITERION_DESCRIPTION_CHARS + 1)),
-            ("points min", |p, v| p["rubric"][0]["points"] = v, json!(MIN_POINTS), json!(MIN_POINTS - 1)),
-            ("points max", |p, v| p["rubric"][0]["points"] = v, json!(MAX_POINTS), json!(MAX_POINTS + 1)),
-            ("lessons max", |p, v| p["appliesLessons"] = v, texts(MAX_APPLIED_LESSONS), texts(MAX_APPLIED_LESSONS + 1)),
-            ("slot id chars", |p, v| p["appliesLessons"] = json!([v]), text(MAX_SLOT_ID_CHARS), text(MAX_SLOT_ID_CHARS + 1)),
-            ("extra field", |p, v| p["rubric"][0]["extra"] = v, Value::Null, json!(1)),
+        let cases: Vec<(&str, Edit, Value, Value, &str)> = vec![
+            ("title min", |p, v| p["title"] = v, text(MIN_PROJECT_TITLE_CHARS), text(MIN_PROJECT_TITLE_CHARS - 1), "title"),
+            ("title max", |p, v| p["title"] = v, text(MAX_TITLE_CHARS), text(MAX_TITLE_CHARS + 1), "title"),
+            ("problem min", |p, v| p["problemStatement"] = v, text(MIN_PROBLEM_CHARS), text(MIN_PROBLEM_CHARS - 1), "problemStatement"),
+            ("problem max", |p, v| p["problemStatement"] = v, text(MAX_PROBLEM_CHARS), text(MAX_PROBLEM_CHARS + 1), "problemStatement"),
+            ("constraints min", |p, v| p["constraints"] = v, texts(1), texts(0), "constraints"),
+            ("constraints max", |p, v| p["constraints"] = v, texts(MAX_CONSTRAINTS), texts(MAX_CONSTRAINTS + 1), "constraints"),
+            ("deliverables min", |p, v| p["deliverables"] = v, texts(1), texts(0), "deliverables"),
+            ("deliverables max", |p, v| p["deliverables"] = v, texts(MAX_DELIVERABLES), texts(MAX_DELIVERABLES + 1), "deliverables"),
+            ("deliverable chars", |p, v| p["deliverables"] = json!([v]), text(MAX_ITEM_CHARS), text(MAX_ITEM_CHARS + 1), "deliverables[0]"),
+            ("rubric min", |p, v| p["rubric"] = v, Value::from(vec![criterion.clone(); 1]), json!([]), "rubric"),
+            ("rubric max", |p, v| p["rubric"] = v, Value::from(vec![criterion.clone(); MAX_RUBRIC_CRITERIA]), Value::from(vec![criterion.clone(); MAX_RUBRIC_CRITERIA + 1]), "rubric"),
+            ("criterion min", |p, v| p["rubric"][0]["criterion"] = v, text(1), text(0), "rubric[0].criterion"),
+            ("description min", |p, v| p["rubric"][0]["description"] = v, text(MIN_CRITERION_DESCRIPTION_CHARS), text(MIN_CRITERION_DESCRIPTION_CHARS - 1), "rubric[0].description"),
+            ("description max", |p, v| p["rubric"][0]["description"] = v, text(MAX_CRITERION_DESCRIPTION_CHARS), text(MAX_CRITERION_DESCRIPTION_CHARS + 1), "rubric[0].description"),
+            ("points min", |p, v| p["rubric"][0]["points"] = v, json!(MIN_POINTS), json!(MIN_POINTS - 1), "rubric[0].points"),
+            ("points max", |p, v| p["rubric"][0]["points"] = v, json!(MAX_POINTS), json!(MAX_POINTS + 1), "rubric[0].points"),
+            ("lessons max", |p, v| p["appliesLessons"] = v, texts(MAX_APPLIED_LESSONS), texts(MAX_APPLIED_LESSONS + 1), "appliesLessons"),
+            ("slot id chars", |p, v| p["appliesLessons"] = json!([v]), text(MAX_SLOT_ID_CHARS), text(MAX_SLOT_ID_CHARS + 1), "appliesLessons[0]"),
+            ("extra field", |p, v| p["rubric"][0]["extra"] = v, Value::Null, json!(1), "rubric[0].extra"),
         ];
-        for (name, edit, at_cap, past_cap) in cases {
+        for (name, edit, at_cap, past_cap, field) in cases {
             let mut document = good_project();
             if name != "extra field" {
                 edit(&mut document, at_cap);
@@ -197,7 +197,8 @@ pub(crate) mod tests {
             let mut document = good_project();
             edit(&mut document, past_cap);
             assert!(schema_check(&schema, &document).is_err(), "{name}: past the cap, the schema");
-            assert!(validate_project(&document).is_err(), "{name}: past the cap, the validator");
+            let named: Vec<String> = validate_project(&document).err().unwrap_or_default().into_iter().map(|error| error.field).collect();
+            assert_eq!(named, [field], "{name}: past the cap, the validator names the field");
         }
     }
 }

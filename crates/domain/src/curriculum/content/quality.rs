@@ -11,7 +11,7 @@
 //! second-model answer-key check in `answer_key`.
 
 use super::answer_key::answer_key_findings;
-use super::lesson::Lesson;
+use super::lesson::{Lesson, Level};
 use super::project::Project;
 use super::quiz_flaws::quiz_findings;
 use super::{validate_content, ContentDocument, SlotContext};
@@ -26,6 +26,7 @@ pub const OBJECTIVE_OUTSIDE_SLOT: &str = "objective_outside_slot";
 pub const SLOT_OBJECTIVE_UNCOVERED: &str = "slot_objective_uncovered";
 pub const OBJECTIVE_NOT_MEASURABLE: &str = "objective_not_measurable";
 pub const DURATION_OFF_SLOT: &str = "duration_off_slot";
+pub const LEVEL_OFF_SLOT: &str = "level_off_slot";
 pub const RUBRIC_TOO_THIN: &str = "rubric_too_thin";
 pub const DELIVERABLES_MISSING: &str = "deliverables_missing";
 pub const CONSTRAINTS_MISSING: &str = "constraints_missing";
@@ -150,6 +151,10 @@ fn lesson_findings(lesson: &Lesson, slot: &SlotContext) -> Vec<Finding> {
             DURATION_OFF_SLOT,
             format!("durationMinutes is {}; the slot has {} minutes, so {low} to {high} within ±{DURATION_TOLERANCE_PERCENT}%", lesson.duration_minutes, slot.minutes),
         ));
+    }
+    // Advisory: the level is a label the reviewer can correct; the text is what matters.
+    if let Some(level) = Level::parse(&slot.level).filter(|level| *level != lesson.metadata.level) {
+        findings.push(Finding::advisory(LEVEL_OFF_SLOT, format!("metadata.level is {}; the slot is {}", lesson.metadata.level.as_str(), level.as_str())));
     }
     findings
 }
@@ -290,6 +295,17 @@ mod tests {
         }
         assert_eq!(review_content(&at(90), &slot)[0].evidence, "durationMinutes is 90; the slot has 45 minutes, so 36 to 54 within ±20%");
         assert_eq!(duration_range(u32::MAX).1, u32::MAX);
+    }
+
+    #[test]
+    fn a_level_other_than_the_slots_is_advisory() {
+        let advanced = document(ContentKind::Lesson, |l| l["metadata"]["level"] = "advanced".into());
+        let findings = review_content(&advanced, &testing_slot());
+        assert_eq!(checks(&findings), [(LEVEL_OFF_SLOT, Severity::Advisory)]);
+        assert_eq!(findings[0].evidence, "metadata.level is advanced; the slot is beginner");
+        let mut unstated = testing_slot();
+        unstated.level = "mixed".into();
+        assert_eq!(review_content(&advanced, &unstated), [], "a level the slot does not state is not judged");
     }
 
     #[test]

@@ -158,22 +158,22 @@ pub(crate) mod tests {
         let text = |chars: usize| Value::from("é".repeat(chars));
         let one = good_quiz()["questions"][0].clone();
         type Edit = fn(&mut Value, Value);
-        let cases: Vec<(&str, Edit, Value, Value)> = vec![
-            ("questions min", |q, v| q["questions"] = v, Value::from(vec![one.clone(); MIN_QUESTIONS]), Value::from(vec![one.clone(); MIN_QUESTIONS - 1])),
-            ("questions max", |q, v| q["questions"] = v, Value::from(vec![one.clone(); MAX_QUESTIONS]), Value::from(vec![one.clone(); MAX_QUESTIONS + 1])),
-            ("stem min", |q, v| q["questions"][0]["question"] = v, text(MIN_STEM_CHARS), text(MIN_STEM_CHARS - 1)),
-            ("stem max", |q, v| q["questions"][0]["question"] = v, text(MAX_STEM_CHARS), text(MAX_STEM_CHARS + 1)),
-            ("options count", |q, v| q["questions"][0]["options"] = v, json!(["a", "b", "c", "d"]), json!(["a", "b", "c", "d", "e"])),
-            ("options too few", |q, v| q["questions"][0]["options"] = v, json!(["a", "b", "c", "d"]), json!(["a", "b", "c"])),
-            ("option max", |q, v| q["questions"][0]["options"][0] = v, text(MAX_OPTION_CHARS), text(MAX_OPTION_CHARS + 1)),
-            ("option min", |q, v| q["questions"][0]["options"][0] = v, text(1), text(0)),
-            ("key max", |q, v| q["questions"][0]["correctIndex"] = v, json!(3), json!(4)),
-            ("key min", |q, v| q["questions"][0]["correctIndex"] = v, json!(0), json!(-1)),
-            ("explanation min", |q, v| q["questions"][0]["explanation"] = v, text(MIN_QUIZ_EXPLANATION_CHARS), text(MIN_QUIZ_EXPLANATION_CHARS - 1)),
-            ("explanation max", |q, v| q["questions"][0]["explanation"] = v, text(MAX_QUIZ_EXPLANATION_CHARS), text(MAX_QUIZ_EXPLANATION_CHARS + 1)),
-            ("extra field", |q, v| q["questions"][0]["extra"] = v, Value::Null, json!(1)),
+        let cases: Vec<(&str, Edit, Value, Value, &str)> = vec![
+            ("questions min", |q, v| q["questions"] = v, Value::from(vec![one.clone(); MIN_QUESTIONS]), Value::from(vec![one.clone(); MIN_QUESTIONS - 1]), "questions"),
+            ("questions max", |q, v| q["questions"] = v, Value::from(vec![one.clone(); MAX_QUESTIONS]), Value::from(vec![one.clone(); MAX_QUESTIONS + 1]), "questions"),
+            ("stem min", |q, v| q["questions"][0]["question"] = v, text(MIN_STEM_CHARS), text(MIN_STEM_CHARS - 1), "questions[0].question"),
+            ("stem max", |q, v| q["questions"][0]["question"] = v, text(MAX_STEM_CHARS), text(MAX_STEM_CHARS + 1), "questions[0].question"),
+            ("options count", |q, v| q["questions"][0]["options"] = v, json!(["a", "b", "c", "d"]), json!(["a", "b", "c", "d", "e"]), "questions[0].options"),
+            ("options too few", |q, v| q["questions"][0]["options"] = v, json!(["a", "b", "c", "d"]), json!(["a", "b", "c"]), "questions[0].options"),
+            ("option max", |q, v| q["questions"][0]["options"][0] = v, text(MAX_OPTION_CHARS), text(MAX_OPTION_CHARS + 1), "questions[0].options[0]"),
+            ("option min", |q, v| q["questions"][0]["options"][0] = v, text(1), text(0), "questions[0].options[0]"),
+            ("key max", |q, v| q["questions"][0]["correctIndex"] = v, json!(3), json!(4), "questions[0].correctIndex"),
+            ("key min", |q, v| q["questions"][0]["correctIndex"] = v, json!(0), json!(-1), "questions[0].correctIndex"),
+            ("explanation min", |q, v| q["questions"][0]["explanation"] = v, text(MIN_QUIZ_EXPLANATION_CHARS), text(MIN_QUIZ_EXPLANATION_CHARS - 1), "questions[0].explanation"),
+            ("explanation max", |q, v| q["questions"][0]["explanation"] = v, text(MAX_QUIZ_EXPLANATION_CHARS), text(MAX_QUIZ_EXPLANATION_CHARS + 1), "questions[0].explanation"),
+            ("extra field", |q, v| q["questions"][0]["extra"] = v, Value::Null, json!(1), "questions[0].extra"),
         ];
-        for (name, edit, at_cap, past_cap) in cases {
+        for (name, edit, at_cap, past_cap, field) in cases {
             let mut document = good_quiz();
             if name != "extra field" {
                 edit(&mut document, at_cap);
@@ -183,7 +183,8 @@ pub(crate) mod tests {
             let mut document = good_quiz();
             edit(&mut document, past_cap);
             assert!(schema_check(&schema, &document).is_err(), "{name}: past the cap, the schema");
-            assert!(validate_quiz(&document).is_err(), "{name}: past the cap, the validator");
+            let named: Vec<String> = validate_quiz(&document).err().unwrap_or_default().into_iter().map(|error| error.field).collect();
+            assert_eq!(named, [field], "{name}: past the cap, the validator names the field");
         }
     }
 }
