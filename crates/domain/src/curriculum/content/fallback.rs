@@ -227,10 +227,11 @@ mod tests {
         #![proptest_config(ProptestConfig { failure_persistence: None, cases: 64, ..ProptestConfig::default() })]
 
         #[test]
-        fn curated_items_pass_their_validator_whatever_the_slot(slot in slot_strategy()) {
+        fn curated_items_pass_their_validator_and_are_reviewed_whatever_the_slot(slot in slot_strategy()) {
             for kind in ContentKind::ALL {
                 let document = curated_content(kind, &slot);
                 prop_assert!(valid(&document), "{:?}: {:?}", kind, validate_content(kind, &document.to_value()).err());
+                let _ = review_content(&document, &slot);
             }
         }
     }

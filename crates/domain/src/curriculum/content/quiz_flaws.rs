@@ -182,8 +182,12 @@ fn negative_stem(number: usize, question: &QuizQuestion) -> Vec<Finding> {
 /// The absolute words of an option, "all/none of the above" aside (that is its own check).
 fn absolutes(text: &str) -> Vec<String> {
     let phrase = words(text).join(" ").replace(ALL_OF_THE_ABOVE, " ").replace(NONE_OF_THE_ABOVE, " ");
-    let mut found: Vec<String> = phrase.split(' ').filter(|word| ABSOLUTE_WORDS.contains(word)).map(str::to_string).collect();
-    found.dedup();
+    let mut found: Vec<String> = Vec::new();
+    for word in phrase.split(' ').filter(|word| ABSOLUTE_WORDS.contains(word)) {
+        if !found.iter().any(|seen| seen == word) {
+            found.push(word.to_string());
+        }
+    }
     found
 }
 
@@ -273,6 +277,7 @@ mod tests {
     use super::*;
     use crate::curriculum::content::quiz::tests::good_quiz;
     use crate::curriculum::content::quiz::validate_quiz;
+    use proptest::prelude::*;
 
     fn item(stem: &str, options: [&str; 4], key: u8) -> QuizQuestion {
         QuizQuestion { question: stem.into(), options: options.map(String::from).to_vec(), correct_index: key, explanation: "Because.".into() }
@@ -377,6 +382,12 @@ mod tests {
     }
 
     #[test]
+    fn each_absolute_word_is_named_once() {
+        assert_eq!(absolutes("never, not all, never"), ["never", "all"]);
+        assert_eq!(absolutes("All of the above"), Vec::<String>::new());
+    }
+
+    #[test]
     fn key_positions_must_be_spread() {
         let at = |keys: &[u8]| Quiz { questions: keys.iter().map(|key| item("Which reference type is this?", ["&T", "&mut T", "Box<T>", "Rc<T>"], *key)).collect() };
         let skewed = quiz_findings(&at(&[1, 1, 1, 0]));
@@ -388,5 +399,25 @@ mod tests {
         assert_eq!(ids(&unused), [(KEY_POSITION_UNUSED, Severity::Advisory)]);
         assert_eq!(unused[0].evidence, "option D is never the key in 6 questions");
         assert_eq!(quiz_findings(&at(&[0, 1, 2, 3, 0, 1])), []);
+    }
+
+    /// Questions as a hand-built document may hold them: any number of options, a key past
+    /// them, text with the words and marks the lints look for.
+    fn any_question() -> impl Strategy<Value = QuizQuestion> {
+        let text = "(all of the above|none of the above|NOT|not|never|only|an|a|\\*\\*|[ a-zA-Z&<>*.,!?é]{0,12}){0,6}";
+        (text, proptest::collection::vec(text, 0..7), 0u8..8).prop_map(|(question, options, correct_index)| QuizQuestion { question, options, correct_index, explanation: String::new() })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn the_lints_never_panic(questions in proptest::collection::vec(any_question(), 0..12), blind in proptest::collection::vec(0u8..8, 0..12)) {
+            let quiz = Quiz { questions };
+            let _ = quiz_findings(&quiz);
+            let _ = crate::curriculum::content::answer_key::answer_key_findings(&quiz, Some(&blind));
+            let document = crate::curriculum::content::ContentDocument::Quiz(quiz);
+            let _ = crate::curriculum::content::quality::review_content(&document, &crate::curriculum::content::tests::testing_slot());
+        }
     }
 }
