@@ -1,7 +1,8 @@
 //! Course content generated from an approved syllabus, one item per slot: a lesson, a quiz or a
 //! project. Each kind has its contract (`lesson`, `quiz`, `project`: caps, validator, JSON
 //! Schema, all from the same constants; `fields` is the reader they share); what the model is
-//! asked (`prompt`); the quality gate an item must pass before it is kept without review
+//! asked, as prompts and as provider requests with a measured token budget (`prompt`); the
+//! quality gate an item must pass before it is kept without review
 //! (`quality`, with the quiz's item-writing lints in `quiz_flaws` and the second-model answer
 //! key check in `answer_key`); and the curated item used when no model answers (`fallback`).
 //!
