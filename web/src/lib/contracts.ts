@@ -335,3 +335,61 @@ export type SyllabusList = { syllabi: Array<SyllabusSummary>, };
 export type UpdateSyllabus = { syllabus: Syllabus, };
 
 export type ReviewRequest = { note?: string, };
+
+export type ContentKind = "lesson" | "quiz" | "project";
+
+export type ContentDocument = { "kind": "lesson", "document": Lesson } | { "kind": "quiz", "document": Quiz } | { "kind": "project", "document": Project };
+
+export type Lesson = { title: string, durationMinutes: number, objectives: Array<string>, explanation: LessonExplanation, keyTakeaways: Array<string>, practice: Practice, metadata: LessonMetadata, };
+
+export type LessonExplanation = { overview: string, concepts: Array<Concept>, };
+
+export type Concept = { title: string, explanation: string, 
+/**
+ * Null when absent: the schema asks for every field, nullable ones included.
+ */
+example: string | null, };
+
+export type Practice = { prompt: string, expectedOutcome: string, };
+
+export type LessonMetadata = { level: Level, 
+/**
+ * Null when absent: the schema asks for every field, nullable ones included.
+ */
+prerequisites: Array<string> | null, };
+
+export type Quiz = { questions: Array<QuizQuestion>, };
+
+export type QuizQuestion = { 
+/**
+ * The stem.
+ */
+question: string, options: Array<string>, 
+/**
+ * 0..=3: which option is right.
+ */
+correctIndex: number, explanation: string, };
+
+export type Project = { title: string, problemStatement: string, constraints: Array<string>, deliverables: Array<string>, rubric: Array<RubricCriterion>, 
+/**
+ * Slot ids of the module's lessons the project puts to use.
+ */
+appliesLessons: Array<string>, };
+
+export type RubricCriterion = { criterion: string, 
+/**
+ * What meeting the criterion looks like.
+ */
+description: string, points: number, };
+
+export type Finding = { 
+/**
+ * A stable snake_case id (`duration_off_slot`), for code and for the UI's wording.
+ */
+check: string, severity: Severity, 
+/**
+ * Where, and the words that show it: `question 2: option D "All of the above" is the key`.
+ */
+evidence: string, };
+
+export type Severity = "blocking" | "advisory";

@@ -5,6 +5,7 @@
 use super::{admin, auth, blueprints, curriculum, generation as events};
 use crate::curriculum::{review, syllabus};
 use crate::blueprint::{compare, document as course, generation, kpis, quality, questions, static_answers};
+use crate::curriculum::content;
 use crate::platform::ids;
 use ts_rs::TS;
 
@@ -96,6 +97,19 @@ fn typescript() -> String {
         curriculum::SyllabusList,
         curriculum::UpdateSyllabus,
         curriculum::ReviewRequest,
+        content::ContentKind,
+        content::ContentDocument,
+        content::Lesson,
+        content::LessonExplanation,
+        content::Concept,
+        content::Practice,
+        content::LessonMetadata,
+        content::Quiz,
+        content::QuizQuestion,
+        content::Project,
+        content::RubricCriterion,
+        content::Finding,
+        content::Severity,
     ];
     let mut out = String::from(
         "// Generated from crates/domain/src/contracts (ts-rs): do not edit. `make contracts` rewrites it.\n\n\

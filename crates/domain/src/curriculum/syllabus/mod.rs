@@ -44,11 +44,13 @@ pub const MAX_ITEM_CHARS: usize = crate::blueprint::document::MAX_ITEM_CHARS;
 pub const MAX_SYLLABUS_CHARS: usize = 200_000;
 
 /// How demanding a course or a lesson is.
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(feature = "contracts", derive(ts_rs::TS))]
 pub enum Level {
     Beginner,
+    /// What nothing else states: a blueprint names no level, a placeholder takes this one.
+    #[default]
     Intermediate,
     Advanced,
 }
