@@ -42,6 +42,14 @@ impl SyllabusStatus {
             .ok_or_else(|| AppError::internal().caused_by("syllabus.status", format!("unknown stored status {stored:?}")))
     }
 
+    /// `?status=` of a list: one of the stored names, or 400 naming `status`.
+    pub fn parse_filter(raw: &str) -> Result<SyllabusStatus, crate::platform::error::FieldError> {
+        SyllabusStatus::ALL
+            .into_iter()
+            .find(|status| status.as_str() == raw)
+            .ok_or_else(|| crate::platform::error::FieldError::new("status", "must be DRAFT, IN_REVIEW or APPROVED"))
+    }
+
     /// How a refusal names the status found: "this one is {described}".
     fn described(self) -> &'static str {
         match self {
@@ -136,6 +144,17 @@ pub fn check_reviewer(actor_role: Role, actor_is_author: bool) -> Result<SelfApp
     }
 }
 
+/// Who sees a syllabus or a content draft: its author and the tenant's reviewers and admins.
+/// To anyone else it does not exist (404, like a missing one).
+pub fn visible_to(actor_role: Role, actor_is_author: bool) -> bool {
+    actor_is_author || actor_role.reviews()
+}
+
+/// Only the author edits and submits their draft; a reviewer who can see it is refused (403).
+pub fn check_author(actor_is_author: bool) -> Result<(), AppError> {
+    if actor_is_author { Ok(()) } else { Err(AppError::forbidden("Only the author edits or submits this syllabus")) }
+}
+
 /// Characters of a reviewer's note.
 pub const MAX_NOTE_CHARS: usize = 2_000;
 
@@ -163,6 +182,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn authors_and_reviewers_see_drafts_only_authors_change_them() {
+        assert!(visible_to(Role::User, true));
+        assert!(!visible_to(Role::User, false), "another user's syllabus is not theirs to see");
+        assert!(visible_to(Role::Reviewer, false) && visible_to(Role::Admin, false));
+        assert!(check_author(true).is_ok());
+        assert_eq!(check_author(false).unwrap_err().status(), 403);
+    }
+
+    #[test]
     fn statuses_are_stored_by_their_upper_case_names() {
         for status in SyllabusStatus::ALL {
             assert_eq!(SyllabusStatus::parse(status.as_str()).unwrap(), status);
@@ -171,7 +199,9 @@ mod tests {
         assert_eq!(SyllabusStatus::InReview.as_str(), "IN_REVIEW");
         for corrupt in ["draft", "REVIEW", ""] {
             assert_eq!(SyllabusStatus::parse(corrupt).unwrap_err().status(), 500, "{corrupt:?}");
+            assert_eq!(SyllabusStatus::parse_filter(corrupt).unwrap_err().field, "status", "a filter names its field");
         }
+        assert_eq!(SyllabusStatus::parse_filter("IN_REVIEW").unwrap(), SyllabusStatus::InReview);
     }
 
     #[test]

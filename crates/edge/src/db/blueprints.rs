@@ -122,17 +122,31 @@ pub async fn list(env: &Env, scope: &Scope, page: &PageRequest) -> Result<Bluepr
     Ok(BlueprintPage { blueprints: rows, next_cursor: next })
 }
 
-/// Deletes the blueprint and, by cascade, everything derived from it. `false` if there was no
-/// such blueprint of this owner.
-pub async fn delete(env: &Env, scope: &Scope, id: &BlueprintId) -> Result<bool, AppError> {
+pub enum Deleted {
+    Yes,
+    /// No such blueprint of this owner.
+    Missing,
+    /// It has a syllabus: courses are built from it, so it is kept (migration 0009's trigger
+    /// refuses the delete whatever the caller).
+    KeptForSyllabus,
+}
+
+/// Deletes the blueprint and, by cascade, everything derived from it, unless a syllabus was
+/// made from it.
+pub async fn delete(env: &Env, scope: &Scope, id: &BlueprintId) -> Result<Deleted, AppError> {
     let db = database(env)?;
+    let owned = [text(id.as_str()), text(scope.user.as_str()), text(scope.tenant.as_str())];
     // RETURNING, not the change count: cascaded deletes are counted too.
     let deleted: Option<Value> = first(
-        statement(&db, "DELETE FROM blueprint_generator WHERE id = ?1 AND user_id = ?2 AND tenant_id = ?3 RETURNING id", &[text(id.as_str()), text(scope.user.as_str()), text(scope.tenant.as_str())])?,
+        statement(&db, "DELETE FROM blueprint_generator WHERE id = ?1 AND user_id = ?2 AND tenant_id = ?3 AND NOT EXISTS (SELECT 1 FROM syllabi WHERE blueprint_id = ?1) RETURNING id", &owned)?,
         "blueprints.delete",
     )
     .await?;
-    Ok(deleted.is_some())
+    if deleted.is_some() {
+        return Ok(Deleted::Yes);
+    }
+    let kept: Option<Value> = first(statement(&db, "SELECT id FROM blueprint_generator WHERE id = ?1 AND user_id = ?2 AND tenant_id = ?3", &owned)?, "blueprints.delete.kept").await?;
+    Ok(if kept.is_some() { Deleted::KeptForSyllabus } else { Deleted::Missing })
 }
 
 /// What an autosave answers: the merged answers and when they were saved.

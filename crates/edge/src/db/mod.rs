@@ -6,6 +6,7 @@ pub mod blueprints;
 pub mod exports;
 pub mod job_runs;
 pub mod refresh_tokens;
+pub mod syllabi;
 pub mod tenants;
 pub mod users;
 

@@ -10,6 +10,7 @@ pub mod harness;
 pub mod progress_log;
 pub mod security;
 pub mod stream;
+pub mod syllabi;
 pub mod tenants;
 pub mod ui;
 pub mod wiring;
@@ -50,6 +51,7 @@ pub fn exclusive() -> Vec<Test> {
     tests.extend(answers::exclusive());
     tests.extend(admin::exclusive());
     tests.extend(tenants::exclusive());
+    tests.extend(syllabi::exclusive());
     tests.extend(gate::exclusive());
     // Late: it leaves the stack believing Ollama is down for a while.
     tests.extend(generation::exclusive());
@@ -63,6 +65,7 @@ pub fn all() -> Vec<Test> {
     tests.extend(auth::tests());
     tests.extend(admin::tests());
     tests.extend(tenants::tests());
+    tests.extend(syllabi::tests());
     tests.extend(security::tests());
     tests.extend(blueprints::tests());
     tests.extend(answers::tests());

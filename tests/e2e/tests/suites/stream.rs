@@ -40,12 +40,19 @@ pub use e2e::fixtures::blueprint_document;
 pub fn ready_blueprint(stack: &Stack, tag: &str) -> (Client, String) {
     let mut client = Client::new(&stack.base_url);
     client.sign_up("stream");
-    let id = super::answers::new_blueprint(&mut client);
+    let id = answered_blueprint(stack, &mut client, tag);
+    (client, id)
+}
+
+/// A new blueprint of `client`'s with every answer given (questions tagged `tag`), ready to
+/// generate.
+pub fn answered_blueprint(stack: &Stack, client: &mut Client, tag: &str) -> String {
+    let id = super::answers::new_blueprint(client);
     let patch = |client: &mut Client, path: &str, body: Value| {
         let reply = client.send("PATCH", &format!("/api/blueprints/{id}/{path}"), &[("content-type", "application/json")], Some(body.to_string().into_bytes()));
         assert_eq!(reply.status, 200, "{}", reply.text());
     };
-    patch(&mut client, "static-answers", json!({
+    patch(client, "static-answers", json!({
         "audience": "Frontline sales reps", "goals": ["Explain pricing", "Handle objections"],
         "constraints": { "time": "4 weeks", "modality": "blended" }, "context": format!("B2B SaaS ({tag})")
     }));
@@ -54,8 +61,8 @@ pub fn ready_blueprint(stack: &Stack, tag: &str) -> (Client, String) {
     stack.llm.script(tag, vec![Behaviour::reply(questions.to_string())]);
     let reply = client.post("/api/generate-dynamic-questions", &json!({ "blueprintId": id }));
     assert_eq!(reply.status, 200, "{}", reply.text());
-    patch(&mut client, "dynamic-answers", json!({ "answers": { "dq_001": "Salesforce" } }));
-    (client, id)
+    patch(client, "dynamic-answers", json!({ "answers": { "dq_001": "Salesforce" } }));
+    id
 }
 
 fn start(client: &mut Client, id: &str, regenerate: bool) -> EventStream {

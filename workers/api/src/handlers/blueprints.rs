@@ -64,8 +64,10 @@ async fn rename(mut call: Call, session: Session) -> Result<Response, AppError> 
 async fn delete(call: Call, session: Session) -> Result<Response, AppError> {
     let (env, context) = (&call.env, &call.context);
     let id: BlueprintId = call.param("id")?;
-    if !blueprints::delete(env, &session.scope, &id).await? {
-        return Err(AppError::not_found("Blueprint"));
+    match blueprints::delete(env, &session.scope, &id).await? {
+        blueprints::Deleted::Yes => {}
+        blueprints::Deleted::Missing => return Err(AppError::not_found("Blueprint")),
+        blueprints::Deleted::KeptForSyllabus => return Err(AppError::conflict("This blueprint has a syllabus: it is kept for the courses built from it")),
     }
     // Delete means gone: the rows went with the blueprint (cascade); its export files and the
     // generation object's event log go too. Either failing is logged, not answered: the

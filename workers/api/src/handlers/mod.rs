@@ -9,6 +9,7 @@ pub mod health;
 pub mod members;
 pub mod tenants;
 pub mod stream;
+pub mod syllabi;
 pub mod blueprints;
 pub mod dashboard;
 pub mod exports;
