@@ -155,12 +155,16 @@ fn running_a_schedule_now_is_for_admins_and_the_scheduler(stack: &Stack) {
 fn the_scheduled_event_itself_runs_the_jobs(stack: &Stack) {
     // 2031-01-02T03:06:40Z, as Cloudflare's scheduler would deliver it.
     let rows = stack.fire_scheduled_event("*/5 * * * *", 1_925_089_600_000).unwrap();
-    let results = &rows[0]["results"];
-    assert_eq!(results.as_array().map(Vec::len), Some(1), "{rows}");
-    assert_eq!(results[0]["job_name"], "recover_stale_generations");
-    assert_eq!(results[0]["run_key"], "2031-01-02T03:05:00.000Z");
-    assert_eq!(results[0]["status"], "succeeded");
-    assert_eq!(results[0]["trigger"], "cron");
+    let results = rows[0]["results"].as_array().cloned().unwrap_or_default();
+    // The harness fires the event until one answers 200; on a loaded machine an attempt that
+    // timed out on its side still ran. Each firing of the slot is recorded; it runs once.
+    let ran: Vec<&Value> = results.iter().filter(|row| row["status"] != "skipped").collect();
+    assert_eq!(ran.len(), 1, "{rows}");
+    assert_eq!(ran[0]["job_name"], "recover_stale_generations");
+    assert_eq!(ran[0]["run_key"], "2031-01-02T03:05:00.000Z");
+    assert_eq!(ran[0]["status"], "succeeded");
+    assert_eq!(ran[0]["trigger"], "cron");
+    assert!(results.iter().all(|row| row["job_name"] == "recover_stale_generations" && row["run_key"] == "2031-01-02T03:05:00.000Z"), "{rows}");
 }
 
 /// The audit trail had no retention. Now the daily job deletes entries older than 400 days,
