@@ -5,6 +5,7 @@
 pub mod body;
 pub mod clock;
 pub mod config;
+pub mod content_queue;
 pub mod context;
 pub mod db;
 pub mod durable;

@@ -106,7 +106,8 @@ impl FakeLlm {
         format!("http://127.0.0.1:{}/api/v1", self.port)
     }
 
-    /// Requests whose body contains `tag` get these behaviours in order; the last one repeats.
+    /// Requests whose body contains `tag` (and no longer scripted tag) get these behaviours in
+    /// order; the last one repeats.
     pub fn script(&self, tag: &str, behaviours: Vec<Behaviour>) {
         let mut state = self.state.lock().unwrap();
         state.scripts.retain(|(t, _)| t != tag);
@@ -146,14 +147,15 @@ impl FakeLlm {
         state.received.iter().filter(|r| r.body.to_string().contains(tag)).cloned().collect()
     }
 
+    /// The script of the longest tag the request contains: a test scripts its course by one tag
+    /// and one slot of it by a longer, more specific one.
     fn behaviour_for(&self, body: &str) -> Behaviour {
         let mut state = self.state.lock().unwrap();
-        for (tag, queue) in state.scripts.iter_mut() {
-            if body.contains(tag.as_str()) {
-                return if queue.len() > 1 { queue.pop_front().unwrap() } else { queue.front().cloned().unwrap_or(Behaviour::reply("{}")) };
-            }
+        let chosen = state.scripts.iter_mut().filter(|(tag, _)| body.contains(tag.as_str())).max_by_key(|(tag, _)| tag.len());
+        match chosen {
+            Some((_, queue)) => if queue.len() > 1 { queue.pop_front().unwrap() } else { queue.front().cloned().unwrap_or(Behaviour::reply("{}")) },
+            None => Behaviour::reply("{}"),
         }
-        Behaviour::reply("{}")
     }
 
     fn serve(&self, stream: TcpStream) {

@@ -12,6 +12,12 @@ export type ExportId = string;
 
 export type SyllabusId = string;
 
+export type GenerationJobId = string;
+
+export type JobItemId = string;
+
+export type ContentItemId = string;
+
 export type VersionNumber = number;
 
 export type Role = "user" | "reviewer" | "admin";
@@ -335,6 +341,50 @@ export type SyllabusList = { syllabi: Array<SyllabusSummary>, };
 export type UpdateSyllabus = { syllabus: Syllabus, };
 
 export type ReviewRequest = { note?: string, };
+
+export type GenerationJob = { jobId: GenerationJobId, syllabusId: SyllabusId, status: JobStatus, items: Array<JobItem>, counts: ItemCounts, createdAt: string, completedAt?: string, };
+
+export type JobItem = { id: JobItemId, slot: string, kind: ContentKind, status: ItemStatus, attempts: number, contentItemId: ContentItemId | null, findings: Array<Finding>, error: string | null, };
+
+export type ItemCounts = { pending: number, processing: number, completed: number, needsReview: number, failed: number, };
+
+export type SyllabusContent = { slots: Array<SlotContent>, };
+
+export type SlotContent = { slot: string, kind: ContentKind, 
+/**
+ * The newest version, whatever its status (none before anything was written).
+ */
+latest: ContentVersionSummary | null, 
+/**
+ * The approved version, if one is.
+ */
+approved: ContentVersionRef | null, };
+
+export type ContentVersionSummary = { itemId: ContentItemId, version: number, status: ContentStatus, source: string, findings: Array<Finding>, updatedAt: string, };
+
+export type ContentVersionRef = { itemId: ContentItemId, version: number, };
+
+export type ContentRecord = { id: ContentItemId, syllabusId: SyllabusId, slot: string, kind: ContentKind, version: number, status: ContentStatus, 
+/**
+ * `model`, `fallback` (the curated item) or `edit` (a person's revision).
+ */
+source: string, 
+/**
+ * The lesson, quiz or project.
+ */
+content: JsonValue, findings: Array<Finding>, authorId: UserId, createdAt: string, updatedAt: string, approvedBy: UserId | null, approvedAt: string | null, note: string | null, sha256: string | null, 
+/**
+ * Every version of this slot, newest first.
+ */
+history: Array<ContentVersionSummary>, };
+
+export type UpdateContent = { content: JsonValue, };
+
+export type ContentStatus = "DRAFT" | "APPROVED" | "REJECTED";
+
+export type ItemStatus = "pending" | "processing" | "completed" | "needs_review" | "failed";
+
+export type JobStatus = "running" | "completed";
 
 export type ContentKind = "lesson" | "quiz" | "project";
 

@@ -85,7 +85,14 @@ async fn execute(env: &Env, job: Job, scheduled_at: Timestamp) -> Result<Value, 
         Job::RecoverStaleGenerations => {
             let cutoff = scheduled_at.minus_seconds(STALE_GENERATION_SECS);
             let recovered = blueprints::fail_stale_generations(env, cutoff).await?;
-            Ok(json!({ "recovered": recovered, "cutoff": cutoff.to_iso8601() }))
+            // Content job items whose consumer died (lease ran out) or whose message was lost
+            // go back to pending; their jobs are pumped again.
+            let jobs = edge::db::content_jobs::recover_stale(env, scheduled_at).await?;
+            let mut requeued = 0;
+            for job in &jobs {
+                requeued += edge::content_queue::pump(env, job, clock::now()).await?;
+            }
+            Ok(json!({ "recovered": recovered, "cutoff": cutoff.to_iso8601(), "contentJobsResumed": jobs.len(), "contentItemsQueued": requeued }))
         }
         Job::PruneExpiredSessions => {
             let cutoff = scheduled_at.minus_seconds(EXPIRED_SESSION_GRACE_SECS);

@@ -1,5 +1,8 @@
-//! Executes regeneration-queue messages. No HTTP surface. A message that does not parse is
+//! Executes queue messages: the diagnostics probe and content generation job items
+//! (`generate`). No HTTP surface. A message that does not parse is
 //! acknowledged and logged (never retried), so a poison message cannot block the queue.
+
+mod generate;
 
 use domain::jobs::messages::QueueMessage;
 use domain::AppError;
@@ -19,20 +22,27 @@ fn start() {
 #[event(queue)]
 async fn consume(batch: MessageBatch<Value>, env: Env, _ctx: Context) -> Result<()> {
     let context = RequestContext::new(None);
-    for message in batch.messages()? {
-        let outcome = match QueueMessage::parse(message.body().clone()) {
-            Ok(QueueMessage::Probe { probe_id }) => record_probe(&env, &probe_id, message.id()).await,
-            Err(reason) => {
-                context.log("warn", "queue.unparseable", &json!({ "messageId": message.id(), "reason": reason }));
-                Ok(())
+    // The batch's messages at once: each content item mostly waits on a model, and a job keeps
+    // at most three of its items in flight (`curriculum::jobs::MAX_IN_FLIGHT`).
+    let handled = batch.messages()?.into_iter().map(|message| {
+        let (env, context) = (&env, &context);
+        async move {
+            let outcome = match QueueMessage::parse(message.body().clone()) {
+                Ok(QueueMessage::Probe { probe_id }) => record_probe(env, &probe_id, message.id()).await,
+                Ok(QueueMessage::GenerateItem { job_id, item_id }) => generate::run(env, context, &job_id, &item_id).await,
+                Err(reason) => {
+                    context.log("warn", "queue.unparseable", &json!({ "messageId": message.id(), "reason": reason }));
+                    Ok(())
+                }
+            };
+            match outcome {
+                Ok(()) => message.ack(),
+                // Infrastructure trouble (D1 unreachable): let the queue redeliver.
+                Err(_) => message.retry(),
             }
-        };
-        match outcome {
-            Ok(()) => message.ack(),
-            // Infrastructure trouble (D1 unreachable): let the queue redeliver.
-            Err(_) => message.retry(),
         }
-    }
+    });
+    futures_util::future::join_all(handled).await;
     Ok(())
 }
 

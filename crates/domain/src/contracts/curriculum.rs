@@ -2,9 +2,11 @@
 //! state), the list, a reviewer's edit and the body of an approval or a rejection.
 
 use crate::blueprint::generation::Source;
-use crate::curriculum::review::SyllabusStatus;
+use crate::curriculum::content::{ContentKind, Finding};
+use crate::curriculum::jobs::{ItemStatus, JobStatus};
+use crate::curriculum::review::{ContentStatus, SyllabusStatus};
 use crate::curriculum::syllabus::Syllabus;
-use crate::platform::ids::{BlueprintId, SyllabusId, UserId, VersionNumber};
+use crate::platform::ids::{BlueprintId, ContentItemId, GenerationJobId, JobItemId, SyllabusId, UserId, VersionNumber};
 use serde::{Deserialize, Serialize};
 
 /// `GET /api/syllabi/:id`, and what generating, editing, submitting, approving and rejecting
@@ -93,6 +95,140 @@ pub struct ReviewRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "contracts", ts(optional))]
     pub note: Option<String>,
+}
+
+/// `POST /api/syllabi/:id/generation-jobs` (202): the job and its items, in course order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "contracts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct GenerationJob {
+    pub job_id: GenerationJobId,
+    pub syllabus_id: SyllabusId,
+    pub status: JobStatus,
+    pub items: Vec<JobItem>,
+    pub counts: ItemCounts,
+    pub created_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "contracts", ts(optional))]
+    pub completed_at: Option<String>,
+}
+
+/// One slot of a job (`GET /api/generation-jobs/:id`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "contracts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct JobItem {
+    pub id: JobItemId,
+    pub slot: String,
+    pub kind: ContentKind,
+    pub status: ItemStatus,
+    pub attempts: u32,
+    pub content_item_id: Option<ContentItemId>,
+    pub findings: Vec<Finding>,
+    pub error: Option<String>,
+}
+
+/// How many items are in each status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "contracts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct ItemCounts {
+    pub pending: u32,
+    pub processing: u32,
+    pub completed: u32,
+    pub needs_review: u32,
+    pub failed: u32,
+}
+
+impl ItemCounts {
+    pub fn of(statuses: impl IntoIterator<Item = ItemStatus>) -> ItemCounts {
+        let mut counts = ItemCounts::default();
+        for status in statuses {
+            let count = match status {
+                ItemStatus::Pending => &mut counts.pending,
+                ItemStatus::Processing => &mut counts.processing,
+                ItemStatus::Completed => &mut counts.completed,
+                ItemStatus::NeedsReview => &mut counts.needs_review,
+                ItemStatus::Failed => &mut counts.failed,
+            };
+            *count += 1;
+        }
+        counts
+    }
+}
+
+/// `GET /api/syllabi/:id/content`: every slot of the syllabus in course order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "contracts", derive(ts_rs::TS))]
+pub struct SyllabusContent {
+    pub slots: Vec<SlotContent>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "contracts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct SlotContent {
+    pub slot: String,
+    pub kind: ContentKind,
+    /// The newest version, whatever its status (none before anything was written).
+    pub latest: Option<ContentVersionSummary>,
+    /// The approved version, if one is.
+    pub approved: Option<ContentVersionRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "contracts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct ContentVersionSummary {
+    pub item_id: ContentItemId,
+    pub version: u32,
+    pub status: ContentStatus,
+    pub source: String,
+    pub findings: Vec<Finding>,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "contracts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct ContentVersionRef {
+    pub item_id: ContentItemId,
+    pub version: u32,
+}
+
+/// `GET /api/content/:itemId`, and what editing, approving and rejecting answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "contracts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct ContentRecord {
+    pub id: ContentItemId,
+    pub syllabus_id: SyllabusId,
+    pub slot: String,
+    pub kind: ContentKind,
+    pub version: u32,
+    pub status: ContentStatus,
+    /// `model`, `fallback` (the curated item) or `edit` (a person's revision).
+    pub source: String,
+    /// The lesson, quiz or project.
+    pub content: serde_json::Value,
+    pub findings: Vec<Finding>,
+    pub author_id: UserId,
+    pub created_at: String,
+    pub updated_at: String,
+    pub approved_by: Option<UserId>,
+    pub approved_at: Option<String>,
+    pub note: Option<String>,
+    pub sha256: Option<String>,
+    /// Every version of this slot, newest first.
+    pub history: Vec<ContentVersionSummary>,
+}
+
+/// `PUT /api/content/:itemId {content}`: a draft's new document, read raw so the validator
+/// names every wrong field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "contracts", derive(ts_rs::TS))]
+pub struct UpdateContent {
+    pub content: serde_json::Value,
 }
 
 #[cfg(test)]

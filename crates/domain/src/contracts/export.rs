@@ -3,7 +3,7 @@
 //! against. `UPDATE_CONTRACTS=1 cargo test -p domain --features contracts contracts` rewrites it.
 
 use super::{admin, auth, blueprints, curriculum, generation as events};
-use crate::curriculum::{review, syllabus};
+use crate::curriculum::{jobs, review, syllabus};
 use crate::blueprint::{compare, document as course, generation, kpis, quality, questions, static_answers};
 use crate::curriculum::content;
 use crate::platform::ids;
@@ -24,6 +24,9 @@ fn typescript() -> String {
         ids::BlueprintId,
         ids::ExportId,
         ids::SyllabusId,
+        ids::GenerationJobId,
+        ids::JobItemId,
+        ids::ContentItemId,
         ids::VersionNumber,
         crate::platform::auth::Role,
         crate::jobs::schedule::RunStatus,
@@ -97,6 +100,18 @@ fn typescript() -> String {
         curriculum::SyllabusList,
         curriculum::UpdateSyllabus,
         curriculum::ReviewRequest,
+        curriculum::GenerationJob,
+        curriculum::JobItem,
+        curriculum::ItemCounts,
+        curriculum::SyllabusContent,
+        curriculum::SlotContent,
+        curriculum::ContentVersionSummary,
+        curriculum::ContentVersionRef,
+        curriculum::ContentRecord,
+        curriculum::UpdateContent,
+        review::ContentStatus,
+        jobs::ItemStatus,
+        jobs::JobStatus,
         content::ContentKind,
         content::ContentDocument,
         content::Lesson,

@@ -122,6 +122,45 @@ impl SyllabusTransition {
     }
 }
 
+/// Where one version of a content item stands. Each edit of a draft changes it in place; a
+/// rejection ends the version (a revision is a new draft); an approval freezes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[cfg_attr(feature = "contracts", derive(ts_rs::TS))]
+pub enum ContentStatus {
+    Draft,
+    Approved,
+    Rejected,
+}
+
+impl ContentStatus {
+    pub const ALL: [ContentStatus; 3] = [ContentStatus::Draft, ContentStatus::Approved, ContentStatus::Rejected];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContentStatus::Draft => "DRAFT",
+            ContentStatus::Approved => "APPROVED",
+            ContentStatus::Rejected => "REJECTED",
+        }
+    }
+
+    pub fn parse(stored: &str) -> Result<ContentStatus, AppError> {
+        ContentStatus::ALL
+            .into_iter()
+            .find(|status| status.as_str() == stored)
+            .ok_or_else(|| AppError::internal().caused_by("content.status", format!("unknown stored status {stored:?}")))
+    }
+
+    /// Only a draft changes: it is edited, approved or rejected. 409 otherwise.
+    pub fn check_draft(self, action: &str) -> Result<(), AppError> {
+        match self {
+            ContentStatus::Draft => Ok(()),
+            ContentStatus::Approved => Err(AppError::conflict(format!("Only a draft can be {action}; this version is approved (revise it to make a new draft)"))),
+            ContentStatus::Rejected => Err(AppError::conflict(format!("Only a draft can be {action}; this version was rejected (revise it to make a new draft)"))),
+        }
+    }
+}
+
 /// Whether an allowed review is the author's own (an admin's, the one case allowed): the audit
 /// records it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -180,6 +219,18 @@ pub fn parse_review_note(body: &[u8], required: bool) -> Result<Option<String>, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_content_draft_changes() {
+        assert!(ContentStatus::Draft.check_draft("edited").is_ok());
+        let approved = ContentStatus::Approved.check_draft("edited").unwrap_err();
+        assert_eq!(approved.status(), 409);
+        assert!(approved.message.contains("approved"));
+        assert!(ContentStatus::Rejected.check_draft("approved").unwrap_err().message.contains("rejected"));
+        for status in ContentStatus::ALL {
+            assert_eq!(ContentStatus::parse(status.as_str()).unwrap(), status);
+        }
+    }
 
     #[test]
     fn authors_and_reviewers_see_drafts_only_authors_change_them() {

@@ -1,6 +1,7 @@
 //! Messages on the regeneration queue. Anything that does not parse is acknowledged and
 //! logged, never retried: a poison message must not block the queue.
 
+use crate::platform::ids::{GenerationJobId, JobItemId};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -9,6 +10,9 @@ pub enum QueueMessage {
     /// The admin diagnostics' round trip: proves api → queue → consumer → D1.
     #[serde(rename_all = "camelCase")]
     Probe { probe_id: String },
+    /// Write one item of a content generation job (`curriculum::jobs`).
+    #[serde(rename_all = "camelCase")]
+    GenerateItem { job_id: GenerationJobId, item_id: JobItemId },
 }
 
 impl QueueMessage {

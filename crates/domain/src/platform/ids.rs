@@ -126,6 +126,18 @@ id_type!(
     /// A syllabus derived from one blueprint version (with its review state).
     SyllabusId, "Syllabus", is_uuid
 );
+id_type!(
+    /// A job writing content for some slots of an approved syllabus.
+    GenerationJobId, "Generation job", is_uuid
+);
+id_type!(
+    /// One slot of a generation job.
+    JobItemId, "Job item", is_uuid
+);
+id_type!(
+    /// One version of one slot's content (a lesson, a quiz, a project).
+    ContentItemId, "Content item", is_uuid
+);
 
 impl TenantId {
     /// The tenant migrations create and every account belongs to until tenants are administered.

@@ -2,6 +2,7 @@ pub mod admin;
 pub mod answers;
 pub mod auth;
 pub mod blueprints;
+pub mod content;
 pub mod dashboard;
 pub mod exports;
 pub mod gate;
@@ -52,6 +53,7 @@ pub fn exclusive() -> Vec<Test> {
     tests.extend(admin::exclusive());
     tests.extend(tenants::exclusive());
     tests.extend(syllabi::exclusive());
+    tests.extend(content::exclusive());
     tests.extend(gate::exclusive());
     // Late: it leaves the stack believing Ollama is down for a while.
     tests.extend(generation::exclusive());
@@ -66,6 +68,7 @@ pub fn all() -> Vec<Test> {
     tests.extend(admin::tests());
     tests.extend(tenants::tests());
     tests.extend(syllabi::tests());
+    tests.extend(content::tests());
     tests.extend(security::tests());
     tests.extend(blueprints::tests());
     tests.extend(answers::tests());

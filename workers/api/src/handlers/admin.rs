@@ -47,7 +47,7 @@ async fn stream_diagnostics(env: &Env, context: &RequestContext) -> Result<Value
 async fn queue_probe(call: Call, session: Session) -> Result<Response, AppError> {
     let (env, context) = (&call.env, &call.context);
     let probe_id = random::uuid_v4();
-    let queue = env.queue("REGENERATION_QUEUE").or_internal("queue.binding")?;
+    let queue = env.queue(edge::content_queue::BINDING).or_internal("queue.binding")?;
     queue.send(QueueMessage::Probe { probe_id: probe_id.clone() }).await.or_internal("queue.send")?;
     audit::record(env, audit::Entry::by(&session.scope, &context.request_id, "diagnostics.queue_probe", "queue", Some(&probe_id)), clock::now()).await;
     respond::json(202, &QueueProbe { probe_id, job: QUEUE_PROBE_JOB.into() })

@@ -11,6 +11,7 @@ pub mod tenants;
 pub mod stream;
 pub mod syllabi;
 pub mod blueprints;
+pub mod content;
 pub mod dashboard;
 pub mod exports;
 pub mod generation;
