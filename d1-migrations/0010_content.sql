@@ -9,6 +9,8 @@ CREATE TABLE generation_jobs (
   requested_by     TEXT NOT NULL REFERENCES users(id),
   status           TEXT NOT NULL DEFAULT 'running' CHECK (status IN ('running', 'completed')),
   idempotency_key  TEXT,
+  -- A reviewer's instructions for a regeneration, told to the writer of every item.
+  instructions     TEXT,
   created_at       TEXT NOT NULL,
   completed_at     TEXT,
   -- A retried request with the same key finds the job it made.

@@ -8,7 +8,7 @@
 //! job completes when every item is final.
 
 use domain::curriculum::content::{blind_answer_request, curated_content, read_blind_answers, read_content, content_request, review_content_with_blind_answers, ContentDocument, Finding, SlotContext};
-use domain::curriculum::jobs::{gate_decision, slot_context, GateDecision, ItemStatus};
+use domain::curriculum::jobs::{feedback_with_instructions, gate_decision, slot_context, GateDecision, ItemStatus};
 use domain::platform::auth::Scope;
 use domain::platform::ids::{GenerationJobId, JobItemId};
 use domain::AppError;
@@ -91,7 +91,7 @@ async fn written_by_model(env: &Env, context: &RequestContext, claim: &Claim, sl
     let mut feedback: Vec<Finding> = Vec::new();
     let mut retries = 0;
     loop {
-        let prompt = content_request(claim.kind, slot, &feedback);
+        let prompt = content_request(claim.kind, slot, &feedback_with_instructions(claim.instructions.as_deref(), &feedback));
         let kind = claim.kind;
         let Some(document) = ask(env, context, claim, &prompt, move |raw| read_content(kind, raw)).await? else {
             return Ok(None);

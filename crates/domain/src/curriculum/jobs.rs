@@ -177,6 +177,34 @@ pub fn gate_decision(findings: &[Finding], retries_done: u32) -> GateDecision {
     }
 }
 
+/// Characters of a regeneration's instructions.
+pub const MAX_INSTRUCTIONS_CHARS: usize = 2_000;
+
+/// `POST /api/content/:id/regenerate {instructions?}` (an empty body is none).
+pub fn parse_instructions(body: &[u8]) -> Result<Option<String>, AppError> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Raw {
+        instructions: Option<String>,
+    }
+    let raw = if body.iter().all(u8::is_ascii_whitespace) { Raw { instructions: None } } else { parse_json::<Raw>(body)? };
+    match raw.instructions.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(text) => Ok(Some(crate::platform::input::bounded_text("instructions", text, 1, MAX_INSTRUCTIONS_CHARS)?)),
+    }
+}
+
+/// What the writer is told besides the slot: a reviewer's instructions come first, as the
+/// feedback a failed gate gives, so the prompt asks for them the same way.
+pub fn feedback_with_instructions(instructions: Option<&str>, findings: &[Finding]) -> Vec<Finding> {
+    let mut feedback: Vec<Finding> = instructions
+        .map(|text| Finding { check: "reviewer_instructions".into(), severity: crate::curriculum::content::Severity::Blocking, evidence: text.to_string() })
+        .into_iter()
+        .collect();
+    feedback.extend(findings.iter().cloned());
+    feedback
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -238,6 +266,18 @@ mod tests {
         assert_eq!(gate_decision(&blocking, 0), GateDecision::Retry);
         assert_eq!(gate_decision(&blocking, 1), GateDecision::Retry);
         assert_eq!(gate_decision(&blocking, 2), GateDecision::NeedsReview);
+    }
+
+    #[test]
+    fn instructions_are_told_first_and_named_when_wrong() {
+        assert_eq!(parse_instructions(b"").unwrap(), None);
+        assert_eq!(parse_instructions(br#"{"instructions":"  Use a retail example "}"#).unwrap().as_deref(), Some("Use a retail example"));
+        let long = format!(r#"{{"instructions":"{}"}}"#, "x".repeat(MAX_INSTRUCTIONS_CHARS + 1));
+        assert_eq!(parse_instructions(long.as_bytes()).unwrap_err().details.unwrap()[0]["field"], "instructions");
+        let finding = Finding { check: "duration_off_slot".into(), severity: Severity::Blocking, evidence: "e".into() };
+        let told = feedback_with_instructions(Some("Use a retail example"), std::slice::from_ref(&finding));
+        assert_eq!(told.iter().map(|f| f.check.as_str()).collect::<Vec<_>>(), ["reviewer_instructions", "duration_off_slot"]);
+        assert_eq!(feedback_with_instructions(None, &[]), Vec::new());
     }
 
     #[test]

@@ -15,6 +15,14 @@ use domain::{AppError, Timestamp};
 use serde::Deserialize;
 use worker::Env;
 
+/// What a job request carries besides its slots.
+#[derive(Default)]
+pub struct JobRequest<'a> {
+    pub idempotency_key: Option<&'a str>,
+    /// A reviewer's instructions (a regeneration).
+    pub instructions: Option<&'a str>,
+}
+
 pub enum Created {
     New(GenerationJobId),
     /// The same user sent the same `Idempotency-Key` before: that job.
@@ -23,15 +31,16 @@ pub enum Created {
 
 /// The job and one item per slot, in one transaction; with an idempotency key, a second request
 /// with the same key finds the first job instead.
-pub async fn create(env: &Env, scope: &Scope, syllabus: &SyllabusId, slots: &[Slot], idempotency_key: Option<&str>, now: Timestamp) -> Result<Created, AppError> {
+pub async fn create(env: &Env, scope: &Scope, syllabus: &SyllabusId, slots: &[Slot], request: &JobRequest<'_>, now: Timestamp) -> Result<Created, AppError> {
+    let idempotency_key = request.idempotency_key;
     let db = database(env)?;
     let job = GenerationJobId::from_random(crate::random::bytes());
     let at = now.to_iso8601();
     let mut statements = vec![statement(
         &db,
-        "INSERT INTO generation_jobs (id, tenant_id, syllabus_id, requested_by, idempotency_key, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
+        "INSERT INTO generation_jobs (id, tenant_id, syllabus_id, requested_by, idempotency_key, instructions, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
          ON CONFLICT(requested_by, idempotency_key) DO NOTHING",
-        &[text(job.as_str()), text(scope.tenant.as_str()), text(syllabus.as_str()), text(scope.user.as_str()), opt_text(idempotency_key), text(&at)],
+        &[text(job.as_str()), text(scope.tenant.as_str()), text(syllabus.as_str()), text(scope.user.as_str()), opt_text(idempotency_key), opt_text(request.instructions), text(&at)],
     )?];
     for (position, slot) in slots.iter().enumerate() {
         let item = JobItemId::from_random(crate::random::bytes());
@@ -90,6 +99,7 @@ pub struct Claim {
     pub tenant_id: TenantId,
     pub syllabus_id: SyllabusId,
     pub requested_by: UserId,
+    pub instructions: Option<String>,
 }
 
 /// Takes the item for writing: a pending one, or one whose claim's lease ran out (its consumer
@@ -113,7 +123,7 @@ pub async fn claim(env: &Env, item: &JobItemId, now: Timestamp) -> Result<Option
     first(
         statement(
             &db,
-            "SELECT i.id, i.job_id, i.slot, i.kind, i.attempts, j.tenant_id, j.syllabus_id, j.requested_by \
+            "SELECT i.id, i.job_id, i.slot, i.kind, i.attempts, j.tenant_id, j.syllabus_id, j.requested_by, j.instructions \
              FROM generation_job_items i JOIN generation_jobs j ON j.id = i.job_id WHERE i.id = ?1",
             &[text(item.as_str())],
         )?,

@@ -18,6 +18,7 @@ pub fn tests() -> Vec<super::Test> {
         ("content::a_quiz_whose_key_stands_out_or_disagrees_is_flagged", a_quiz_whose_key_stands_out_or_disagrees_is_flagged),
         ("content::jobs_need_an_approved_syllabus_and_real_slots", jobs_need_an_approved_syllabus_and_real_slots),
         ("content::another_tenants_jobs_and_content_are_not_found", another_tenants_jobs_and_content_are_not_found),
+        ("content::a_version_is_revised_or_regenerated_and_the_approved_one_stays", a_version_is_revised_or_regenerated_and_the_approved_one_stays),
     ]
 }
 
@@ -294,6 +295,37 @@ fn another_tenants_jobs_and_content_are_not_found(stack: &Stack) {
     let mut colleague = join(stack, &code, "content-colleague");
     colleague.get(&format!("/api/generation-jobs/{job}")).expect_error(404);
     colleague.get(&format!("/api/content/{item_id}")).expect_error(404);
+}
+
+fn a_version_is_revised_or_regenerated_and_the_approved_one_stays(stack: &Stack) {
+    let tag = e2e::unique("content-revise");
+    let mut team = team(stack, "revise");
+    let (syllabus, _) = approved_syllabus(stack, &mut team, &tag, 1);
+    let job = start(&mut team.designer, &syllabus, json!({ "slots": ["m1.l1"] })).json()["jobId"].as_str().unwrap().to_string();
+    let first = item(&finished(&mut team.designer, &job), "m1.l1")["contentItemId"].as_str().unwrap().to_string();
+    assert_eq!(team.reviewer.post(&format!("/api/content/{first}/approve"), &json!({})).status, 200);
+
+    // A revision is a new draft, copied; the approved version stays what learners get.
+    let revised = team.designer.post_empty(&format!("/api/content/{first}/revise"));
+    assert_eq!(revised.status, 201, "{}", revised.text());
+    let revised = revised.json();
+    assert_eq!((revised["version"].as_u64(), revised["status"].as_str(), revised["source"].as_str()), (Some(2), Some("DRAFT"), Some("edit")), "{revised}");
+    let versions: Vec<(u64, &str)> = revised["history"].as_array().unwrap().iter().map(|v| (v["version"].as_u64().unwrap(), v["status"].as_str().unwrap())).collect();
+    assert_eq!(versions, [(2, "DRAFT"), (1, "APPROVED")]);
+    let tree = team.designer.get(&format!("/api/syllabi/{syllabus}/content")).json();
+    let slot = &tree["slots"][0];
+    assert_eq!((slot["latest"]["version"].as_u64(), slot["approved"]["version"].as_u64()), (Some(2), Some(1)), "{tree}");
+
+    // Regenerating asks the model again with the reviewer's instructions: a third version.
+    let body = team.reviewer.post(&format!("/api/content/{first}/regenerate"), &json!({ "instructions": "x".repeat(2001) })).expect_error(400);
+    assert_eq!(body["details"][0]["field"], "instructions");
+    let reply = team.reviewer.post(&format!("/api/content/{first}/regenerate"), &json!({ "instructions": "Use a retail example" }));
+    assert_eq!(reply.status, 202, "{}", reply.text());
+    let done = finished(&mut team.reviewer, reply.json()["jobId"].as_str().unwrap());
+    let third = item(&done, "m1.l1")["contentItemId"].as_str().unwrap().to_string();
+    assert_eq!(team.reviewer.get(&format!("/api/content/{third}")).json()["version"], 3);
+    assert!(stack.llm.received(&tag).iter().any(|r| r.body.to_string().contains("Use a retail example")), "the writer was told");
+    assert_eq!(team.designer.get(&format!("/api/content/{first}")).json()["status"], "APPROVED", "untouched");
 }
 
 fn a_redelivered_item_writes_no_second_version(stack: &Stack) {

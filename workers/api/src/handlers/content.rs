@@ -8,7 +8,8 @@
 use crate::router::{Access, Call, Route};
 use domain::contracts::curriculum::{SyllabusContent, UpdateContent};
 use domain::curriculum::content::{review_content, validate_content, ContentKind};
-use domain::curriculum::jobs::{select_slots, slot_context};
+use domain::curriculum::jobs::{parse_instructions, select_slots, slot_context};
+use domain::curriculum::syllabus::Slot;
 use domain::curriculum::review::{check_reviewer, parse_review_note, visible_to, ContentStatus, SelfApproval, SyllabusStatus};
 use domain::platform::auth::Scope;
 use domain::platform::error::FieldError;
@@ -16,8 +17,8 @@ use domain::platform::ids::{ContentItemId, GenerationJobId, SyllabusId};
 use domain::platform::input::parse_json;
 use domain::platform::rate_limit::GENERATION_JOBS;
 use domain::AppError;
-use edge::db::content::{self, Change, Row};
-use edge::db::content_jobs::{self, Created};
+use edge::db::content::{self, Change, NewVersion, Row};
+use edge::db::content_jobs::{self, Created, JobRequest};
 use edge::db::{audit, syllabi};
 use edge::session::Member;
 use edge::{clock, content_queue, rate_limit, respond};
@@ -32,6 +33,8 @@ pub const ROUTES: &[Route] = &[
     Route::new(Method::Put, "/api/content/:id", Access::Member(|call, member| Box::pin(edit_item(call, member)))),
     Route::new(Method::Post, "/api/content/:id/approve", Access::Member(|call, member| Box::pin(approve_item(call, member)))),
     Route::new(Method::Post, "/api/content/:id/reject", Access::Member(|call, member| Box::pin(reject_item(call, member)))),
+    Route::new(Method::Post, "/api/content/:id/revise", Access::Member(|call, member| Box::pin(revise_item(call, member)))),
+    Route::new(Method::Post, "/api/content/:id/regenerate", Access::Member(|call, member| Box::pin(regenerate_item(call, member)))),
 ];
 
 const JOB_BODY_LIMIT: usize = 64 * 1024;
@@ -62,18 +65,25 @@ async fn start_job(mut call: Call, member: Member) -> Result<Response, AppError>
         key => key,
     };
     let slots = select_slots(&call.body(JOB_BODY_LIMIT).await?, &row.syllabus()?)?;
+    let request = JobRequest { idempotency_key: key.as_deref(), instructions: None };
+    run_job(&call, &scope, &row.id, &slots, &request).await
+}
+
+/// Creates the job (or finds it by its idempotency key), queues its first items, answers 202.
+async fn run_job(call: &Call, scope: &Scope, syllabus: &SyllabusId, slots: &[Slot], request: &JobRequest<'_>) -> Result<Response, AppError> {
     rate_limit::hit(&call.env, &call.req, "generation_jobs", &scope.user, GENERATION_JOBS).await?;
     let now = clock::now();
-    let job = match content_jobs::create(&call.env, &scope, &row.id, &slots, key.as_deref(), now).await? {
+    let job = match content_jobs::create(&call.env, scope, syllabus, slots, request, now).await? {
         Created::New(job) => {
-            let entry = audit::Entry::by(&scope, &call.context.request_id, "GENERATION_JOB_CREATED", "generation_job", Some(job.as_str())).with_metadata(json!({ "syllabusId": row.id.as_str(), "items": slots.len() }));
+            let metadata = json!({ "syllabusId": syllabus.as_str(), "items": slots.len(), "instructions": request.instructions });
+            let entry = audit::Entry::by(scope, &call.context.request_id, "GENERATION_JOB_CREATED", "generation_job", Some(job.as_str())).with_metadata(metadata);
             audit::record(&call.env, entry, now).await;
             job
         }
         Created::Existing(job) => job,
     };
     content_queue::pump(&call.env, &job, now).await?;
-    let (answer, _) = content_jobs::get(&call.env, &scope, &job).await?.ok_or_else(|| AppError::not_found("Generation job"))?;
+    let (answer, _) = content_jobs::get(&call.env, scope, &job).await?.ok_or_else(|| AppError::not_found("Generation job"))?;
     respond::json(202, &answer)
 }
 
@@ -156,6 +166,32 @@ async fn reject_item(mut call: Call, member: Member) -> Result<Response, AppErro
     let changed = apply(&call, &scope, &row, &Change::Reject { note: &note }, "rejected").await?;
     audit_item(&call, &scope, "CONTENT_REJECTED", &changed, json!({ "note": note, "selfReview": self_review == SelfApproval::Yes })).await;
     record_of(&call, &scope, &changed).await
+}
+
+/// `POST /api/content/:id/revise`: 201 a new draft version of the slot, a copy of this one, by
+/// the caller (who, as its author, does not approve it unless an admin).
+async fn revise_item(call: Call, member: Member) -> Result<Response, AppError> {
+    let scope = member.scope().clone();
+    let row = visible_item(&call, &scope).await?;
+    let (document, findings) = (row.document()?, row.findings()?);
+    let new = NewVersion { tenant: &scope.tenant, syllabus: &row.syllabus_id, slot: &row.slot, kind: row.kind, source: "edit", document: &document, findings: &findings, author: &scope.user, job_item: None };
+    let id = content::insert_version(&call.env, &new, clock::now()).await?;
+    let revised = content::find(&call.env, &scope, &id).await?.ok_or_else(|| AppError::internal().caused_by("content.revise", "new version missing"))?;
+    audit_item(&call, &scope, "CONTENT_CREATED", &revised, json!({ "revisionOf": row.id.as_str(), "version": revised.version })).await;
+    let history = content::history(&call.env, &scope, &revised.syllabus_id, &revised.slot).await?;
+    respond::json(201, &revised.to_record(&history)?)
+}
+
+/// `POST /api/content/:id/regenerate {instructions?}`: 202 a one-item job for this slot, the
+/// instructions told to the writer; the existing versions stay.
+async fn regenerate_item(mut call: Call, member: Member) -> Result<Response, AppError> {
+    let scope = member.scope().clone();
+    let row = visible_item(&call, &scope).await?;
+    let instructions = parse_instructions(&call.body(NOTE_BODY_LIMIT).await?)?;
+    let syllabus = syllabi::find(&call.env, &scope, &row.syllabus_id).await?.ok_or_else(|| AppError::not_found("Syllabus"))?;
+    let slot = syllabus.syllabus()?.find_slot(&row.slot).ok_or_else(|| AppError::internal().caused_by("content.slot", &row.slot))?;
+    let request = JobRequest { idempotency_key: None, instructions: instructions.as_deref() };
+    run_job(&call, &scope, &syllabus.id, &[slot], &request).await
 }
 
 /// The guarded change; when it lost a race, the refusal for the status found now.
