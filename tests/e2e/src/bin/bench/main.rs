@@ -19,6 +19,7 @@
 //! every part with tiny sizes, writes under target/bench-smoke/ instead, and fails if anything
 //! errs or loses an event (never on a timing): `make test` runs it so the bench cannot rot.
 
+mod content;
 mod crud;
 mod growth;
 mod http;
@@ -163,6 +164,9 @@ fn measure(stack: &Stack, sizes: &Sizes) -> Vec<Value> {
     if wanted("stream") {
         rows.extend(section("stream", streaming::relay(stack, sizes)));
         rows.extend(section("stream", streaming::concurrent(stack, sizes, targets.api_group)));
+    }
+    if wanted("content") {
+        rows.extend(section("content", content::throughput(stack, sizes, targets.api_group)));
     }
     // Last: seeding writes to the database from a second process while nothing else runs.
     if wanted("growth") {
