@@ -1,7 +1,8 @@
 // The web UI in headless Chromium against the real stack (wrangler dev + the fake LLM). One
 // scenario per run; the Rust e2e suite `ui` scripts the fake model and runs each.
 //
-// usage: node tests/browser/ui.mjs <scenario> <base-url> <tag>
+// usage: node tests/browser/ui.mjs <scenario> <base-url> <tag> [<given JSON>]
+// (`given`: what the Rust test set up through the API for the scenario: accounts, ids.)
 // Every step must leave the page without CSP violations or uncaught errors. On failure the
 // screenshots of every step so far (and of the failure) go to target/browser-artifacts/<scenario>/.
 import assert from 'node:assert/strict';
@@ -10,7 +11,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchChromium } from './chromium.mjs';
 
-const [scenario, base, tag] = process.argv.slice(2);
+const [scenario, base, tag, givenJson] = process.argv.slice(2);
+const given = givenJson ? JSON.parse(givenJson) : {};
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const artifacts = path.join(root, 'target/browser-artifacts', scenario ?? 'unknown');
 const PASSWORD = 'correct horse battery';
@@ -93,6 +95,34 @@ async function signUpInUi(email) {
 async function signUpQuietly(email) {
   const reply = await page.request.post('/api/auth/signup', { data: { email, password: PASSWORD }, headers: { origin: base } });
   assert.equal(reply.status(), 201, await reply.text());
+}
+
+/** Signs in through the API with the page's cookie jar. */
+async function logInQuietly(email) {
+  const reply = await page.request.post('/api/auth/login', { data: { email, password: PASSWORD }, headers: { origin: base } });
+  assert.equal(reply.status(), 200, await reply.text());
+}
+
+/** Presses Tab until the focused element `matches` ({id, text}), and requires a visible focus ring. */
+async function tabTo(matches, what, limit = 40) {
+  for (let i = 0; i < limit; i += 1) {
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => {
+      const el = document.activeElement;
+      const style = el ? getComputedStyle(el) : null;
+      return { id: el?.id ?? '', text: el?.textContent?.trim() ?? '', outline: style?.outlineStyle ?? 'none', width: style?.outlineWidth ?? '0px' };
+    });
+    if (matches(focused)) {
+      assert.ok(focused.outline !== 'none' && focused.width !== '0px', `${what} shows where the focus is`);
+      return;
+    }
+  }
+  throw new Error(`Tab never reached ${what}`);
+}
+
+async function expectNoSidewaysScroll() {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.equal(overflow, 0, `no horizontal scrolling at ${page.viewportSize().width} px`);
 }
 
 async function apiCall(method, url, data) {
@@ -624,21 +654,6 @@ const scenarios = {
       await page.goto(`/blueprints/${id}/setup`);
       await expectFocusedHeading('Who is this course for?');
     });
-    const tabTo = async (matches, what) => {
-      for (let i = 0; i < 25; i += 1) {
-        await page.keyboard.press('Tab');
-        const focused = await page.evaluate(() => {
-          const el = document.activeElement;
-          const style = el ? getComputedStyle(el) : null;
-          return { id: el?.id ?? '', text: el?.textContent?.trim() ?? '', outline: style?.outlineStyle ?? 'none', width: style?.outlineWidth ?? '0px' };
-        });
-        if (matches(focused)) {
-          assert.ok(focused.outline !== 'none' && focused.width !== '0px', `${what} shows where the focus is`);
-          return;
-        }
-      }
-      throw new Error(`Tab never reached ${what}`);
-    };
     const next = async (label = 'Next') => {
       await tabTo((f) => f.text === label, `the ${label} button`);
       await page.keyboard.press('Enter');
@@ -683,6 +698,209 @@ const scenarios = {
     });
   },
 };
+
+Object.assign(scenarios, {
+  async syllabus() {
+    const { designer, reviewer, blueprint } = given;
+    // The designer on a phone-sized screen (the editor included); the reviewer on a desktop in
+    // the dark scheme, so its colours go through the accessibility checks too.
+    page = await newPage({ width: 360, height: 740 });
+    const designerPage = page;
+    let syllabusPath;
+    await step('a designer creates a syllabus from a completed version', async () => {
+      await logInQuietly(designer);
+      await page.goto(`/blueprints/${blueprint}/versions/1`);
+      await expectFocusedHeading('Version 1:');
+      await page.getByRole('button', { name: 'Create syllabus' }).click();
+      await page.waitForURL(/\/syllabi\/[^/]+$/);
+      syllabusPath = new URL(page.url()).pathname;
+      await expectFocusedHeading(`Pricing course ${tag}`);
+      await page.locator('.syllabus-status .badge', { hasText: 'Draft' }).waitFor();
+      assert.deepEqual(await page.locator('.minutes-sum').allTextContents(), ['45 of 45 min', '45 of 45 min', '45 of 45 min']);
+      await page.getByRole('heading', { name: 'Module 2: pricing conversations', exact: true }).waitFor();
+      await page.getByRole('heading', { name: 'Pricing walk-through 2' }).waitFor();
+      await page.getByText('45 min · Beginner').first().waitFor();
+      await expectNoSidewaysScroll();
+    });
+    await step('asking again opens the same syllabus', async () => {
+      await page.goBack();
+      await expectFocusedHeading('Version 1:');
+      await page.getByRole('button', { name: 'Create syllabus' }).click();
+      await page.waitForURL((url) => url.pathname === syllabusPath);
+      await expectFocusedHeading(`Pricing course ${tag}`);
+    });
+    await step('the syllabi list has it', async () => {
+      await page.getByRole('link', { name: 'Syllabi', exact: true }).click();
+      await expectFocusedHeading('Syllabi');
+      assert.equal(await page.getByRole('link', { name: 'Waiting for review' }).count(), 0, 'no review filter for a designer');
+      await page.getByRole('link', { name: `Pricing course ${tag}` }).click();
+      await expectFocusedHeading(`Pricing course ${tag}`);
+    });
+    await step('minutes that do not add up are refused inline', async () => {
+      await page.getByRole('button', { name: 'Edit lessons' }).click();
+      const first = page.getByRole('group', { name: 'Lesson 1 of module 1' });
+      await first.getByLabel('Minutes').fill('30');
+      await page.locator('#module-0-sum', { hasText: '30 of 45 min · 15 min to plan' }).waitFor();
+      // A lesson added and removed again changes nothing.
+      await page.getByRole('button', { name: 'Add a lesson to module 1' }).click();
+      await page.getByRole('group', { name: 'Lesson 2 of module 1' }).waitFor();
+      await page.waitForFunction(() => document.activeElement?.id === 'l-0-1-title'); // the new lesson takes focus
+      await page.getByRole('button', { name: 'Remove lesson 2 of module 1' }).click();
+      assert.equal(await page.getByRole('group', { name: 'Lesson 2 of module 1' }).count(), 0);
+      await page.getByRole('button', { name: 'Save changes' }).click();
+      await page.getByText('The syllabus was not saved').waitFor();
+      await page.locator('#module-0-lessons-error', { hasText: "The lessons' minutes add up to 30; they must add up to 45" }).waitFor();
+      await expectNoSidewaysScroll();
+    });
+    await step('a new lesson fills the module and the edit is saved', async () => {
+      await page.getByRole('button', { name: 'Add a lesson to module 1' }).click();
+      const added = page.getByRole('group', { name: 'Lesson 2 of module 1' });
+      await added.getByLabel('Title').fill('Practice round');
+      await added.getByLabel('Minutes').fill('15');
+      await added.getByRole('checkbox', { name: 'Explain pricing tier 1 to a customer' }).check();
+      await page.locator('#module-0-sum', { hasText: /^45 of 45 min$/ }).waitFor();
+      await page.getByRole('button', { name: 'Save changes' }).click();
+      await page.locator('[role=status]', { hasText: 'Changes saved.' }).waitFor();
+      await page.getByRole('heading', { name: 'Practice round' }).waitFor();
+      const saved = await apiCall('GET', `/api${syllabusPath}`);
+      assert.deepEqual(saved.syllabus.modules[0].lessons.map((l) => [l.id, l.title, l.minutes]), [['m1.l1', 'Pricing walk-through 1', 30], ['m1.l2', 'Practice round', 15]]);
+    });
+    await step('the author submits it for review', async () => {
+      await page.getByRole('button', { name: 'Submit for review' }).click();
+      await page.locator('.syllabus-status .badge', { hasText: 'In review' }).waitFor();
+      await page.getByText('Waiting for review since').waitFor();
+      assert.equal(await page.getByRole('button', { name: 'Edit lessons' }).count(), 0, 'nothing to edit while in review');
+    });
+
+    page = await newPage(undefined, 'dark');
+    const reviewerPage = page;
+    await step('a reviewer signs in from the review link', async () => {
+      await page.goto(syllabusPath);
+      await page.waitForURL((url) => url.pathname === '/signin' && url.searchParams.get('next') === syllabusPath);
+      await page.getByLabel('Email').fill(reviewer);
+      await page.getByLabel('Password').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await expectFocusedHeading(`Pricing course ${tag}`);
+      await page.getByRole('heading', { name: 'Review' }).waitFor();
+    });
+    await step('sending back asks for a note; by keyboard alone', async () => {
+      await tabTo((f) => f.text === 'Send back', 'the Send back button');
+      await page.keyboard.press('Enter');
+      await page.locator('#review-note-error', { hasText: 'Write what the author should change' }).waitFor();
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'review-note', 'the note takes focus');
+      await page.keyboard.type('Split module 1 into two lessons of equal length');
+      await tabTo((f) => f.text === 'Send back', 'the Send back button');
+      await page.keyboard.press('Enter');
+      await page.locator('[role=status]', { hasText: 'Sent back to the author with your note.' }).waitFor();
+      await page.locator('.syllabus-status .badge', { hasText: 'Draft' }).waitFor();
+      assert.equal(await page.getByRole('heading', { name: 'Review' }).count(), 0);
+    });
+
+    page = designerPage;
+    await step('the author reads the note and submits again', async () => {
+      await page.reload();
+      await expectFocusedHeading(`Pricing course ${tag}`);
+      await page.getByText('Sent back by a reviewer: Split module 1 into two lessons of equal length').waitFor();
+      await page.getByRole('button', { name: 'Submit for review' }).click();
+      await page.locator('.syllabus-status .badge', { hasText: 'In review' }).waitFor();
+    });
+
+    page = reviewerPage;
+    await step('the reviewer finds it waiting and approves it by keyboard', async () => {
+      await page.getByRole('link', { name: 'Syllabi', exact: true }).click();
+      await page.getByRole('link', { name: 'Waiting for review' }).click();
+      await expectFocusedHeading('Syllabi waiting for review');
+      await page.getByRole('link', { name: `Pricing course ${tag}` }).click();
+      await expectFocusedHeading(`Pricing course ${tag}`);
+      await tabTo((f) => f.id === 'review-note', 'the note');
+      await page.keyboard.type('Good to go');
+      await tabTo((f) => f.text === 'Approve', 'the Approve button');
+      await page.keyboard.press('Enter');
+      await page.locator('.syllabus-status .badge', { hasText: 'Approved' }).waitFor();
+      const approved = await apiCall('GET', `/api${syllabusPath}`);
+      assert.equal(approved.status, 'APPROVED');
+      const sha = page.locator('code[title]');
+      assert.equal(await sha.textContent(), `${approved.sha256.slice(0, 12)}…`);
+      assert.equal(await sha.getAttribute('title'), approved.sha256);
+      await page.getByText("Reviewer's note: Good to go").waitFor();
+      assert.equal(await page.locator('textarea, input, select').count(), 0, 'nothing to edit once approved');
+    });
+    await step('the approved syllabus on a phone', async () => {
+      await page.setViewportSize({ width: 360, height: 740 });
+      await page.getByRole('heading', { name: 'Approved' }).waitFor();
+      await expectNoSidewaysScroll();
+    });
+    await step('the approved syllabus in high contrast', async () => {
+      await page.getByRole('button', { name: 'High contrast' }).click();
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'contrast');
+    });
+  },
+
+  async team() {
+    const { admin, code, tenant } = given;
+    page = await newPage({ width: 360, height: 740 });
+    const email = `${tag}-newcomer@example.test`;
+    await step('an invitation link fills in its code', async () => {
+      await page.goto(`/signup?invite=${encodeURIComponent(code)}`);
+      await expectHeading('Create your account');
+      assert.equal(await page.getByLabel('Invitation code (optional)').inputValue(), code);
+    });
+    await step('a wrong code is named next to its field', async () => {
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Password').fill(PASSWORD);
+      await page.getByLabel('Invitation code (optional)').fill(`${code}x`);
+      await page.getByRole('button', { name: 'Create account' }).click();
+      await page.locator('#auth-inviteCode-error').filter({ hasText: /\S/ }).waitFor();
+      assert.equal(await page.getByLabel('Invitation code (optional)').getAttribute('aria-invalid'), 'true');
+      await page.waitForFunction(() => document.activeElement?.id === 'auth-inviteCode');
+    });
+    await step('the right code joins the team with its role', async () => {
+      await page.getByLabel('Invitation code (optional)').fill(code);
+      await page.getByRole('button', { name: 'Create account' }).click();
+      await expectHeading('My blueprints');
+      const me = await apiCall('GET', '/api/auth/me');
+      assert.deepEqual([me.user.email, me.user.tenantId, me.user.role], [email, tenant, 'reviewer']);
+      assert.equal(await page.getByRole('link', { name: 'Team' }).count(), 0, 'no team page for a reviewer');
+    });
+
+    page = await newPage();
+    await step("the team page lists the team's members", async () => {
+      await logInQuietly(admin);
+      await page.goto('/');
+      await page.getByRole('link', { name: 'Team' }).click();
+      await expectFocusedHeading('Team');
+      await page.locator('.member-email', { hasText: email }).waitFor();
+      await page.locator('.member-email', { hasText: admin }).waitFor();
+      assert.equal(await page.getByLabel(`Role of ${email}`).inputValue(), 'reviewer');
+    });
+    await step("an admin changes a member's role", async () => {
+      await page.getByLabel(`Role of ${email}`).selectOption('user');
+      await page.locator('.member-message', { hasText: 'Now User.' }).waitFor();
+      const members = await apiCall('GET', '/api/admin/users');
+      assert.equal(members.users.find((u) => u.email === email).role, 'user');
+    });
+    await step('the last admin is not demoted', async () => {
+      await page.getByLabel(`Role of ${admin}`).selectOption('reviewer');
+      await page.getByRole('alert').filter({ hasText: 'The last admin of a tenant cannot be demoted' }).waitFor();
+      assert.equal(await page.getByLabel(`Role of ${admin}`).inputValue(), 'admin', 'the select shows the role kept');
+    });
+    await step('an invitation with its sign-up link', async () => {
+      await page.getByLabel('Role in the team').selectOption('reviewer');
+      await page.getByRole('button', { name: 'Create invitation' }).click();
+      const link = await page.getByLabel('Sign-up link').inputValue();
+      const invited = new URL(link).searchParams.get('invite');
+      assert.match(link, /\/signup\?invite=/);
+      assert.equal(await page.getByLabel('Invitation code', { exact: true }).inputValue(), invited);
+      await page.getByText(/Invitation for a Reviewer, valid until/).waitFor();
+      await page.setViewportSize({ width: 360, height: 740 });
+      await expectNoSidewaysScroll();
+    });
+    await step('the team page in high contrast', async () => {
+      await page.getByRole('button', { name: 'High contrast' }).click();
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'contrast');
+    });
+  },
+});
 
 let failed = null;
 try {

@@ -17,6 +17,9 @@ import { GeneratePage } from "./pages/GeneratePage";
 import { ListPage } from "./pages/ListPage";
 import { QuestionsPage } from "./pages/QuestionsPage";
 import { SetupPage } from "./pages/SetupPage";
+import { SyllabiPage } from "./pages/SyllabiPage";
+import { SyllabusPage } from "./pages/SyllabusPage";
+import { TeamPage } from "./pages/TeamPage";
 import { VersionPage } from "./pages/VersionPage";
 
 const PUBLIC = ["/signin", "/signup"];
@@ -56,6 +59,10 @@ function positive(raw: string | null): number | null {
 
 function Page({ path, query }: { path: string; query: URLSearchParams }) {
   if (path === "/") return <ListPage />;
+  if (path === "/syllabi" || path === "/syllabi/") return <SyllabiPage waiting={query.get("status") === "IN_REVIEW"} />;
+  const syllabus = path.match(/^\/syllabi\/([^/]+)\/?$/);
+  if (syllabus) return <SyllabusPage id={syllabus[1]} />;
+  if (path === "/team") return <TeamPage />;
   const match = path.match(/^\/blueprints\/([^/]+)(?:\/([a-z]+)(?:\/(\d+))?)?\/?$/);
   if (!match) return <NotFound />;
   const [, id, section, number] = match;
@@ -108,7 +115,7 @@ function App() {
   }, [user, isPublic]);
 
   let content;
-  if (isPublic) content = <AuthPage key={path} mode={path === "/signup" ? "signup" : "signin"} next={query.get("next")} />;
+  if (isPublic) content = <AuthPage key={path} mode={path === "/signup" ? "signup" : "signin"} next={query.get("next")} invite={query.get("invite")} />;
   else if (checkFailed) content = <p role="alert">The server could not be reached. <a href={path}>Reload</a></p>;
   else if (!user) content = <Spinner label="Checking your session…" />;
   else content = <Page path={path} query={query} />;

@@ -34,6 +34,8 @@ export function Layout({ user, children }: { user: User | null; children: Compon
         <a class="brand" href={user ? "/" : "/signin"}>Blueprint Studio</a>
         <nav aria-label="Account" class="site-nav">
           {user ? <a href="/">My blueprints</a> : null}
+          {user ? <a href="/syllabi">Syllabi</a> : null}
+          {user?.role === "admin" ? <a href="/team">Team</a> : null}
           <ThemeToggle />
           {user ? (
             <>

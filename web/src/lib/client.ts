@@ -10,11 +10,19 @@ import type {
   DraftPreview,
   DynamicSaveAnswer,
   ExportAnswer,
+  Invite,
   KeptDraft,
   MeAnswer,
   QuestionsAnswer,
+  Role,
+  RoleAnswer,
   SessionAnswer,
   StaticSaveAnswer,
+  Syllabus,
+  SyllabusList,
+  SyllabusRecord,
+  SyllabusStatus,
+  TenantMemberPage,
   VersionList,
   VersionSnapshot,
 } from "./types";
@@ -22,7 +30,7 @@ import type {
 type Keep = { keepalive?: boolean };
 
 export const client = {
-  signUp: (body: { email: string; password: string; fullName?: string }) => api.post<SessionAnswer>(paths.signUp, body),
+  signUp: (body: { email: string; password: string; fullName?: string; inviteCode?: string }) => api.post<SessionAnswer>(paths.signUp, body),
   logIn: (body: { email: string; password: string }) => api.post<SessionAnswer>(paths.logIn, body),
   me: () => api.get<MeAnswer>(paths.me, { noRefresh: true }),
 
@@ -49,4 +57,17 @@ export const client = {
   dashboard: (id: string) => api.get<Dashboard>(paths.dashboard(id)),
   compare: (id: string, a: number | string, b: number | string) => api.get<CompareAnswer>(paths.compare(id, a, b)),
   exportVersion: (id: string, body: { format: string; version?: number; pageSize?: string }) => api.post<ExportAnswer>(paths.exports(id), body),
+
+  /** A 409 names the version's existing syllabus in `details.syllabusId`. */
+  createSyllabus: (id: string, version: number | string) => api.post<SyllabusRecord>(paths.versionSyllabus(id, version)),
+  syllabi: (status?: SyllabusStatus | null) => api.get<SyllabusList>(paths.syllabi(status)),
+  syllabus: (id: string) => api.get<SyllabusRecord>(paths.syllabus(id)),
+  saveSyllabus: (id: string, syllabus: Syllabus) => api.put<SyllabusRecord>(paths.syllabus(id), { syllabus }),
+  submitSyllabus: (id: string) => api.post<SyllabusRecord>(paths.syllabusAction(id, "submit")),
+  approveSyllabus: (id: string, note?: string) => api.post<SyllabusRecord>(paths.syllabusAction(id, "approve"), note ? { note } : {}),
+  rejectSyllabus: (id: string, note: string) => api.post<SyllabusRecord>(paths.syllabusAction(id, "reject"), { note }),
+
+  members: (limit: number, cursor?: string | null) => api.get<TenantMemberPage>(paths.memberPage(limit, cursor)),
+  setMemberRole: (id: string, role: Role) => api.patch<RoleAnswer>(paths.member(id), { role }),
+  invite: (role: Role) => api.post<Invite>(paths.invites, { role }),
 };

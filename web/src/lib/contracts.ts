@@ -44,6 +44,16 @@ export type QueueProbe = { probeId: string, job: string, };
 
 export type RoleAnswer = { user: UserSummary, };
 
+export type NewTenant = { tenant: TenantSummary, adminInviteCode: string, };
+
+export type TenantSummary = { id: TenantId, name: string, };
+
+export type Invite = { inviteCode: string, role: Role, expiresAt: string, };
+
+export type TenantMember = { id: UserId, email: string, role: Role, platformAdmin: boolean, createdAt: string, };
+
+export type TenantMemberPage = { users: Array<TenantMember>, nextCursor: string | null, };
+
 export type JobRunList = { jobRuns: Array<JobRun>, };
 
 export type JobRun = { id: string, jobName: string, runKey: string, status: RunStatus, 

@@ -24,4 +24,11 @@ export const paths = {
   dashboard: (id: string) => `/api/blueprints/${segment(id)}/dashboard`,
   compare: (id: string, a: number | string, b: number | string) => `/api/blueprints/${segment(id)}/compare?a=${segment(String(a))}&b=${segment(String(b))}`,
   exports: (id: string) => `/api/blueprints/${segment(id)}/exports`,
+  versionSyllabus: (id: string, version: number | string) => `/api/blueprints/${segment(id)}/versions/${segment(String(version))}/syllabus`,
+  syllabi: (status?: string | null) => `/api/syllabi${status ? `?status=${segment(status)}` : ""}`,
+  syllabus: (id: string) => `/api/syllabi/${segment(id)}`,
+  syllabusAction: (id: string, action: "submit" | "approve" | "reject") => `/api/syllabi/${segment(id)}/${action}`,
+  invites: "/api/admin/invites",
+  memberPage: (limit: number, cursor?: string | null) => `/api/admin/users?limit=${limit}${cursor ? `&cursor=${segment(cursor)}` : ""}`,
+  member: (id: string) => `/api/admin/users/${segment(id)}`,
 };

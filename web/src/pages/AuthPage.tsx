@@ -14,10 +14,11 @@ export function safeNext(raw: string | null): string {
   return raw && raw.startsWith("/") && !raw.startsWith("//") && !raw.startsWith("/api/") ? raw : "/";
 }
 
-export function AuthPage({ mode, next }: { mode: Mode; next: string | null }) {
+export function AuthPage({ mode, next, invite }: { mode: Mode; next: string | null; invite?: string | null }) {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [fullName, setFullName] = useState("");
+  const [inviteCode, setInviteCode] = useState(invite?.trim() ?? "");
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -42,12 +43,22 @@ export function AuthPage({ mode, next }: { mode: Mode; next: string | null }) {
     }
     setBusy(true);
     try {
-      const body = signup ? { email, password, ...(fullName.trim() ? { fullName: fullName.trim() } : {}) } : { email, password };
+      const body = signup
+        ? { email, password, ...(fullName.trim() ? { fullName: fullName.trim() } : {}), ...(inviteCode.trim() ? { inviteCode: inviteCode.trim() } : {}) }
+        : { email, password };
       const answer = signup ? await client.signUp(body) : await client.logIn(body);
       sessionStarted(answer);
       navigate(safeNext(next), { replace: true });
     } catch (error) {
-      if (error instanceof ApiError && error.status === 400) setErrors(error.fieldIssues());
+      if (error instanceof ApiError && error.status === 400) {
+        const issues = error.fieldIssues();
+        // The API words it after the field's name ("is not a valid invitation (…)").
+        if (issues.inviteCode?.startsWith("is ")) issues.inviteCode = `This code ${issues.inviteCode}.`;
+        setErrors(issues);
+        const first = ["fullName", "email", "password", "inviteCode"].find((field) => issues[field]);
+        if (first) window.setTimeout(() => document.getElementById(`auth-${first}`)?.focus());
+        else setFormError(error.describe());
+      }
       else if (error instanceof ApiError && error.status === 409) setErrors({ email: "An account with this email already exists. Sign in instead." });
       else setFormError(error instanceof ApiError && error.status === 401 ? "Invalid email or password." : errorText(error));
     } finally {
@@ -83,6 +94,24 @@ export function AuthPage({ mode, next }: { mode: Mode; next: string | null }) {
             {...describedBy("auth-password", errors.password, signup ? "help" : null)}
           />
         </Field>
+        {signup ? (
+          <Field
+            id="auth-inviteCode"
+            label="Invitation code (optional)"
+            error={errors.inviteCode}
+            help={invite ? "From the invitation link: you will join your team with the role it was made for." : "If your team's admin invited you, paste the code here. Without one, you get a personal account."}
+          >
+            <input
+              id="auth-inviteCode"
+              name="inviteCode"
+              autocomplete="off"
+              spellcheck={false}
+              value={inviteCode}
+              onInput={(e) => setInviteCode(e.currentTarget.value)}
+              {...describedBy("auth-inviteCode", errors.inviteCode, "help")}
+            />
+          </Field>
+        ) : null}
         <button type="submit" class="button button--primary" disabled={busy}>
           {busy ? (signup ? "Creating account…" : "Signing in…") : signup ? "Create account" : "Sign in"}
         </button>

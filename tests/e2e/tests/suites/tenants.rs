@@ -187,7 +187,7 @@ fn another_tenants_accounts_are_not_found(stack: &Stack) {
         assert_eq!(body["error"], missing["error"], "another tenant's account reads as missing");
     }
     let listed = member_ids(&mut admin_a);
-    assert_eq!(listed, [id_a.clone()]);
+    assert_eq!(listed, std::slice::from_ref(&id_a));
     assert!(!member_ids(&mut admin_b).contains(&id_a));
     assert_eq!(admin_b.get("/api/auth/me").json()["user"]["role"], "admin", "untouched");
 }

@@ -1,6 +1,7 @@
 //! The web UI in a real browser: each scenario is a headless Chromium run of
 //! `tests/browser/ui.mjs` against this stack, with the fake model scripted here.
 
+use e2e::client::Client;
 use e2e::fake_llm::Behaviour;
 use e2e::stack::Stack;
 use serde_json::{json, Value};
@@ -16,6 +17,8 @@ pub fn tests() -> Vec<super::Test> {
         ("ui::a_failed_generation_can_be_retried", a_failed_generation_can_be_retried),
         ("ui::without_a_model_the_draft_is_kept_and_the_product_walked_to_an_export", without_a_model_the_draft_is_kept_and_the_product_walked_to_an_export),
         ("ui::questions_replaced_in_another_tab_are_not_answered_blindly", questions_replaced_in_another_tab_are_not_answered_blindly),
+        ("ui::a_syllabus_is_edited_sent_back_and_approved", a_syllabus_is_edited_sent_back_and_approved),
+        ("ui::an_invitation_link_joins_the_team_and_the_team_page_changes_roles", an_invitation_link_joins_the_team_and_the_team_page_changes_roles),
     ]
 }
 
@@ -59,10 +62,15 @@ fn streamed(document: Value, chunks: usize, delay_ms: u64) -> Behaviour {
 }
 
 fn run(stack: &Stack, scenario: &str, tag: &str) {
+    run_with(stack, scenario, tag, &json!({}));
+}
+
+/// `given`: what the test set up through the API for the scenario (accounts, ids), as JSON.
+fn run_with(stack: &Stack, scenario: &str, tag: &str, given: &Value) {
     let root = e2e::stack::repo_root();
     let output = std::process::Command::new("node")
         .arg(root.join("tests/browser/ui.mjs"))
-        .args([scenario, &stack.base_url, tag])
+        .args([scenario, &stack.base_url, tag, &given.to_string()])
         .current_dir(&root)
         .output()
         .expect("node runs");
@@ -149,4 +157,73 @@ fn questions_replaced_in_another_tab_are_not_answered_blindly(stack: &Stack) {
     replaced["questions"][1]["label"] = json!("Describe a negotiation that went well");
     stack.llm.script(&tag, vec![Behaviour::reply(questions().to_string()), Behaviour::reply(replaced.to_string())]);
     run(stack, "conflict", &tag);
+}
+
+/// A new tenant made by a platform admin: its first admin (signed up with the tenant's code, its
+/// client and email) and the tenant's id.
+fn tenant(stack: &Stack, label: &str) -> (Client, String, String) {
+    let mut platform = super::admin::bootstrapped(stack, &format!("{label}-platform")).0;
+    let created = platform.post("/api/admin/tenants", &json!({ "name": format!("Team {label}") }));
+    assert_eq!(created.status, 201, "{}", created.text());
+    let body = created.json();
+    let (admin, email) = join(stack, body["adminInviteCode"].as_str().unwrap(), &format!("{label}-admin"));
+    (admin, email, body["tenant"]["id"].as_str().unwrap().to_string())
+}
+
+/// Signs up with an invitation code (the browser scenarios' password): the client and its email.
+fn join(stack: &Stack, code: &str, who: &str) -> (Client, String) {
+    let mut client = Client::new(&stack.base_url);
+    let email = format!("{}@example.test", e2e::unique(who));
+    let reply = client.post("/api/auth/signup", &json!({ "email": email, "password": "correct horse battery", "inviteCode": code }));
+    assert_eq!(reply.status, 201, "{}", reply.text());
+    (client, email)
+}
+
+fn invite(admin: &mut Client, role: &str) -> String {
+    let reply = admin.post("/api/admin/invites", &json!({ "role": role }));
+    assert_eq!(reply.status, 201, "{}", reply.text());
+    reply.json()["inviteCode"].as_str().unwrap().to_string()
+}
+
+/// A syllabus as the model writes it: each module one lesson holding all its objectives.
+fn model_syllabus(document: &Value) -> Value {
+    let modules: Vec<Value> = document["modules"].as_array().unwrap().iter().enumerate().map(|(i, module)| json!({
+        "id": format!("m{}", i + 1),
+        "title": module["title"],
+        "durationMinutes": module["durationMinutes"],
+        "objectives": module["objectives"],
+        "lessons": [{ "id": format!("m{}.l1", i + 1), "title": format!("Pricing walk-through {}", i + 1), "objectives": module["objectives"], "minutes": module["durationMinutes"], "level": "beginner" }],
+        "assessmentHooks": [format!("Quiz on module {}", i + 1)]
+    })).collect();
+    json!({ "title": document["title"], "level": "beginner", "prerequisites": ["Basic product knowledge"], "modules": modules })
+}
+
+/// A designer and a reviewer of one team (made through the API); in the browser the designer
+/// creates a syllabus from a completed version (three modules of 45 minutes, the model's
+/// syllabus), has an edit refused inline and fixed, submits; the reviewer signs in from the
+/// review link, sends it back with a note by keyboard, and approves the resubmission.
+fn a_syllabus_is_edited_sent_back_and_approved(stack: &Stack) {
+    let tag = e2e::unique("ui-syllabus");
+    let (mut admin, _, _) = tenant(stack, "ui-syllabus");
+    let (mut designer, designer_email) = join(stack, &invite(&mut admin, "user"), "ui-syllabus-designer");
+    let (_, reviewer_email) = join(stack, &invite(&mut admin, "reviewer"), "ui-syllabus-reviewer");
+    let blueprint = super::stream::answered_blueprint(stack, &mut designer, &tag);
+    let document = e2e::fixtures::blueprint_document(&format!("Pricing course {tag}"), 3);
+    stack.llm.script(&tag, vec![Behaviour::reply(document.to_string())]);
+    let body = json!({ "blueprintId": blueprint }).to_string().into_bytes();
+    let events = designer.open_stream("POST", "/api/generate-blueprint", &[("content-type", "application/json")], Some(body)).collect_all();
+    assert_eq!(events.last().map(|e| e.event.as_str()), Some("complete"), "{events:?}");
+    // The syllabus prompt carries the blueprint's title, hence the tag.
+    stack.llm.script(&tag, vec![Behaviour::reply(model_syllabus(&document).to_string())]);
+    run_with(stack, "syllabus", &tag, &json!({ "designer": designer_email, "reviewer": reviewer_email, "blueprint": blueprint }));
+}
+
+/// An admin's invitation link signs a newcomer up into the team with the invited role (a wrong
+/// code named inline first); the admin's team page changes that role, refuses to demote the
+/// last admin, and makes a new invitation link.
+fn an_invitation_link_joins_the_team_and_the_team_page_changes_roles(stack: &Stack) {
+    let tag = e2e::unique("ui-team");
+    let (mut admin, admin_email, tenant_id) = tenant(stack, "ui-team");
+    let code = invite(&mut admin, "reviewer");
+    run_with(stack, "team", &tag, &json!({ "admin": admin_email, "code": code, "tenant": tenant_id }));
 }
