@@ -58,7 +58,16 @@ pub fn chain_config(env: &Env) -> ChainConfig {
 /// Tries each tier until one answers something `parse` accepts. `request_id` names the request
 /// the attempts are logged under.
 pub async fn generate<T>(env: &Env, request_id: &str, prompt: &Prompt, parse: impl Fn(&str) -> Result<T, String>) -> Result<Generated<T>, Vec<Attempt>> {
-    walk_chain(env, request_id, prompt, parse, &mut OneAnswer).await
+    walk_chain(chain_config(env), request_id, prompt, parse, &mut OneAnswer).await
+}
+
+/// Like [`generate`], for work off the request path (the queue consumer writing course
+/// content): nobody waits on a socket, and a lesson from a model on a CPU takes minutes, so each
+/// attempt may take as long as a streamed attempt's whole budget (`LLM_ATTEMPT_BUDGET_MS`).
+pub async fn generate_in_background<T>(env: &Env, request_id: &str, prompt: &Prompt, parse: impl Fn(&str) -> Result<T, String>) -> Result<Generated<T>, Vec<Attempt>> {
+    let mut config = chain_config(env);
+    config.timeout_ms = config.timeout_ms.max(config.attempt_budget_ms);
+    walk_chain(config, request_id, prompt, parse, &mut OneAnswer).await
 }
 
 /// What a streaming generation reports as it goes.
@@ -83,7 +92,7 @@ pub async fn generate_streaming<T>(
     parse: impl Fn(&str) -> Result<T, String>,
     on_event: impl FnMut(StreamEvent<'_>),
 ) -> Result<Generated<T>, Vec<Attempt>> {
-    walk_chain(env, request_id, prompt, parse, &mut Streamed { on_event }).await
+    walk_chain(chain_config(env), request_id, prompt, parse, &mut Streamed { on_event }).await
 }
 
 /// How one attempt talks to the provider: one answer, or a stream.
@@ -118,8 +127,7 @@ impl<F: FnMut(StreamEvent<'_>)> Exchange for Streamed<F> {
 
 /// The chain itself: tiers in order (skipping a local server found down), transient errors
 /// retried after a backoff, every attempt recorded.
-async fn walk_chain<T>(env: &Env, request_id: &str, prompt: &Prompt, parse: impl Fn(&str) -> Result<T, String>, exchange: &mut impl Exchange) -> Result<Generated<T>, Vec<Attempt>> {
-    let config = chain_config(env);
+async fn walk_chain<T>(config: ChainConfig, request_id: &str, prompt: &Prompt, parse: impl Fn(&str) -> Result<T, String>, exchange: &mut impl Exchange) -> Result<Generated<T>, Vec<Attempt>> {
     let started = clock::now();
     let mut attempts = Vec::new();
     let up = ollama_up(&config).await;

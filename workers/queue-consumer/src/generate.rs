@@ -120,7 +120,7 @@ async fn written_by_model(env: &Env, context: &RequestContext, claim: &Claim, sl
 /// parsed.
 async fn ask<T>(env: &Env, context: &RequestContext, claim: &Claim, prompt: &domain::llm::providers::Prompt, parse: impl Fn(&str) -> Result<T, String>) -> Result<Option<T>, AppError> {
     let slot = gate::acquire(env, Route::Service, &claim.requested_by, MAX_GATE_WAIT_MS, |_| {}).await?;
-    let outcome = llm::generate(env, &context.request_id, prompt, parse).await;
+    let outcome = llm::generate_in_background(env, &context.request_id, prompt, parse).await;
     slot.release().await;
     Ok(outcome.ok().map(|generated| generated.value))
 }

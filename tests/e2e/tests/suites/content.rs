@@ -8,6 +8,7 @@ use super::stream::answered_blueprint;
 use e2e::client::{Client, Reply};
 use e2e::fake_llm::Behaviour;
 use e2e::stack::Stack;
+use super::tenants::{join, team, Team};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
@@ -25,34 +26,6 @@ pub fn tests() -> Vec<super::Test> {
 /// Write to D1 from outside the stack.
 pub fn exclusive() -> Vec<super::Test> {
     vec![("content::a_redelivered_item_writes_no_second_version", a_redelivered_item_writes_no_second_version)]
-}
-
-struct Team {
-    admin: Client,
-    designer: Client,
-    reviewer: Client,
-}
-
-fn join(stack: &Stack, code: &str, who: &str) -> Client {
-    let mut client = Client::new(&stack.base_url);
-    let email = format!("{}@example.test", e2e::unique(who));
-    let reply = client.post("/api/auth/signup", &json!({ "email": email, "password": "correct horse battery", "inviteCode": code }));
-    assert_eq!(reply.status, 201, "{}", reply.text());
-    client
-}
-
-fn team(stack: &Stack, label: &str) -> Team {
-    let mut platform = super::admin::bootstrapped(stack, "content-platform").0;
-    let created = platform.post("/api/admin/tenants", &json!({ "name": format!("Content {label}") }));
-    assert_eq!(created.status, 201, "{}", created.text());
-    let mut admin = join(stack, created.json()["adminInviteCode"].as_str().unwrap(), &format!("{label}-admin"));
-    let mut invite = |role: &str| {
-        let reply = admin.post("/api/admin/invites", &json!({ "role": role }));
-        assert_eq!(reply.status, 201, "{}", reply.text());
-        reply.json()["inviteCode"].as_str().unwrap().to_string()
-    };
-    let (designer, reviewer) = (invite("user"), invite("reviewer"));
-    Team { designer: join(stack, &designer, &format!("{label}-designer")), reviewer: join(stack, &reviewer, &format!("{label}-reviewer")), admin }
 }
 
 /// A course whose module titles and objectives carry `tag`, so that each slot's prompts can be
@@ -265,6 +238,14 @@ fn jobs_need_an_approved_syllabus_and_real_slots(stack: &Stack) {
     assert_eq!(first.status, 202, "{}", first.text());
     let second = send(&mut team.designer);
     assert_eq!(second.json()["jobId"], first.json()["jobId"]);
+    // Five jobs a minute per user (those two counted; refused bodies did not).
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        statuses.push(start(&mut team.designer, &syllabus, json!({ "slots": ["m1.project"] })));
+    }
+    assert_eq!(statuses.iter().map(|r| r.status).collect::<Vec<_>>(), [202, 202, 202, 429]);
+    let retry_after: u64 = statuses[3].header("retry-after").expect("Retry-After").parse().unwrap();
+    assert!((1..=60).contains(&retry_after), "{retry_after}");
     // A syllabus still in draft writes nothing.
     let other_tag = e2e::unique("content-draft");
     let blueprint = answered_blueprint(stack, &mut team.designer, &other_tag);

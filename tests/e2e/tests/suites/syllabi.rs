@@ -8,6 +8,7 @@ use super::stream::{answered_blueprint, blueprint_document};
 use e2e::client::{Client, Reply};
 use e2e::fake_llm::Behaviour;
 use e2e::stack::Stack;
+use super::tenants::{invite, join, team, Team};
 use serde_json::{json, Value};
 
 pub fn tests() -> Vec<super::Test> {
@@ -24,38 +25,6 @@ pub fn tests() -> Vec<super::Test> {
 /// Writes to D1 from outside the stack.
 pub fn exclusive() -> Vec<super::Test> {
     vec![("syllabi::the_database_keeps_an_approved_syllabus_and_its_blueprint", the_database_keeps_an_approved_syllabus_and_its_blueprint)]
-}
-
-/// A tenant with an admin, a designer (user) and a reviewer, each signed in.
-struct Team {
-    admin: Client,
-    designer: Client,
-    reviewer: Client,
-}
-
-fn team(stack: &Stack, label: &str) -> Team {
-    let mut platform = super::admin::bootstrapped(stack, "syllabus-platform").0;
-    let created = platform.post("/api/admin/tenants", &json!({ "name": format!("Team {label}") }));
-    assert_eq!(created.status, 201, "{}", created.text());
-    let join = |code: &str, who: &str| join(stack, code, &format!("{label}-{who}"));
-    let mut admin = join(created.json()["adminInviteCode"].as_str().unwrap(), "admin");
-    let mut invite = |role: &str| admin_invite(&mut admin, role);
-    let (designer_code, reviewer_code) = (invite("user"), invite("reviewer"));
-    Team { designer: join(&designer_code, "designer"), reviewer: join(&reviewer_code, "reviewer"), admin }
-}
-
-fn join(stack: &Stack, code: &str, who: &str) -> Client {
-    let mut client = Client::new(&stack.base_url);
-    let email = format!("{}@example.test", e2e::unique(who));
-    let reply = client.post("/api/auth/signup", &json!({ "email": email, "password": "correct horse battery", "inviteCode": code }));
-    assert_eq!(reply.status, 201, "{}", reply.text());
-    client
-}
-
-fn admin_invite(admin: &mut Client, role: &str) -> String {
-    let reply = admin.post("/api/admin/invites", &json!({ "role": role }));
-    assert_eq!(reply.status, 201, "{}", reply.text());
-    reply.json()["inviteCode"].as_str().unwrap().to_string()
 }
 
 /// A completed version 1 of a new blueprint of `client`'s: its id and its document.
@@ -262,7 +231,7 @@ fn another_tenant_and_other_users_see_nothing(stack: &Stack) {
     let id = created(&mut designer, &blueprint)["id"].as_str().unwrap().to_string();
     ok(act(&mut designer, &id, "submit", json!({})));
     let Team { admin: mut foreign_admin, reviewer: mut foreign_reviewer, .. } = team(stack, "away");
-    let mut colleague = join(stack, &admin_invite(&mut home_admin, "user"), "colleague");
+    let mut colleague = join(stack, &invite(&mut home_admin, "user"), "colleague");
     let missing = "00000000-0000-4000-8000-000000000000";
     for client in [&mut foreign_admin, &mut foreign_reviewer] {
         let foreign = client.get(&format!("/api/syllabi/{id}")).expect_error(404);

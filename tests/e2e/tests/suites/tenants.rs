@@ -30,6 +30,28 @@ pub fn exclusive() -> Vec<super::Test> {
     ]
 }
 
+/// A tenant with an admin, a designer (user) and a reviewer, each signed in: the cast of the
+/// curriculum suites.
+pub struct Team {
+    pub admin: Client,
+    pub designer: Client,
+    pub reviewer: Client,
+}
+
+/// A new tenant (made by a platform admin of its own) and its three members.
+pub fn team(stack: &Stack, label: &str) -> Team {
+    let (_, code) = new_tenant(stack, &format!("Team {label}"));
+    let mut admin = join(stack, &code, &format!("{label}-admin"));
+    let designer = join(stack, &invite(&mut admin, "user"), &format!("{label}-designer"));
+    let reviewer = join(stack, &invite(&mut admin, "reviewer"), &format!("{label}-reviewer"));
+    Team { admin, designer, reviewer }
+}
+
+/// A new account signed up with an invitation code.
+pub fn join(stack: &Stack, code: &str, who: &str) -> Client {
+    joined(stack, who, code).0
+}
+
 /// A platform admin of its own (the suite's shared admin signs in once per test elsewhere, and
 /// logins per account are rate-limited).
 fn platform_admin(stack: &Stack) -> Client {
@@ -67,7 +89,7 @@ fn tenant_with_admin(stack: &Stack, label: &str) -> (String, Client, String) {
     (tenant, admin, id)
 }
 
-fn invite(admin: &mut Client, role: &str) -> String {
+pub fn invite(admin: &mut Client, role: &str) -> String {
     let reply = admin.post("/api/admin/invites", &json!({ "role": role }));
     assert_eq!(reply.status, 201, "{}", reply.text());
     reply.json()["inviteCode"].as_str().unwrap().to_string()
