@@ -7,6 +7,7 @@
 //! - `curriculum`: what is built from an approved blueprint — the syllabus (modules, lessons,
 //!   objectives, effort, assessment hooks) and its review (draft → in review → approved, the
 //!   four-eyes rule shared with content);
+//! - `delivery`: what learners receive — course packages, the frozen assembly of approved content;
 //! - `jobs`: scheduled jobs (schedules, slots, leases) and the regeneration queue's messages;
 //! - `llm`: the provider chain's rules and requests, the JSON Schemas sent with them, and reading
 //!   what a model answered;
@@ -22,6 +23,7 @@
 pub mod blueprint;
 pub mod contracts;
 pub mod curriculum;
+pub mod delivery;
 pub mod jobs;
 pub mod llm;
 pub mod platform;

@@ -396,6 +396,38 @@ export type ItemStatus = "pending" | "processing" | "completed" | "needs_review"
 
 export type JobStatus = "running" | "completed";
 
+export type PackageStatus = "PUBLISHED" | "ARCHIVED";
+
+export type CoursePackage = { format: string, 
+/**
+ * The syllabus's id: a course is published from one syllabus, version after version.
+ */
+courseId: string, title: string, level: Level, prerequisites: Array<string>, 
+/**
+ * The SHA-256 of the approved syllabus's canonical JSON.
+ */
+syllabusSha256: string, modules: Array<PackageModule>, };
+
+export type PackageModule = { id: string, title: string, durationMinutes: number, objectives: Array<string>, lessons: Array<PackageLesson>, project: PackageItem, };
+
+export type PackageLesson = { slot: string, title: string, minutes: number, level: Level, objectives: Array<string>, lesson: PackageItem, quiz: PackageItem, };
+
+export type PackageItem = { slot: string, itemId: string, version: number, sha256: string, content: JsonValue, };
+
+export type Published = { courseId: SyllabusId, version: bigint, sha256: string, bytes: bigint, };
+
+export type CourseSummary = { courseId: SyllabusId, title: string, latestVersion: bigint, 
+/**
+ * The latest version's status.
+ */
+status: PackageStatus, };
+
+export type CourseList = { courses: Array<CourseSummary>, };
+
+export type CourseVersions = { courseId: SyllabusId, title: string, versions: Array<CourseVersion>, };
+
+export type CourseVersion = { version: bigint, status: PackageStatus, createdAt: string, sha256: string, bytes: bigint, lessons: bigint, minutes: bigint, };
+
 export type ContentKind = "lesson" | "quiz" | "project";
 
 export type ContentDocument = { "kind": "lesson", "document": Lesson } | { "kind": "quiz", "document": Quiz } | { "kind": "project", "document": Project };

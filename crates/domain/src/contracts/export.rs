@@ -2,7 +2,8 @@
 //! committed file differs: a shape changed in Rust cannot drift from what the UI compiles
 //! against. `UPDATE_CONTRACTS=1 cargo test -p domain --features contracts contracts` rewrites it.
 
-use super::{admin, auth, blueprints, curriculum, generation as events};
+use super::{admin, auth, blueprints, courses, curriculum, generation as events};
+use crate::delivery::package;
 use crate::curriculum::{jobs, review, syllabus};
 use crate::blueprint::{compare, document as course, generation, kpis, quality, questions, static_answers};
 use crate::curriculum::content;
@@ -117,6 +118,16 @@ fn typescript() -> String {
         review::ContentStatus,
         jobs::ItemStatus,
         jobs::JobStatus,
+        package::PackageStatus,
+        package::CoursePackage,
+        package::PackageModule,
+        package::PackageLesson,
+        package::PackageItem,
+        courses::Published,
+        courses::CourseSummary,
+        courses::CourseList,
+        courses::CourseVersions,
+        courses::CourseVersion,
         content::ContentKind,
         content::ContentDocument,
         content::Lesson,

@@ -10,6 +10,7 @@
 pub mod admin;
 pub mod auth;
 pub mod blueprints;
+pub mod courses;
 pub mod curriculum;
 pub mod generation;
 

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod blueprints;
 pub mod content;
 pub mod content_jobs;
+pub mod courses;
 pub mod exports;
 pub mod job_runs;
 pub mod refresh_tokens;

@@ -45,7 +45,7 @@ fn tagged_course(tag: &str, modules: usize) -> Value {
 
 /// An approved syllabus of `team`'s designer, curated from a tagged course: its id and the
 /// syllabus (one lesson per module, titled from its objective).
-fn approved_syllabus(stack: &Stack, team: &mut Team, tag: &str, modules: usize) -> (String, Value) {
+pub fn approved_syllabus(stack: &Stack, team: &mut Team, tag: &str, modules: usize) -> (String, Value) {
     let blueprint = answered_blueprint(stack, &mut team.designer, tag);
     stack.llm.script(tag, vec![Behaviour::reply(tagged_course(tag, modules).to_string())]);
     let body = json!({ "blueprintId": blueprint }).to_string().into_bytes();
@@ -63,12 +63,12 @@ fn approved_syllabus(stack: &Stack, team: &mut Team, tag: &str, modules: usize) 
     (id, approved.json()["syllabus"].clone())
 }
 
-fn start(client: &mut Client, syllabus: &str, body: Value) -> Reply {
+pub fn start(client: &mut Client, syllabus: &str, body: Value) -> Reply {
     client.post(&format!("/api/syllabi/{syllabus}/generation-jobs"), &body)
 }
 
 /// Polls the job until every item is final.
-fn finished(client: &mut Client, job: &str) -> Value {
+pub fn finished(client: &mut Client, job: &str) -> Value {
     let deadline = Instant::now() + Duration::from_secs(90);
     loop {
         let reply = client.get(&format!("/api/generation-jobs/{job}"));
@@ -82,7 +82,7 @@ fn finished(client: &mut Client, job: &str) -> Value {
     }
 }
 
-fn item<'a>(job: &'a Value, slot: &str) -> &'a Value {
+pub fn item<'a>(job: &'a Value, slot: &str) -> &'a Value {
     job["items"].as_array().unwrap().iter().find(|item| item["slot"] == slot).unwrap_or_else(|| panic!("{slot} in {job}"))
 }
 

@@ -3,6 +3,7 @@ pub mod answers;
 pub mod auth;
 pub mod blueprints;
 pub mod content;
+pub mod courses;
 pub mod dashboard;
 pub mod exports;
 pub mod gate;
@@ -54,6 +55,7 @@ pub fn exclusive() -> Vec<Test> {
     tests.extend(tenants::exclusive());
     tests.extend(syllabi::exclusive());
     tests.extend(content::exclusive());
+    tests.extend(courses::exclusive());
     tests.extend(gate::exclusive());
     // Late: it leaves the stack believing Ollama is down for a while.
     tests.extend(generation::exclusive());
@@ -69,6 +71,7 @@ pub fn all() -> Vec<Test> {
     tests.extend(tenants::tests());
     tests.extend(syllabi::tests());
     tests.extend(content::tests());
+    tests.extend(courses::tests());
     tests.extend(security::tests());
     tests.extend(blueprints::tests());
     tests.extend(answers::tests());

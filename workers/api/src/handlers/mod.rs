@@ -12,6 +12,7 @@ pub mod stream;
 pub mod syllabi;
 pub mod blueprints;
 pub mod content;
+pub mod courses;
 pub mod dashboard;
 pub mod exports;
 pub mod generation;
