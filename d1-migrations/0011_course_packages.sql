@@ -9,6 +9,7 @@ CREATE TABLE course_packages (
   version       INTEGER NOT NULL CHECK (version >= 1),
   status        TEXT NOT NULL DEFAULT 'PUBLISHED' CHECK (status IN ('PUBLISHED', 'ARCHIVED')),
   title         TEXT NOT NULL,
+  summary       TEXT NOT NULL,
   lessons       INTEGER NOT NULL CHECK (lessons >= 1),
   minutes       INTEGER NOT NULL CHECK (minutes >= 1),
   sha256        TEXT NOT NULL CHECK (length(sha256) = 64),
@@ -30,7 +31,7 @@ END;
 CREATE TRIGGER trg_package_insert_only BEFORE UPDATE ON course_packages
 FOR EACH ROW WHEN NOT (OLD.status = 'PUBLISHED' AND NEW.status = 'ARCHIVED')
   OR NEW.id IS NOT OLD.id OR NEW.tenant_id IS NOT OLD.tenant_id OR NEW.course_id IS NOT OLD.course_id
-  OR NEW.version IS NOT OLD.version OR NEW.title IS NOT OLD.title OR NEW.lessons IS NOT OLD.lessons
+  OR NEW.version IS NOT OLD.version OR NEW.title IS NOT OLD.title OR NEW.summary IS NOT OLD.summary OR NEW.lessons IS NOT OLD.lessons
   OR NEW.minutes IS NOT OLD.minutes OR NEW.sha256 IS NOT OLD.sha256 OR NEW.bytes IS NOT OLD.bytes
   OR NEW.r2_key IS NOT OLD.r2_key OR NEW.published_by IS NOT OLD.published_by OR NEW.created_at IS NOT OLD.created_at
 BEGIN

@@ -13,6 +13,7 @@ pub mod fail;
 pub mod gate;
 pub mod hop;
 pub mod llm;
+pub mod packages;
 pub mod random;
 pub mod rate_limit;
 pub mod respond;

@@ -402,7 +402,11 @@ export type CoursePackage = { format: string,
 /**
  * The syllabus's id: a course is published from one syllabus, version after version.
  */
-courseId: string, title: string, level: Level, prerequisites: Array<string>, 
+courseId: string, title: string, 
+/**
+ * What the course is about: its blueprint's overview.
+ */
+summary: string, level: Level, prerequisites: Array<string>, 
 /**
  * The SHA-256 of the approved syllabus's canonical JSON.
  */
@@ -427,6 +431,50 @@ export type CourseList = { courses: Array<CourseSummary>, };
 export type CourseVersions = { courseId: SyllabusId, title: string, versions: Array<CourseVersion>, };
 
 export type CourseVersion = { version: bigint, status: PackageStatus, createdAt: string, sha256: string, bytes: bigint, lessons: bigint, minutes: bigint, };
+
+export type Catalogue = { courses: Array<CatalogueEntry>, };
+
+export type CatalogueEntry = { courseId: SyllabusId, title: string, version: bigint, summary: string, lessons: bigint, minutes: bigint, enrolled: boolean, };
+
+export type Enrollment = { courseId: SyllabusId, 
+/**
+ * The package version the enrollment is pinned to.
+ */
+version: bigint, enrolledAt: string, };
+
+export type CourseProgress = { courseId: SyllabusId, version: bigint, lessons: Array<LessonProgress>, quizzes: Array<QuizProgress>, percent: number, completedAt: string | null, };
+
+export type LessonProgress = { index: number, slot: string, completed: boolean, completedAt: string | null, };
+
+export type QuizProgress = { slot: string, bestScore: number | null, passed: boolean, attempts: number, };
+
+export type LearnerCourse = { courseId: string, version: bigint, title: string, summary: string, level: Level, prerequisites: Array<string>, modules: Array<LearnerModule>, };
+
+export type LearnerModule = { id: string, title: string, durationMinutes: number, objectives: Array<string>, lessons: Array<LessonEntry>, 
+/**
+ * The module's project, whole (a project has no key to hide).
+ */
+project: unknown, };
+
+export type LessonEntry = { index: number, slot: string, title: string, minutes: number, quizSlot: string, questions: number, };
+
+export type LearnerLesson = { courseId: string, version: bigint, index: number, slot: string, title: string, minutes: number, objectives: Array<string>, 
+/**
+ * The lesson itself (explanation, concepts, takeaways, practice).
+ */
+lesson: unknown, quiz: LearnerQuiz, previous: number | null, next: number | null, lessons: number, };
+
+export type LearnerQuiz = { slot: string, questions: Array<LearnerQuestion>, };
+
+export type LearnerQuestion = { question: string, options: Array<string>, };
+
+export type Graded = { 
+/**
+ * Percent of questions answered right, rounded down.
+ */
+score: number, passed: boolean, passMark: number, results: Array<QuestionResult>, };
+
+export type QuestionResult = { correct: boolean, correctIndex: number, explanation: string, };
 
 export type ContentKind = "lesson" | "quiz" | "project";
 

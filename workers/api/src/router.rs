@@ -4,7 +4,7 @@
 //! public. Unknown paths are 404 and known paths with another method 405 with `Allow`, as JSON.
 
 use crate::handlers::{
-    admin, admins, auth, blueprints, content, courses, dashboard, exports, generation, health, members, stream, syllabi, tenants,
+    admin, admins, auth, blueprints, content, courses, dashboard, exports, generation, health, learn, members, stream, syllabi, tenants,
 };
 use domain::platform::auth::tokens::matches_machine_token;
 use domain::platform::auth::Session;
@@ -33,6 +33,7 @@ const RESOURCES: &[&[Route]] = &[
     syllabi::ROUTES,
     content::ROUTES,
     courses::ROUTES,
+    learn::ROUTES,
     stream::ROUTES,
     dashboard::ROUTES,
     exports::ROUTES,

@@ -2,8 +2,8 @@
 //! committed file differs: a shape changed in Rust cannot drift from what the UI compiles
 //! against. `UPDATE_CONTRACTS=1 cargo test -p domain --features contracts contracts` rewrites it.
 
-use super::{admin, auth, blueprints, courses, curriculum, generation as events};
-use crate::delivery::package;
+use super::{admin, auth, blueprints, courses, curriculum, generation as events, learn};
+use crate::delivery::{learner, package};
 use crate::curriculum::{jobs, review, syllabus};
 use crate::blueprint::{compare, document as course, generation, kpis, quality, questions, static_answers};
 use crate::curriculum::content;
@@ -128,6 +128,20 @@ fn typescript() -> String {
         courses::CourseList,
         courses::CourseVersions,
         courses::CourseVersion,
+        learn::Catalogue,
+        learn::CatalogueEntry,
+        learn::Enrollment,
+        learn::CourseProgress,
+        learn::LessonProgress,
+        learn::QuizProgress,
+        learner::LearnerCourse,
+        learner::LearnerModule,
+        learner::LessonEntry,
+        learner::LearnerLesson,
+        learner::LearnerQuiz,
+        learner::LearnerQuestion,
+        learner::Graded,
+        learner::QuestionResult,
         content::ContentKind,
         content::ContentDocument,
         content::Lesson,
@@ -163,4 +177,18 @@ fn the_ui_contracts_are_current() {
     }
     let committed = std::fs::read_to_string(TARGET).unwrap_or_default();
     assert!(committed == generated, "web/src/lib/contracts.ts is stale: run `make contracts` and commit it");
+}
+
+/// Two Rust types of one name (in different modules) would be two TypeScript declarations of
+/// one name: the UI would not compile. Caught here, with the name.
+#[test]
+fn every_generated_type_has_a_name_of_its_own() {
+    let generated = typescript();
+    let mut seen = std::collections::BTreeSet::new();
+    for line in generated.lines() {
+        if let Some(name) = line.strip_prefix("export type ").and_then(|rest| rest.split([' ', '<', '=']).next()) {
+            assert!(seen.insert(name.to_string()), "two contract types are named {name}: rename one");
+        }
+    }
+    assert!(seen.len() > 50, "the declarations were read: {}", seen.len());
 }

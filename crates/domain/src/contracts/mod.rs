@@ -13,6 +13,7 @@ pub mod blueprints;
 pub mod courses;
 pub mod curriculum;
 pub mod generation;
+pub mod learn;
 
 #[cfg(all(test, feature = "contracts"))]
 mod export;

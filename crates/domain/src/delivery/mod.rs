@@ -2,4 +2,5 @@
 //! assembly of an approved syllabus and the approved version of every one of its slots — the
 //! publish of the OLI Torus / Open edX vocabulary: immutable, numbered, what enrollments pin.
 
+pub mod learner;
 pub mod package;

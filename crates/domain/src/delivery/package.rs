@@ -61,6 +61,8 @@ pub struct CoursePackage {
     /// The syllabus's id: a course is published from one syllabus, version after version.
     pub course_id: String,
     pub title: String,
+    /// What the course is about: its blueprint's overview.
+    pub summary: String,
     pub level: Level,
     pub prerequisites: Vec<String>,
     /// The SHA-256 of the approved syllabus's canonical JSON.
@@ -118,7 +120,7 @@ impl From<Missing> for AppError {
 /// The package of `syllabus` with `approved` (by slot id): every slot must have an approved
 /// version of its kind; its content is checked again against its schema (a stored version that
 /// no longer reads is corruption: a logged 500, never a package).
-pub fn assemble(course_id: &str, syllabus: &Syllabus, syllabus_sha256: &str, approved: &BTreeMap<String, ApprovedItem>) -> Result<CoursePackage, AppError> {
+pub fn assemble(course_id: &str, syllabus: &Syllabus, syllabus_sha256: &str, summary: &str, approved: &BTreeMap<String, ApprovedItem>) -> Result<CoursePackage, AppError> {
     let missing: Vec<String> = syllabus.slots().into_iter().filter(|slot| approved.get(&slot.id).is_none_or(|item| item.kind != ContentKind::from(slot.kind))).map(|slot| slot.id).collect();
     if !missing.is_empty() {
         return Err(Missing(missing).into());
@@ -163,6 +165,7 @@ pub fn assemble(course_id: &str, syllabus: &Syllabus, syllabus_sha256: &str, app
         format: PACKAGE_FORMAT.to_string(),
         course_id: course_id.to_string(),
         title: syllabus.title.clone(),
+        summary: summary.to_string(),
         level: syllabus.level,
         prerequisites: syllabus.prerequisites.clone(),
         syllabus_sha256: syllabus_sha256.to_string(),
@@ -220,13 +223,13 @@ mod tests {
     fn a_package_holds_every_slot_in_course_order_and_freezes_deterministically() {
         let syllabus = curated_syllabus(&sales_onboarding());
         let approved = approvals(&syllabus);
-        let package = assemble("course-1", &syllabus, &canonical_sha256(&syllabus), &approved).unwrap();
+        let package = assemble("course-1", &syllabus, &canonical_sha256(&syllabus), "About pricing", &approved).unwrap();
         assert_eq!(package.format, PACKAGE_FORMAT);
         assert_eq!(package.modules.len(), syllabus.modules.len());
         assert_eq!(package.modules[0].lessons[0].quiz.slot, "m1.l1.quiz");
         assert_eq!(package.modules[0].project.slot, "m1.project");
         let (bytes, sha) = freeze(&package).unwrap();
-        let again = assemble("course-1", &syllabus, &canonical_sha256(&syllabus), &approved).unwrap();
+        let again = assemble("course-1", &syllabus, &canonical_sha256(&syllabus), "About pricing", &approved).unwrap();
         assert_eq!(freeze(&again).unwrap(), (bytes.clone(), sha.clone()), "same approvals, same bytes");
         let back: CoursePackage = serde_json::from_slice(&bytes).unwrap();
         assert_eq!(back, package);
@@ -241,7 +244,7 @@ mod tests {
         let mut approved = approvals(&syllabus);
         approved.remove("m1.l1.quiz");
         approved.get_mut("m2.project").unwrap().kind = ContentKind::Lesson;
-        let refused = assemble("c", &syllabus, "s", &approved).unwrap_err();
+        let refused = assemble("c", &syllabus, "s", "", &approved).unwrap_err();
         assert_eq!(refused.status(), 409);
         assert_eq!(refused.details.unwrap()["missing"], serde_json::json!(["m1.l1.quiz", "m2.project"]));
     }
@@ -251,13 +254,13 @@ mod tests {
         let syllabus = curated_syllabus(&sales_onboarding());
         let mut approved = approvals(&syllabus);
         approved.get_mut("m1.l1").unwrap().content = serde_json::json!({ "title": "x" });
-        assert_eq!(assemble("c", &syllabus, "s", &approved).unwrap_err().status(), 500);
+        assert_eq!(assemble("c", &syllabus, "s", "", &approved).unwrap_err().status(), 500);
     }
 
     #[test]
     fn an_oversized_package_is_refused() {
         let syllabus = curated_syllabus(&sales_onboarding());
-        let mut package = assemble("c", &syllabus, "s", &approvals(&syllabus)).unwrap();
+        let mut package = assemble("c", &syllabus, "s", "", &approvals(&syllabus)).unwrap();
         package.prerequisites = vec!["x".repeat(MAX_PACKAGE_BYTES)];
         assert_eq!(freeze(&package).unwrap_err().status(), 413);
         assert_eq!(storage_key("t", "c", "ab"), "courses/t/c/ab.json");

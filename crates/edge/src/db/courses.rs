@@ -55,6 +55,7 @@ pub struct Package {
     pub version: i64,
     pub status: PackageStatus,
     pub title: String,
+    pub summary: String,
     pub lessons: i64,
     pub minutes: i64,
     pub sha256: String,
@@ -69,7 +70,7 @@ impl Package {
     }
 }
 
-const COLUMNS: &str = "course_id, version, status, title, lessons, minutes, sha256, bytes, r2_key, created_at";
+const COLUMNS: &str = "course_id, version, status, title, summary, lessons, minutes, sha256, bytes, r2_key, created_at";
 
 /// Who sees a course: its syllabus's author, or anyone who reviews; the two values bound at
 /// parameters `?{at}` and `?{at + 1}` (see [`visibility`]).
@@ -94,6 +95,7 @@ pub async fn latest(env: &Env, scope: &Scope, course: &SyllabusId) -> Result<Opt
 pub struct NewPackage<'a> {
     pub course: &'a SyllabusId,
     pub title: &'a str,
+    pub summary: &'a str,
     pub lessons: i64,
     pub minutes: i64,
     pub sha256: &'a str,
@@ -112,8 +114,8 @@ pub async fn insert(env: &Env, scope: &Scope, new: &NewPackage<'_>, now: Timesta
             statement(
                 &db,
                 &format!(
-                    "INSERT INTO course_packages (id, tenant_id, course_id, version, title, lessons, minutes, sha256, bytes, r2_key, published_by, created_at) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT(course_id, version) DO NOTHING RETURNING {COLUMNS}"
+                    "INSERT INTO course_packages (id, tenant_id, course_id, version, title, lessons, minutes, sha256, bytes, r2_key, published_by, created_at, summary) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT(course_id, version) DO NOTHING RETURNING {COLUMNS}"
                 ),
                 &[
                     text(&crate::random::uuid_v4()),
@@ -128,6 +130,7 @@ pub async fn insert(env: &Env, scope: &Scope, new: &NewPackage<'_>, now: Timesta
                     text(new.r2_key),
                     text(new.published_by.as_str()),
                     text(&now.to_iso8601()),
+                    text(new.summary),
                 ],
             )?,
             "courses.insert",
@@ -181,6 +184,38 @@ pub async fn archive(env: &Env, scope: &Scope, course: &SyllabusId, version: i64
             &[text(course.as_str()), int(version), text(scope.tenant.as_str())],
         )?,
         "courses.archive",
+    )
+    .await
+}
+
+/// The tenant's published courses, each at its newest published version (what learners are
+/// offered; archived versions never are).
+pub async fn published(env: &Env, scope: &Scope) -> Result<Vec<Package>, AppError> {
+    let db = database(env)?;
+    all(
+        statement(
+            &db,
+            &format!(
+                "SELECT {COLUMNS} FROM course_packages p WHERE p.tenant_id = ?1 AND p.status = 'PUBLISHED' \
+                 AND p.version = (SELECT MAX(version) FROM course_packages q WHERE q.course_id = p.course_id AND q.status = 'PUBLISHED') ORDER BY p.title, p.course_id"
+            ),
+            &[text(scope.tenant.as_str())],
+        )?,
+        "courses.published",
+    )
+    .await
+}
+
+/// A published version of a course of the caller's tenant: `version`, or the newest.
+pub async fn published_version(env: &Env, scope: &Scope, course: &SyllabusId, version: Option<i64>) -> Result<Option<Package>, AppError> {
+    let db = database(env)?;
+    first(
+        statement(
+            &db,
+            &format!("SELECT {COLUMNS} FROM course_packages WHERE course_id = ?1 AND tenant_id = ?2 AND status = 'PUBLISHED' AND (?3 = 0 OR version = ?3) ORDER BY version DESC LIMIT 1"),
+            &[text(course.as_str()), text(scope.tenant.as_str()), int(version.unwrap_or(0))],
+        )?,
+        "courses.published_version",
     )
     .await
 }

@@ -8,6 +8,7 @@ pub mod content_jobs;
 pub mod courses;
 pub mod exports;
 pub mod job_runs;
+pub mod learning;
 pub mod refresh_tokens;
 pub mod syllabi;
 pub mod tenants;

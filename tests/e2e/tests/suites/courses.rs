@@ -24,7 +24,7 @@ pub fn exclusive() -> Vec<super::Test> {
 
 /// A team with an approved 1-module syllabus whose three slots are written (curated drafts):
 /// the syllabus id and each slot's content item id, in course order.
-fn written_course(stack: &Stack, team: &mut Team, label: &str) -> (String, Vec<(String, String)>) {
+pub fn written_course(stack: &Stack, team: &mut Team, label: &str) -> (String, Vec<(String, String)>) {
     let tag = e2e::unique(label);
     let (syllabus, _) = approved_syllabus(stack, team, &tag, 1);
     let job = start(&mut team.designer, &syllabus, json!({})).json()["jobId"].as_str().unwrap().to_string();
@@ -33,12 +33,12 @@ fn written_course(stack: &Stack, team: &mut Team, label: &str) -> (String, Vec<(
     (syllabus, items)
 }
 
-fn approve(reviewer: &mut Client, item: &str) {
+pub fn approve(reviewer: &mut Client, item: &str) {
     let reply = reviewer.post(&format!("/api/content/{item}/approve"), &json!({}));
     assert_eq!(reply.status, 200, "{}", reply.text());
 }
 
-fn publish(client: &mut Client, syllabus: &str) -> e2e::client::Reply {
+pub fn publish(client: &mut Client, syllabus: &str) -> e2e::client::Reply {
     client.post_empty(&format!("/api/syllabi/{syllabus}/publish"))
 }
 

@@ -9,6 +9,7 @@ pub mod exports;
 pub mod gate;
 pub mod generation;
 pub mod harness;
+pub mod learn;
 pub mod progress_log;
 pub mod security;
 pub mod stream;
@@ -72,6 +73,7 @@ pub fn all() -> Vec<Test> {
     tests.extend(syllabi::tests());
     tests.extend(content::tests());
     tests.extend(courses::tests());
+    tests.extend(learn::tests());
     tests.extend(security::tests());
     tests.extend(blueprints::tests());
     tests.extend(answers::tests());

@@ -14,7 +14,8 @@ use domain::platform::auth::Scope;
 use domain::platform::ids::{SyllabusId, VersionNumber};
 use domain::AppError;
 use edge::db::courses::{self, NewPackage, Package};
-use edge::db::{audit, syllabi};
+use domain::blueprint::document::read_stored;
+use edge::db::{audit, blueprints, syllabi};
 use edge::session::Member;
 use edge::{clock, respond, OrInternal};
 use serde_json::json;
@@ -44,15 +45,19 @@ async fn publish(call: Call, member: Member) -> Result<Response, AppError> {
         return Err(AppError::conflict("Only an approved syllabus is published"));
     }
     let syllabus = row.syllabus()?;
+    // What the course is about, for its catalogue entry: the blueprint's overview (the blueprint
+    // is its author's, who made the syllabus from it).
+    let owner = Scope::on_behalf_of(scope.tenant.clone(), row.author_id.clone());
+    let summary = read_stored(&blueprints::version(&call.env, &owner, &row.blueprint_id, row.version).await?.blueprint_json)?.overview;
     let approved = courses::approved_items(&call.env, &scope, &id).await?;
-    let package = assemble(id.as_str(), &syllabus, &canonical_sha256(&syllabus), &approved)?;
+    let package = assemble(id.as_str(), &syllabus, &canonical_sha256(&syllabus), &summary, &approved)?;
     let (bytes, sha256) = freeze(&package)?;
     if let Some(latest) = courses::latest(&call.env, &scope, &id).await?.filter(|latest| latest.sha256 == sha256) {
         return respond::json(200, &published(&latest));
     }
     let (lessons, minutes) = totals(&package);
     let key = storage_key(scope.tenant.as_str(), id.as_str(), &sha256);
-    let new = NewPackage { course: &id, title: &package.title, lessons: lessons as i64, minutes: i64::from(minutes), sha256: &sha256, bytes: bytes.len() as i64, r2_key: &key, published_by: &scope.user };
+    let new = NewPackage { course: &id, title: &package.title, summary: &package.summary, lessons: lessons as i64, minutes: i64::from(minutes), sha256: &sha256, bytes: bytes.len() as i64, r2_key: &key, published_by: &scope.user };
     // The bytes first: a row never names an object that is not there. Write-once: a key already
     // present holds these very bytes (it is their hash).
     let bucket = call.env.bucket(BUCKET).or_internal("r2.binding")?;

@@ -6,6 +6,7 @@ pub mod admins;
 pub mod assets;
 pub mod auth;
 pub mod health;
+pub mod learn;
 pub mod members;
 pub mod tenants;
 pub mod stream;
