@@ -27,7 +27,7 @@ fn tagged_course(tag: &str, modules: usize) -> Value {
 
 /// A platform admin (so its tenant's admin, who may approve its own syllabus) with an approved
 /// syllabus of `modules` modules: the admin's session and the syllabus id.
-fn approved_syllabus(stack: &Stack, label: &str, modules: usize) -> Result<(Session, String), String> {
+pub fn approved_syllabus(stack: &Stack, label: &str, modules: usize) -> Result<(Session, String), String> {
     let base = stack.base_url.as_str();
     let tag = e2e::unique(label);
     script_questions(stack, &tag);
@@ -47,7 +47,7 @@ fn approved_syllabus(stack: &Stack, label: &str, modules: usize) -> Result<(Sess
 }
 
 /// Starts a job and waits until every item is final: the items that completed one way or another.
-fn run_job(base: &str, session: &Session, syllabus: &str, body: &Value) -> Result<Value, String> {
+pub fn run_job(base: &str, session: &Session, syllabus: &str, body: &Value) -> Result<Value, String> {
     let job = session.post(base, &format!("/api/syllabi/{syllabus}/generation-jobs"), body)?.expect(202, "job")?;
     let id = job["jobId"].as_str().ok_or("a job without an id")?.to_string();
     let deadline = Instant::now() + Duration::from_secs(300);

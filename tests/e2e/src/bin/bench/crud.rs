@@ -23,11 +23,12 @@ pub struct User {
     pub question_set: String,
 }
 
-/// What one user's requests are about: its blueprint and that blueprint's question set.
+/// What one user's requests are about: an id (its blueprint; a course, for learners) and a
+/// detail (the blueprint's question set; nothing for learners).
 #[derive(Clone)]
 pub struct Target {
-    pub blueprint_id: String,
-    pub question_set: String,
+    pub id: String,
+    pub detail: String,
 }
 
 /// Static answers that make a blueprint ready for questions; `context` carries the fake
@@ -90,11 +91,11 @@ pub fn ready_users(stack: &Stack, count: usize, label: &str, tag: &str) -> Resul
 pub const MIX: [&str; 5] = ["PATCH static-answers (audience)", "PATCH static-answers (constraints)", "PATCH dynamic-answers", "GET /api/blueprint/:id", "GET /api/blueprints?limit=20"];
 
 /// One request to send: method, path, body.
-type Request = (&'static str, String, Option<Vec<u8>>);
+pub type Request = (&'static str, String, Option<Vec<u8>>);
 
 /// Step `step` of the mix for blueprint `id`.
 fn mix_request(step: usize, target: &Target) -> Request {
-    let (id, set) = (&target.blueprint_id, &target.question_set);
+    let (id, set) = (&target.id, &target.detail);
     let body = |value: Value| Some(value.to_string().into_bytes());
     match step % MIX.len() {
         0 => ("PATCH", format!("/api/blueprints/{id}/static-answers"), body(json!({ "audience": format!("Frontline sales reps, cohort {step}") }))),
@@ -131,7 +132,7 @@ pub enum Pacing {
 
 /// Every user runs the mix against `base` for `seconds`, each on its own connection.
 /// `request` picks what step `n` of a user sends.
-fn run_load(users: &[(Session, Target)], base: &str, seconds: u64, pacing: Pacing, (group, idle): (Group, &BTreeMap<String, f64>), kinds: usize, request: fn(usize, &Target) -> Request) -> LoadRun {
+pub fn run_load(users: &[(Session, Target)], base: &str, seconds: u64, pacing: Pacing, (group, idle): (Group, &BTreeMap<String, f64>), kinds: usize, request: fn(usize, &Target) -> Request) -> LoadRun {
     let processes = group.members();
     let processes = processes.as_slice();
     let samples: Arc<Mutex<Vec<Vec<f64>>>> = Arc::new(Mutex::new(vec![Vec::new(); kinds]));
@@ -160,7 +161,7 @@ fn run_load(users: &[(Session, Target)], base: &str, seconds: u64, pacing: Pacin
                     let (method, path, body) = request(step, id);
                     let began = Instant::now();
                     match session.send(base, method, &path, &[], body) {
-                        Ok(reply) if reply.status == 200 => mine[step % kinds].push(ms_since(began)),
+                        Ok(reply) if (200..300).contains(&reply.status) => mine[step % kinds].push(ms_since(began)),
                         Ok(reply) => errors.record(format!("{method} {path}: {} {}", reply.status, String::from_utf8_lossy(&reply.body))),
                         Err(error) => errors.record(error),
                     }
@@ -186,7 +187,7 @@ fn health_request(_step: usize, _target: &Target) -> Request {
     ("GET", "/api/health".to_string(), None)
 }
 
-fn load_row(name: &str, run: &LoadRun, kinds: &[&str], extra: Value) -> Value {
+pub fn load_row(section: &str, name: &str, run: &LoadRun, kinds: &[&str], extra: Value) -> Value {
     let mut extra = extra;
     if kinds.len() > 1 {
         extra["by_request"] = object(kinds.iter().zip(&run.by_kind).map(|(kind, samples)| {
@@ -198,7 +199,7 @@ fn load_row(name: &str, run: &LoadRun, kinds: &[&str], extra: Value) -> Value {
     if run.errors.count() > 0 {
         extra["error_examples"] = json!(run.errors.examples());
     }
-    latency_row(SECTION, name, &run.all(), run.errors.count(), Some(run.elapsed), extra)
+    latency_row(section, name, &run.all(), run.errors.count(), Some(run.elapsed), extra)
 }
 
 pub struct Targets<'a> {
@@ -213,7 +214,7 @@ pub struct Targets<'a> {
 pub fn under_load(stack: &Stack, sizes: &Sizes, targets: &Targets) -> Result<Vec<Value>, String> {
     let tag = e2e::unique("bench-crud");
     let users = ready_users(stack, sizes.users, "bench-crud", &tag)?;
-    let pairs: Vec<(Session, Target)> = users.iter().map(|u| (u.session.clone(), Target { blueprint_id: u.blueprint_id.clone(), question_set: u.question_set.clone() })).collect();
+    let pairs: Vec<(Session, Target)> = users.iter().map(|u| (u.session.clone(), Target { id: u.blueprint_id.clone(), detail: u.question_set.clone() })).collect();
     let (n, s) = (sizes.users, sizes.seconds);
     let mut rows = Vec::new();
     // What each process burns with no traffic, so that per-request CPU counts only the requests.
@@ -223,9 +224,9 @@ pub fn under_load(stack: &Stack, sizes: &Sizes, targets: &Targets) -> Result<Vec
     let (api, floor_target) = ((targets.api_group, &api_idle), (targets.floor_group, &floor_idle));
 
     let floor = run_load(&pairs, targets.floor, s, Pacing::Closed, floor_target, MIX.len(), mix_request);
-    rows.push(load_row(&format!("floor worker (static 200): the CRUD mix, {n} users, closed loop, {s} s"), &floor, &MIX, json!({})));
+    rows.push(load_row(SECTION, &format!("floor worker (static 200): the CRUD mix, {n} users, closed loop, {s} s"), &floor, &MIX, json!({})));
     let health = run_load(&pairs, targets.api, s, Pacing::Closed, api, 1, health_request);
-    rows.push(load_row(&format!("GET /api/health, {n} clients, closed loop, {s} s"), &health, &["GET /api/health"], json!({})));
+    rows.push(load_row(SECTION, &format!("GET /api/health, {n} clients, closed loop, {s} s"), &health, &["GET /api/health"], json!({})));
     let crud = run_load(&pairs, targets.api, s, Pacing::Closed, api, MIX.len(), mix_request);
     let ratio = |a: f64, b: f64| if b > 0.0 { round2(a / b) } else { 0.0 };
     let (crud_all, floor_all) = (crud.all(), floor.all());
@@ -234,10 +235,10 @@ pub fn under_load(stack: &Stack, sizes: &Sizes, targets: &Targets) -> Result<Vec
         "p95": ratio(crate::stats::percentile(&crud_all, 95.0), crate::stats::percentile(&floor_all, 95.0)),
         "throughput": ratio(floor_all.len() as f64 / floor.elapsed.as_secs_f64(), crud_all.len() as f64 / crud.elapsed.as_secs_f64()),
     });
-    rows.push(load_row(&format!("CRUD mix, {n} users, closed loop, {s} s"), &crud, &MIX, json!({ "target_p95_ms": 10, "ratio_over_floor": over_floor })));
+    rows.push(load_row(SECTION, &format!("CRUD mix, {n} users, closed loop, {s} s"), &crud, &MIX, json!({ "target_p95_ms": 10, "ratio_over_floor": over_floor })));
     let every = sizes.paced_interval_ms;
     let paced = run_load(&pairs, targets.api, s, Pacing::Every(every), api, MIX.len(), mix_request);
-    rows.push(load_row(&format!("CRUD mix, {n} users, one request every {every} ms each, {s} s"), &paced, &MIX, json!({ "target_p95_ms": 10 })));
+    rows.push(load_row(SECTION, &format!("CRUD mix, {n} users, one request every {every} ms each, {s} s"), &paced, &MIX, json!({ "target_p95_ms": 10 })));
     Ok(rows)
 }
 

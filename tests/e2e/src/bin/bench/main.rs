@@ -23,6 +23,7 @@ mod content;
 mod crud;
 mod growth;
 mod http;
+mod learn;
 mod login_cache;
 mod procs;
 mod report;
@@ -164,6 +165,10 @@ fn measure(stack: &Stack, sizes: &Sizes) -> Vec<Value> {
     if wanted("stream") {
         rows.extend(section("stream", streaming::relay(stack, sizes)));
         rows.extend(section("stream", streaming::concurrent(stack, sizes, targets.api_group)));
+    }
+    if wanted("learn") {
+        rows.extend(section("learn", learn::under_load(stack, sizes, targets.api_group)));
+        rows.extend(section("learn", learn::package_build(sizes)));
     }
     if wanted("content") {
         rows.extend(section("content", content::throughput(stack, sizes, targets.api_group)));
