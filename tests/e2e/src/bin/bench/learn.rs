@@ -27,7 +27,7 @@ fn learner_request(step: usize, target: &Target) -> Request {
     let questions: usize = target.detail.parse().unwrap_or(3);
     match step % KINDS.len() {
         0 => ("GET", format!("/api/learn/courses/{course}/lessons/0"), None),
-        1 => ("POST", "/api/learn/progress".to_string(), Some(json!({ "courseId": course, "lessonIdx": 0, "completed": step % 2 == 0 }).to_string().into_bytes())),
+        1 => ("POST", "/api/learn/progress".to_string(), Some(json!({ "courseId": course, "lessonIdx": 0, "completed": step.is_multiple_of(2) }).to_string().into_bytes())),
         _ => ("POST", format!("/api/learn/courses/{course}/quizzes/m1.l1.quiz/attempts"), Some(json!({ "answers": vec![step % 4; questions] }).to_string().into_bytes())),
     }
 }
