@@ -1,5 +1,6 @@
 //! The product's decisions, free of any worker type, grouped by bounded context:
 //!
+//! - `analytics`: learner events (which a browser reports, which the server records);
 //! - `blueprint`: the course blueprint a user designs — the static answers, the follow-up
 //!   questions and their answers, what a generation needs and its lifecycle, the document (its
 //!   schema, validation, Markdown, the curated fallback, lengths of time), the prompts, the
@@ -20,6 +21,7 @@
 //! Everything here is deterministic given its inputs (time and randomness are passed in), so it
 //! is tested natively with plain `cargo test`.
 
+pub mod analytics;
 pub mod blueprint;
 pub mod contracts;
 pub mod curriculum;

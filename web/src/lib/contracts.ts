@@ -432,6 +432,10 @@ export type CourseVersions = { courseId: SyllabusId, title: string, versions: Ar
 
 export type CourseVersion = { version: bigint, status: PackageStatus, createdAt: string, sha256: string, bytes: bigint, lessons: bigint, minutes: bigint, };
 
+export type EventsAnswer = { accepted: number, rejected: Array<Rejected>, };
+
+export type Rejected = { index: number, error: string, };
+
 export type Catalogue = { courses: Array<CatalogueEntry>, };
 
 export type CatalogueEntry = { courseId: SyllabusId, title: string, version: bigint, summary: string, lessons: bigint, minutes: bigint, enrolled: boolean, };

@@ -4,7 +4,7 @@
 //! public. Unknown paths are 404 and known paths with another method 405 with `Allow`, as JSON.
 
 use crate::handlers::{
-    admin, admins, auth, blueprints, content, courses, dashboard, exports, generation, health, learn, members, stream, syllabi, tenants,
+    admin, admins, analytics, auth, blueprints, content, courses, dashboard, exports, generation, health, learn, members, stream, syllabi, tenants,
 };
 use domain::platform::auth::tokens::matches_machine_token;
 use domain::platform::auth::Session;
@@ -34,6 +34,7 @@ const RESOURCES: &[&[Route]] = &[
     content::ROUTES,
     courses::ROUTES,
     learn::ROUTES,
+    analytics::ROUTES,
     stream::ROUTES,
     dashboard::ROUTES,
     exports::ROUTES,

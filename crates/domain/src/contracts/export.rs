@@ -2,7 +2,8 @@
 //! committed file differs: a shape changed in Rust cannot drift from what the UI compiles
 //! against. `UPDATE_CONTRACTS=1 cargo test -p domain --features contracts contracts` rewrites it.
 
-use super::{admin, auth, blueprints, courses, curriculum, generation as events, learn};
+use super::{admin, analytics, auth, blueprints, courses, curriculum, generation as events, learn};
+use crate::analytics::events as learner_events;
 use crate::delivery::{learner, package};
 use crate::curriculum::{jobs, review, syllabus};
 use crate::blueprint::{compare, document as course, generation, kpis, quality, questions, static_answers};
@@ -128,6 +129,8 @@ fn typescript() -> String {
         courses::CourseList,
         courses::CourseVersions,
         courses::CourseVersion,
+        analytics::EventsAnswer,
+        learner_events::Rejected,
         learn::Catalogue,
         learn::CatalogueEntry,
         learn::Enrollment,

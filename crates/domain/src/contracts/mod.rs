@@ -8,6 +8,7 @@
 //! their snake_case spelling wherever they appear.
 
 pub mod admin;
+pub mod analytics;
 pub mod auth;
 pub mod blueprints;
 pub mod courses;

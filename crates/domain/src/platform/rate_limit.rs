@@ -137,6 +137,8 @@ pub fn limiter_name(scope: &str, parts: &[&str]) -> String {
 /// Seed 000's generation limits, per user + IP over 10 minutes.
 pub const GENERATE_QUESTIONS: RateRule = RateRule { limit: 100, window_secs: 10 * 60 };
 pub const GENERATE_DYNAMIC_QUESTIONS: RateRule = RateRule { limit: 60, window_secs: 10 * 60 };
+/// Batches of learner events a user sends (a page sends one every few seconds at most).
+pub const ANALYTICS_BATCHES: RateRule = RateRule { limit: 60, window_secs: 60 };
 /// Content generation jobs a user starts (each may write hundreds of items).
 pub const GENERATION_JOBS: RateRule = RateRule { limit: 5, window_secs: 60 };
 pub const GENERATE_BLUEPRINT: RateRule = RateRule { limit: 20, window_secs: 10 * 60 };

@@ -133,14 +133,15 @@ pub async fn record_attempt(env: &Env, enrollment: &Enrollment, attempt: &Attemp
     Ok(())
 }
 
-/// Records the course's completion once; answers the time it completed.
-pub async fn complete(env: &Env, enrollment: &Enrollment, now: Timestamp) -> Result<Option<String>, AppError> {
+/// Records the course's completion once; answers the time it completed, and whether it was
+/// this call that recorded it.
+pub async fn complete(env: &Env, enrollment: &Enrollment, now: Timestamp) -> Result<(Option<String>, bool), AppError> {
     let db = database(env)?;
-    super::run(statement(&db, "UPDATE enrollments SET completed_at = ?2 WHERE id = ?1 AND completed_at IS NULL", &[text(&enrollment.id), text(&now.to_iso8601())])?, "learning.complete").await?;
+    let changed = super::run(statement(&db, "UPDATE enrollments SET completed_at = ?2 WHERE id = ?1 AND completed_at IS NULL", &[text(&enrollment.id), text(&now.to_iso8601())])?, "learning.complete").await?;
     #[derive(Deserialize)]
     struct Row {
         completed_at: Option<String>,
     }
     let row: Option<Row> = first(statement(&db, "SELECT completed_at FROM enrollments WHERE id = ?1", &[text(&enrollment.id)])?, "learning.completed_at").await?;
-    Ok(row.and_then(|row| row.completed_at))
+    Ok((row.and_then(|row| row.completed_at), changed > 0))
 }

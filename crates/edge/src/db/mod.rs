@@ -1,6 +1,7 @@
 //! D1 access, one module per aggregate. Every query that touches user data is scoped by the
 //! authenticated user here, so a row that belongs to someone else reads as missing.
 
+pub mod analytics;
 pub mod audit;
 pub mod blueprints;
 pub mod content;

@@ -16,7 +16,7 @@ pub fn tests() -> Vec<super::Test> {
 }
 
 /// A published one-lesson course of `team`, and a learner (a plain user) of the same tenant.
-fn published_course(stack: &Stack, team: &mut Team, label: &str) -> (String, Client) {
+pub fn published_course(stack: &Stack, team: &mut Team, label: &str) -> (String, Client) {
     let (course, items) = written_course(stack, team, label);
     for (_, id) in &items {
         approve(&mut team.reviewer, id);

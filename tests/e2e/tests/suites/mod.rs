@@ -1,4 +1,5 @@
 pub mod admin;
+pub mod analytics;
 pub mod answers;
 pub mod auth;
 pub mod blueprints;
@@ -57,6 +58,7 @@ pub fn exclusive() -> Vec<Test> {
     tests.extend(syllabi::exclusive());
     tests.extend(content::exclusive());
     tests.extend(courses::exclusive());
+    tests.extend(analytics::exclusive());
     tests.extend(gate::exclusive());
     // Late: it leaves the stack believing Ollama is down for a while.
     tests.extend(generation::exclusive());
@@ -74,6 +76,7 @@ pub fn all() -> Vec<Test> {
     tests.extend(content::tests());
     tests.extend(courses::tests());
     tests.extend(learn::tests());
+    tests.extend(analytics::tests());
     tests.extend(security::tests());
     tests.extend(blueprints::tests());
     tests.extend(answers::tests());

@@ -12,6 +12,8 @@ use domain::platform::ids::SyllabusId;
 use domain::AppError;
 use edge::db::courses::{self, Package};
 use edge::db::learning::{self, Attempt};
+use domain::analytics::events::EventType;
+use edge::db::analytics::{self, Fact};
 use edge::db::audit;
 use edge::{clock, packages, respond};
 use serde_json::json;
@@ -88,6 +90,7 @@ async fn enroll(mut call: Call, session: Session) -> Result<Response, AppError> 
     if made {
         let entry = audit::Entry::by(scope, &call.context.request_id, "learn.enrolled", "course", Some(request.course_id.as_str())).with_metadata(json!({ "version": enrollment.version }));
         audit::record(&call.env, entry, clock::now()).await;
+        fact(&call, scope, Fact { kind: EventType::Enrolled, course: &request.course_id, lesson_idx: None, slot: None, metadata: json!({ "version": enrollment.version }) }).await;
     }
     respond::json(if made { 201 } else { 200 }, &Enrollment { course_id: enrollment.course_id, version: enrollment.version, enrolled_at: enrollment.created_at })
 }
@@ -107,18 +110,27 @@ async fn record_progress(mut call: Call, session: Session) -> Result<Response, A
     let all = lessons(&package);
     let lesson = all.get(request.lesson_idx as usize).ok_or_else(|| AppError::invalid_field("lessonIdx", "is not a lesson of this course"))?;
     learning::set_lesson(&call.env, &enrollment, &lesson.slot, &lesson.lesson.sha256, request.completed, clock::now()).await?;
-    respond::json(200, &progress_of(&call, &row, &package, &enrollment).await?)
+    if request.completed {
+        let metadata = json!({ "version": row.version });
+        fact(&call, scope, Fact { kind: EventType::LessonCompleted, course: &request.course_id, lesson_idx: Some(request.lesson_idx), slot: Some(&lesson.slot), metadata }).await;
+    }
+    respond::json(200, &progress_of(&call, scope, &row, &package, &enrollment).await?)
 }
 
 async fn progress(call: Call, session: Session) -> Result<Response, AppError> {
     let id: SyllabusId = call.param("courseId")?;
     let (row, package, enrollment) = enrolled(&call, &session.scope, &id).await?;
-    respond::json(200, &progress_of(&call, &row, &package, &enrollment).await?)
+    respond::json(200, &progress_of(&call, &session.scope, &row, &package, &enrollment).await?)
+}
+
+/// Records a fact the server knows for the nightly analytics (never failing the request).
+async fn fact(call: &Call, scope: &Scope, fact: Fact<'_>) {
+    analytics::record_fact(&call.env, scope, &call.context, fact, clock::now()).await;
 }
 
 /// Where the learner stands in the version served; the course completes (once) when every
 /// lesson is completed and every quiz passed.
-async fn progress_of(call: &Call, row: &Package, package: &CoursePackage, enrollment: &learning::Enrollment) -> Result<CourseProgress, AppError> {
+async fn progress_of(call: &Call, scope: &Scope, row: &Package, package: &CoursePackage, enrollment: &learning::Enrollment) -> Result<CourseProgress, AppError> {
     let done = learning::lessons(&call.env, enrollment).await?;
     let attempts = learning::quizzes(&call.env, enrollment).await?;
     let all = lessons(package);
@@ -137,7 +149,15 @@ async fn progress_of(call: &Call, row: &Package, package: &CoursePackage, enroll
     let lessons_done = lessons.iter().filter(|l| l.completed).count() as u32;
     let passed = quizzes.iter().filter(|q| q.passed).count() as u32;
     let percent = percent(lessons_done, passed, all.len() as u32);
-    let completed_at = if percent == 100 { learning::complete(&call.env, enrollment, clock::now()).await? } else { enrollment.completed_at.clone() };
+    let completed_at = if percent == 100 {
+        let (completed_at, now_completed) = learning::complete(&call.env, enrollment, clock::now()).await?;
+        if now_completed {
+            fact(call, scope, Fact { kind: EventType::CourseCompleted, course: &row.course_id, lesson_idx: None, slot: None, metadata: json!({ "version": row.version }) }).await;
+        }
+        completed_at
+    } else {
+        enrollment.completed_at.clone()
+    };
     Ok(CourseProgress { course_id: row.course_id.clone(), version: row.version, lessons, quizzes, percent, completed_at })
 }
 
@@ -152,7 +172,13 @@ async fn attempt(mut call: Call, session: Session) -> Result<Response, AppError>
     let answers = parse_answers(&call.body(BODY_LIMIT).await?, quiz.questions.len())?;
     let graded = grade(&quiz, &answers);
     learning::record_attempt(&call.env, &enrollment, &Attempt { slot: &slot, content_sha256: &sha256, answers: &answers, score: graded.score, passed: graded.passed }, clock::now()).await?;
+    // Each question's chosen option, for the item analysis.
+    let metadata = json!({ "version": row.version, "answers": answers, "score": graded.score, "contentSha256": sha256 });
+    fact(&call, &scope, Fact { kind: EventType::QuizAttempted, course: &id, lesson_idx: None, slot: Some(&slot), metadata }).await;
+    if graded.passed {
+        fact(&call, &scope, Fact { kind: EventType::QuizPassed, course: &id, lesson_idx: None, slot: Some(&slot), metadata: json!({ "version": row.version, "score": graded.score }) }).await;
+    }
     // Completion is settled with the progress (the last quiz passed may complete the course).
-    progress_of(&call, &row, &package, &enrollment).await?;
+    progress_of(&call, &scope, &row, &package, &enrollment).await?;
     respond::json(201, &graded)
 }

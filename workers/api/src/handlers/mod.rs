@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod admins;
+pub mod analytics;
 pub mod assets;
 pub mod auth;
 pub mod health;
