@@ -900,6 +900,159 @@ Object.assign(scenarios, {
       assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'contrast');
     });
   },
+
+  async content() {
+    const { designer, reviewer, syllabus } = given;
+    const syllabusPath = `/syllabi/${syllabus}`;
+    const row = (slot) => page.locator(`[data-slot="${slot}"]`);
+    // The designer on a phone-sized screen; the reviewer on a desktop in the dark scheme.
+    page = await newPage({ width: 360, height: 740 });
+    const starts = [];
+    page.on('request', (r) => r.method() === 'POST' && r.url().endsWith('/generation-jobs') && starts.push(r.url()));
+    let course;
+    await step('an approved syllabus has nothing written yet', async () => {
+      await logInQuietly(designer);
+      course = (await apiCall('GET', `/api${syllabusPath}`)).syllabus;
+      await page.goto(syllabusPath);
+      await expectFocusedHeading(course.title);
+      await page.getByRole('heading', { name: 'Content', exact: true }).waitFor();
+      await row('m1.project').waitFor();
+      assert.deepEqual(await page.locator('[data-slot]').evaluateAll((rows) => rows.map((r) => r.dataset.slot)), ['m1.l1', 'm1.l1.quiz', 'm1.project']);
+      assert.equal(await page.locator('[data-slot] .badge', { hasText: 'Not written' }).count(), 3);
+      await expectNoSidewaysScroll();
+    });
+    await step('generating writes every slot, the progress announced', async () => {
+      // A double click starts one job.
+      await page.getByRole('button', { name: 'Generate content' }).dblclick();
+      await page.waitForURL(/\?job=/);
+      const progress = page.locator('#content-progress');
+      assert.equal(await progress.getAttribute('aria-live'), 'polite');
+      await progress.filter({ hasText: 'Finished: 3 of 3 written, 3 need review.' }).waitFor({ timeout: 60000 });
+      assert.equal(starts.length, 1, 'one job for a double click');
+      await page.waitForFunction(() => [...document.querySelectorAll('[data-slot]')].every((r) => r.querySelector('a') && r.textContent.includes('Version 1')));
+      assert.equal(await page.locator('[data-slot] .badge', { hasText: 'Not written' }).count(), 0);
+      assert.equal(await page.locator('[data-slot] .badge', { hasText: /^Draft$/ }).count(), 3);
+      // Curated items (no model answered usably): each left for review.
+      assert.equal(await page.locator('[data-slot] .badge', { hasText: /^Needs review$/ }).count(), 3);
+      await expectNoSidewaysScroll();
+    });
+    let lessonPath;
+    await step('the lesson with its findings and versions', async () => {
+      await row('m1.l1').getByRole('link', { name: `Lesson 1: ${course.modules[0].lessons[0].title}` }).click();
+      await page.waitForURL(/\/content\/[^/]+$/);
+      lessonPath = new URL(page.url()).pathname;
+      const lesson = await apiCall('GET', `/api${lessonPath}`);
+      await expectFocusedHeading(lesson.content.title);
+      await page.getByRole('heading', { name: `Findings (${lesson.findings.length})` }).waitFor();
+      await page.getByRole('heading', { name: 'Versions (1)' }).waitFor();
+      await page.getByRole('link', { name: 'Version 1 (this one)' }).waitFor();
+      await page.getByRole('heading', { name: 'Key takeaways' }).waitFor();
+      assert.deepEqual(await page.locator('h3:text-is("Key takeaways") + ul > li').allTextContents(), lesson.content.keyTakeaways);
+      assert.equal(await page.getByRole('heading', { name: 'Review' }).count(), 0, 'a designer reviews nothing');
+      await expectNoSidewaysScroll();
+    });
+    await step('a wrong field of the JSON is named above it', async () => {
+      await page.getByRole('button', { name: 'Edit the lesson' }).click();
+      const editor = page.getByLabel('The lesson as JSON');
+      await page.waitForFunction(() => document.activeElement?.id === 'content-json');
+      const lesson = JSON.parse(await editor.inputValue());
+      lesson.practice.prompt = 'short';
+      await editor.fill(JSON.stringify(lesson, null, 2));
+      await page.getByRole('button', { name: 'Save changes' }).click();
+      await page.locator('#content-json-error li', { hasText: /^practice\.prompt: / }).waitFor();
+      assert.equal(await editor.getAttribute('aria-invalid'), 'true');
+      await expectNoSidewaysScroll();
+    });
+    await step('a changed key takeaway is saved', async () => {
+      const editor = page.getByLabel('The lesson as JSON');
+      const lesson = JSON.parse(await editor.inputValue());
+      lesson.practice.prompt = 'Describe tier one to a customer with eight seats in two sentences.';
+      lesson.keyTakeaways[0] = 'Tier one suits small teams';
+      await editor.fill(JSON.stringify(lesson, null, 2));
+      await page.getByRole('button', { name: 'Save changes' }).click();
+      await page.locator('[role=status]', { hasText: 'Changes saved.' }).waitFor();
+      await page.locator('h3:text-is("Key takeaways") + ul > li').first().filter({ hasText: /^Tier one suits small teams$/ }).waitFor();
+      await page.locator('.content-status .badge', { hasText: 'Edited' }).waitFor();
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'edit-content', 'the focus returns to the edit button');
+    });
+
+    page = await newPage(undefined, 'dark');
+    await step('the reviewer approves the lesson by keyboard', async () => {
+      await logInQuietly(reviewer);
+      await page.goto(lessonPath);
+      await page.getByRole('heading', { name: 'Review' }).waitFor();
+      await tabTo((f) => f.id === 'content-note', 'the note');
+      await page.keyboard.type('Clear and short');
+      await tabTo((f) => f.text === 'Approve', 'the Approve button');
+      await page.keyboard.press('Enter');
+      await page.locator('[role=status]', { hasText: 'Approved. This version is now final.' }).waitFor();
+      await page.locator('.content-status .badge', { hasText: 'Approved' }).waitFor();
+      await page.getByText("Reviewer's note: Clear and short").waitFor();
+      assert.equal(await page.getByRole('button', { name: 'Edit the lesson' }).count(), 0, 'nothing to edit once approved');
+    });
+    await step('the reviewer rejects the quiz with a note', async () => {
+      await page.getByRole('link', { name: '← Back to the syllabus' }).click();
+      await expectFocusedHeading(course.title);
+      await row('m1.l1.quiz').getByRole('link', { name: /^Quiz on lesson 1/ }).click();
+      await page.getByRole('heading', { name: 'Question 1' }).waitFor();
+      assert.equal(await page.locator('.badge', { hasText: /^Key$/ }).count(), await page.getByRole('heading', { name: /^Question \d+$/ }).count(), 'one key a question');
+      await page.getByRole('button', { name: 'Reject' }).click();
+      await page.locator('#content-note-error', { hasText: 'Write why it is rejected' }).waitFor();
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'content-note', 'the note takes focus');
+      await page.getByLabel('Note', { exact: true }).fill('Write real distractors');
+      await page.getByRole('button', { name: 'Reject' }).click();
+      await page.locator('.content-status .badge', { hasText: 'Rejected' }).waitFor();
+      await page.getByText('Rejected: Write real distractors').waitFor();
+    });
+    await step('the tree shows the approved lesson and the rejected quiz', async () => {
+      await page.getByRole('link', { name: '← Back to the syllabus' }).click();
+      await expectFocusedHeading(course.title);
+      await row('m1.l1').locator('.badge', { hasText: /^Approved$/ }).waitFor();
+      await row('m1.l1.quiz').locator('.badge', { hasText: /^Rejected$/ }).waitFor();
+      await row('m1.project').locator('.badge', { hasText: /^Draft$/ }).waitFor();
+    });
+    await step('a revision compared with the approved version', async () => {
+      await row('m1.l1').getByRole('link').click();
+      await page.getByRole('button', { name: 'Revise' }).click();
+      await page.getByRole('link', { name: 'Version 2 (this one)' }).waitFor();
+      await page.locator('#diff-summary', { hasText: "The two versions' content is the same." }).waitFor();
+      await page.getByRole('button', { name: 'Edit the lesson' }).click();
+      const editor = page.getByLabel('The lesson as JSON');
+      const lesson = JSON.parse(await editor.inputValue());
+      lesson.keyTakeaways[0] = 'Tier one suits teams under ten seats';
+      await editor.fill(JSON.stringify(lesson, null, 2));
+      await page.getByRole('button', { name: 'Save changes' }).click();
+      await page.locator('#diff-summary', { hasText: '2 lines differ' }).waitFor();
+      const marked = await page.locator('.side-by-side mark').allTextContents();
+      assert.deepEqual(marked.map((t) => t.replace(/\s+/g, ' ').trim()), [
+        'Only in version 1: − "Tier one suits small teams",',
+        'Only in version 2: + "Tier one suits teams under ten seats",',
+      ]);
+    });
+    await step("approving one's own revision is refused with the API's reason", async () => {
+      await page.getByRole('button', { name: 'Approve' }).click();
+      await page.getByRole('alert').filter({ hasText: 'You cannot approve your own work; ask another reviewer' }).waitFor();
+      await page.locator('.content-status .badge', { hasText: /^Draft$/ }).waitFor();
+    });
+    await step('regenerating the rejected quiz is watched on the syllabus page', async () => {
+      await page.getByRole('link', { name: '← Back to the syllabus' }).click();
+      await expectFocusedHeading(course.title);
+      await row('m1.l1.quiz').getByRole('link').click();
+      await page.getByLabel('Instructions for the writer').fill('Use distractors a new rep might believe');
+      await page.getByRole('button', { name: 'Regenerate' }).click();
+      await page.waitForURL((url) => url.pathname === syllabusPath && url.searchParams.has('job'));
+      await expectFocusedHeading(course.title);
+      await page.locator('#content-progress', { hasText: 'Finished: 1 of 1 written, 1 needs review.' }).waitFor({ timeout: 60000 });
+      await row('m1.l1.quiz').filter({ hasText: 'Version 2' }).locator('.badge', { hasText: /^Draft$/ }).waitFor();
+      await row('m1.l1').filter({ hasText: 'Approved: version 1' }).waitFor();
+    });
+    await step('the comparison on a phone, in high contrast', async () => {
+      await page.setViewportSize({ width: 360, height: 740 });
+      await expectNoSidewaysScroll();
+      await page.getByRole('button', { name: 'High contrast' }).click();
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'contrast');
+    });
+  },
 });
 
 let failed = null;

@@ -12,6 +12,7 @@ import { LoadingState } from "./components/Loading";
 import { Spinner } from "./components/forms";
 import { AuthPage, safeNext } from "./pages/AuthPage";
 import { ComparePage } from "./pages/ComparePage";
+import { ContentPage } from "./pages/ContentPage";
 import { DashboardPage } from "./pages/DashboardPage";
 import { GeneratePage } from "./pages/GeneratePage";
 import { ListPage } from "./pages/ListPage";
@@ -61,7 +62,9 @@ function Page({ path, query }: { path: string; query: URLSearchParams }) {
   if (path === "/") return <ListPage />;
   if (path === "/syllabi" || path === "/syllabi/") return <SyllabiPage waiting={query.get("status") === "IN_REVIEW"} />;
   const syllabus = path.match(/^\/syllabi\/([^/]+)\/?$/);
-  if (syllabus) return <SyllabusPage id={syllabus[1]} />;
+  if (syllabus) return <SyllabusPage id={syllabus[1]} job={query.get("job")} />;
+  const content = path.match(/^\/content\/([^/]+)\/?$/);
+  if (content) return <ContentPage id={content[1]} />;
   if (path === "/team") return <TeamPage />;
   const match = path.match(/^\/blueprints\/([^/]+)(?:\/([a-z]+)(?:\/(\d+))?)?\/?$/);
   if (!match) return <NotFound />;

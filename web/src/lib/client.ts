@@ -6,10 +6,12 @@ import type {
   BlueprintPage,
   BlueprintRecord,
   CompareAnswer,
+  ContentRecord,
   Dashboard,
   DraftPreview,
   DynamicSaveAnswer,
   ExportAnswer,
+  GenerationJob,
   Invite,
   KeptDraft,
   MeAnswer,
@@ -19,6 +21,7 @@ import type {
   SessionAnswer,
   StaticSaveAnswer,
   Syllabus,
+  SyllabusContent,
   SyllabusList,
   SyllabusRecord,
   SyllabusStatus,
@@ -66,6 +69,20 @@ export const client = {
   submitSyllabus: (id: string) => api.post<SyllabusRecord>(paths.syllabusAction(id, "submit")),
   approveSyllabus: (id: string, note?: string) => api.post<SyllabusRecord>(paths.syllabusAction(id, "approve"), note ? { note } : {}),
   rejectSyllabus: (id: string, note: string) => api.post<SyllabusRecord>(paths.syllabusAction(id, "reject"), { note }),
+
+  /** A job writing the syllabus's content (every slot); the same `idempotencyKey` answers the same job. */
+  startContentJob: (syllabusId: string, idempotencyKey: string) =>
+    api.post<GenerationJob>(paths.syllabusJobs(syllabusId), {}, { headers: { "idempotency-key": idempotencyKey } }),
+  generationJob: (id: string) => api.get<GenerationJob>(paths.generationJob(id)),
+  syllabusContent: (syllabusId: string) => api.get<SyllabusContent>(paths.syllabusContent(syllabusId)),
+  content: (id: string) => api.get<ContentRecord>(paths.content(id)),
+  saveContent: (id: string, content: unknown) => api.put<ContentRecord>(paths.content(id), { content }),
+  approveContent: (id: string, note?: string) => api.post<ContentRecord>(paths.contentAction(id, "approve"), note ? { note } : {}),
+  rejectContent: (id: string, note: string) => api.post<ContentRecord>(paths.contentAction(id, "reject"), { note }),
+  /** A new draft version of the slot, copied from this one. */
+  reviseContent: (id: string) => api.post<ContentRecord>(paths.contentAction(id, "revise")),
+  /** A one-item job writing the slot again. */
+  regenerateContent: (id: string, instructions?: string) => api.post<GenerationJob>(paths.contentAction(id, "regenerate"), instructions ? { instructions } : {}),
 
   members: (limit: number, cursor?: string | null) => api.get<TenantMemberPage>(paths.memberPage(limit, cursor)),
   setMemberRole: (id: string, role: Role) => api.patch<RoleAnswer>(paths.member(id), { role }),

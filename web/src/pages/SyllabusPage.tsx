@@ -8,6 +8,7 @@ import { currentUser } from "../lib/session";
 import type { Level, Syllabus, SyllabusLesson, SyllabusModule, SyllabusRecord, SyllabusStatus } from "../lib/types";
 import { describedBy, Field, Notice, Spinner } from "../components/forms";
 import { PageHeading } from "../components/Layout";
+import { ContentSection } from "../components/ContentSection";
 
 export const SYLLABUS_STATUS: Record<SyllabusStatus, { label: string; badge: string }> = {
   DRAFT: { label: "Draft", badge: "" },
@@ -86,7 +87,8 @@ function MinutesSum({ total, duration, id }: { total: number; duration: number; 
   );
 }
 
-export function SyllabusPage({ id }: { id: string }) {
+/** `job`: a content generation job to watch (from the address, `?job=`). */
+export function SyllabusPage({ id, job = null }: { id: string; job?: string | null }) {
   const [record, setRecord] = useState<SyllabusRecord | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -149,6 +151,7 @@ export function SyllabusPage({ id }: { id: string }) {
         <Notice kind="info">Waiting for review{record.submittedAt ? ` since ${formatDate(record.submittedAt)}` : ""}. It cannot be changed until a reviewer approves it or sends it back.</Notice>
       ) : null}
       {record.status === "APPROVED" ? <Approval record={record} /> : null}
+      {record.status === "APPROVED" ? <ContentSection record={record} jobId={job} /> : null}
       {record.status === "IN_REVIEW" && reviews ? <ReviewPanel record={record} onChanged={changed} /> : null}
       {record.status === "DRAFT" && isAuthor ? (
         <DraftEditor key={record.updatedAt} record={record} onChanged={changed} />

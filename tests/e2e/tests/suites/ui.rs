@@ -19,6 +19,7 @@ pub fn tests() -> Vec<super::Test> {
         ("ui::questions_replaced_in_another_tab_are_not_answered_blindly", questions_replaced_in_another_tab_are_not_answered_blindly),
         ("ui::a_syllabus_is_edited_sent_back_and_approved", a_syllabus_is_edited_sent_back_and_approved),
         ("ui::an_invitation_link_joins_the_team_and_the_team_page_changes_roles", an_invitation_link_joins_the_team_and_the_team_page_changes_roles),
+        ("ui::a_course_is_written_edited_and_reviewed_slot_by_slot", a_course_is_written_edited_and_reviewed_slot_by_slot),
     ]
 }
 
@@ -226,4 +227,61 @@ fn an_invitation_link_joins_the_team_and_the_team_page_changes_roles(stack: &Sta
     let (mut admin, admin_email, tenant_id) = tenant(stack, "ui-team");
     let code = invite(&mut admin, "reviewer");
     run_with(stack, "team", &tag, &json!({ "admin": admin_email, "code": code, "tenant": tenant_id }));
+}
+
+/// A one-module course whose titles and objectives carry `tag`, so every content prompt of it
+/// is answered by the tag's script.
+fn tagged_course(tag: &str) -> Value {
+    json!({
+        "title": format!("Course {tag}"),
+        "overview": "A short course on pricing tiers for new sales reps.",
+        "learningObjectives": ["Explain the pricing tiers"],
+        "modules": [{
+            "title": format!("Module 1 {tag}"),
+            "durationMinutes": 40,
+            "objectives": [format!("Explain tier 1 {tag}")],
+            "activities": ["Role-play"],
+            "assessments": ["Quiz on tier 1"]
+        }],
+        "timeline": null,
+        "resources": null
+    })
+}
+
+/// A designer's approved one-module syllabus (made through the API; the model answers every
+/// later prompt of the course unusably, so the syllabus is the curated split and every item
+/// the curated one, left for review). In the browser the designer generates the content and
+/// watches the tree fill in, opens the lesson (findings, versions), has a JSON edit refused
+/// inline then saves a changed key takeaway; the reviewer approves the lesson by keyboard,
+/// rejects the quiz with a note, sees both in the tree, compares a revision with the approved
+/// version (and may not approve their own revision), and regenerates the quiz with
+/// instructions, watched on the syllabus page.
+fn a_course_is_written_edited_and_reviewed_slot_by_slot(stack: &Stack) {
+    let tag = e2e::unique("ui-content");
+    let (mut admin, _, _) = tenant(stack, "ui-content");
+    let (mut designer, designer_email) = join(stack, &invite(&mut admin, "user"), "ui-content-designer");
+    let (mut reviewer, reviewer_email) = join(stack, &invite(&mut admin, "reviewer"), "ui-content-reviewer");
+    let blueprint = super::stream::answered_blueprint(stack, &mut designer, &tag);
+    stack.llm.script(&tag, vec![Behaviour::reply(tagged_course(&tag).to_string())]);
+    let body = json!({ "blueprintId": blueprint }).to_string().into_bytes();
+    let events = designer.open_stream("POST", "/api/generate-blueprint", &[("content-type", "application/json")], Some(body)).collect_all();
+    assert_eq!(events.last().map(|e| e.event.as_str()), Some("complete"), "{events:?}");
+    stack.llm.script(&tag, vec![Behaviour::reply("{}")]);
+    let created = designer.post_empty(&format!("/api/blueprints/{blueprint}/versions/1/syllabus"));
+    assert_eq!(created.status, 201, "{}", created.text());
+    let syllabus = created.json()["id"].as_str().unwrap().to_string();
+    assert_eq!(designer.post(&format!("/api/syllabi/{syllabus}/submit"), &json!({})).status, 200);
+    let approved = reviewer.post(&format!("/api/syllabi/{syllabus}/approve"), &json!({}));
+    assert_eq!(approved.status, 200, "{}", approved.text());
+    run_with(stack, "content", &tag, &json!({ "designer": designer_email, "reviewer": reviewer_email, "syllabus": syllabus }));
+    // What the browser did, as the API has it.
+    let tree = reviewer.get(&format!("/api/syllabi/{syllabus}/content")).json();
+    let slot = |id: &str| tree["slots"].as_array().unwrap().iter().find(|s| s["slot"] == id).cloned().unwrap_or_else(|| panic!("{id} in {tree}"));
+    assert_eq!(slot("m1.l1")["approved"]["version"], 1, "{tree}");
+    let quiz = reviewer.get(&format!("/api/content/{}", slot("m1.l1.quiz")["latest"]["itemId"].as_str().unwrap())).json();
+    let versions: Vec<(u64, &str)> = quiz["history"].as_array().unwrap().iter().map(|v| (v["version"].as_u64().unwrap(), v["status"].as_str().unwrap())).collect();
+    assert_eq!(versions, [(2, "DRAFT"), (1, "REJECTED")], "rejected, then regenerated: {quiz}");
+    assert!(stack.llm.received(&tag).iter().any(|r| r.body.to_string().contains("Use distractors a new rep might believe")), "the writer was told");
+    let lesson = reviewer.get(&format!("/api/content/{}", slot("m1.l1")["approved"]["itemId"].as_str().unwrap())).json();
+    assert_eq!(lesson["content"]["keyTakeaways"][0], "Tier one suits small teams", "the approved lesson is the edit: {lesson}");
 }
