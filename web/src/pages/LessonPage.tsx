@@ -55,6 +55,8 @@ export function LessonPage({ courseId, index }: { courseId: string; index: numbe
       await client.enroll(courseId);
       setProgress(await client.courseProgress(courseId));
       setNotice("You are enrolled. Your progress is kept as you go.");
+      // The button that had the focus is gone: the quiz, now open, takes it.
+      window.setTimeout(() => document.getElementById("quiz-heading")?.focus());
     } catch (failure) {
       setActionError(errorText(failure));
     }
@@ -266,7 +268,7 @@ function Quiz({ courseId, slot, questions, enrolled, best, onGraded }: {
   const passMark = graded?.passMark ?? PASS_MARK;
   return (
     <section class="panel" aria-labelledby="quiz-heading">
-      <h2 id="quiz-heading">Quiz</h2>
+      <h2 id="quiz-heading" tabIndex={-1}>Quiz</h2>
       <p class="help">
         {questions.length} {questions.length === 1 ? "question" : "questions"}. You pass with {passMark} % or more; you can try as often as you like.
         {best && best.attempts > 0 ? ` Your best score so far: ${best.bestScore ?? 0} %${best.passed ? " (passed)" : ""}.` : ""}
@@ -296,7 +298,7 @@ function Quiz({ courseId, slot, questions, enrolled, best, onGraded }: {
                     {result.correct ? <span class="badge badge--completed">✓ Correct</span> : <span class="badge badge--error">✗ Incorrect</span>}{" "}
                     {result.correct ? "" : `The right answer is “${question.options[result.correctIndex] ?? `option ${result.correctIndex + 1}`}”.`}
                   </p>
-                  {result.explanation ? <p class="help">{result.explanation}</p> : null}
+                  {result.explanation ? <p>{result.explanation}</p> : null}
                 </div>
               ) : null}
             </fieldset>
