@@ -926,6 +926,17 @@ Object.assign(scenarios, {
       await page.getByText('Level:').waitFor();
       assert.equal(await page.getByRole('meter').count(), 0, 'no progress before enrolling');
     });
+    await step('a lesson can be read before enrolling, its quiz not checked', async () => {
+      await page.getByRole('link', { name: lesson, exact: true }).click();
+      await expectFocusedHeading(lesson);
+      await page.getByText('You are reading without enrolling').waitFor();
+      await page.getByRole('heading', { name: 'Quiz', exact: true }).waitFor();
+      assert.equal(await page.getByRole('button', { name: 'Check my answers' }).count(), 0);
+      assert.equal(await page.getByRole('button', { name: 'Mark complete' }).count(), 0);
+      await page.getByRole('button', { name: 'Enroll in this course' }).waitFor();
+      await page.goBack();
+      await expectFocusedHeading(title);
+    });
     await step('enrolling shows the progress and where to start', async () => {
       await page.getByRole('button', { name: 'Enroll' }).click();
       await page.locator('[role=status]', { hasText: 'You are enrolled.' }).waitFor();
