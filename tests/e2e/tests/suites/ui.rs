@@ -232,10 +232,9 @@ fn an_invitation_link_joins_the_team_and_the_team_page_changes_roles(stack: &Sta
 /// A published one-lesson course (curated lesson, quiz and project, approved) and a learner of
 /// the same team; the quiz's key, read from the author's package view, goes to the script. In the
 /// browser the learner signs in, finds the course under Learn, reads the lesson before enrolling
-/// (its quiz not checked), enrolls, reads the lesson, answers
-/// the quiz wrong by keyboard alone and reads the feedback, tries again and passes, marks the
-/// lesson complete and sees the course complete (the overview in the dark scheme, the lesson and
-/// the catalogue at 360 px).
+/// (its quiz not checked), enrolls, answers the quiz wrong by keyboard alone and reads the
+/// feedback, tries again and passes, marks the lesson complete and sees the course complete (the
+/// overview in the dark scheme, the lesson in high contrast, the lesson and catalogue at 360 px).
 fn a_learner_enrolls_fails_then_passes_the_quiz_and_completes_the_course(stack: &Stack) {
     let tag = e2e::unique("ui-learn");
     let mut team = super::tenants::team(stack, "ui-learn");
