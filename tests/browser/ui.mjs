@@ -110,7 +110,7 @@ async function tabTo(matches, what, limit = 40) {
     const focused = await page.evaluate(() => {
       const el = document.activeElement;
       const style = el ? getComputedStyle(el) : null;
-      return { id: el?.id ?? '', text: el?.textContent?.trim() ?? '', outline: style?.outlineStyle ?? 'none', width: style?.outlineWidth ?? '0px' };
+      return { id: el?.id ?? '', text: el?.textContent?.trim() ?? '', name: el?.getAttribute('name') ?? '', outline: style?.outlineStyle ?? 'none', width: style?.outlineWidth ?? '0px' };
     });
     if (matches(focused)) {
       assert.ok(focused.outline !== 'none' && focused.width !== '0px', `${what} shows where the focus is`);
@@ -1053,7 +1053,152 @@ Object.assign(scenarios, {
       assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'contrast');
     });
   },
+
+  async learn() {
+    const { learner, course, title, lesson, keys } = given;
+    const wrong = keys.map((key) => (key + 1) % 4);
+    page = await newPage();
+    await step('the learner signs in and finds the course under Learn', async () => {
+      await page.goto('/learn');
+      await page.waitForURL((url) => url.pathname === '/signin' && url.searchParams.get('next') === '/learn');
+      await page.getByLabel('Email').fill(learner);
+      await page.getByLabel('Password').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await expectFocusedHeading('Learn');
+      const row = page.locator('.blueprint-row', { has: page.getByRole('link', { name: title, exact: true }) });
+      await row.getByText('1 lesson', { exact: true }).waitFor();
+      assert.equal(await row.getByText('Enrolled', { exact: true }).count(), 0, 'not enrolled yet');
+      assert.match(await row.textContent(), /pricing/i, "the blueprint's overview as the summary");
+    });
+    await step('the course overview offers to enroll', async () => {
+      await page.getByRole('link', { name: title, exact: true }).click();
+      await page.waitForURL((url) => url.pathname === `/learn/${course}`);
+      await expectFocusedHeading(title);
+      await page.getByRole('heading', { name: /^Module 1/ }).waitFor();
+      await page.getByRole('link', { name: lesson, exact: true }).waitFor();
+      await page.getByText('Level:').waitFor();
+      assert.equal(await page.getByRole('meter').count(), 0, 'no progress before enrolling');
+    });
+    await step('a lesson can be read before enrolling, its quiz not checked', async () => {
+      await page.getByRole('link', { name: lesson, exact: true }).click();
+      await expectFocusedHeading(lesson);
+      await page.getByText('You are reading without enrolling').waitFor();
+      await page.getByRole('heading', { name: 'Quiz', exact: true }).waitFor();
+      assert.equal(await page.getByRole('button', { name: 'Check my answers' }).count(), 0);
+      assert.equal(await page.getByRole('button', { name: 'Mark complete' }).count(), 0);
+      await page.getByRole('button', { name: 'Enroll in this course' }).waitFor();
+      await page.goBack();
+      await expectFocusedHeading(title);
+    });
+    await step('enrolling shows the progress and where to start', async () => {
+      await page.getByRole('button', { name: 'Enroll' }).click();
+      await page.locator('[role=status]', { hasText: 'You are enrolled.' }).waitFor();
+      await page.waitForFunction(() => document.activeElement?.id === 'resume');
+      assert.equal(await page.locator('#resume').textContent(), `Start: ${lesson}`);
+      assert.equal(await progressValue(), 0);
+      await page.getByText('Quiz not taken yet').waitFor();
+    });
+    await step('the lesson reads as a lesson', async () => {
+      await page.locator('#resume').click();
+      await page.waitForURL((url) => url.pathname === `/learn/${course}/lesson/0`);
+      await expectFocusedHeading(lesson);
+      for (const heading of ['What you will learn', 'Overview', 'Concepts', 'Key takeaways', 'Practice', 'Quiz']) {
+        await page.getByRole('heading', { name: heading, exact: true }).waitFor();
+      }
+      assert.equal(await page.getByRole('form', { name: 'Quiz' }).getByRole('group').count(), keys.length, 'one group per question');
+      await page.getByRole('link', { name: 'Back to the course overview' }).waitFor();
+    });
+    await step('the quiz by keyboard alone: unanswered, then wrong, with the right answers named', async () => {
+      await tabTo((f) => f.text === 'Check my answers', 'the Check my answers button', 60);
+      await page.keyboard.press('Enter');
+      await page.getByRole('alert').filter({ hasText: 'Answer every question first' }).waitFor();
+      for (let q = 0; q < keys.length; q += 1) {
+        if (q > 0) await page.keyboard.press('Tab');
+        await chooseByKeyboard(q, wrong[q]);
+      }
+      await tabTo((f) => f.text === 'Check my answers', 'the Check my answers button');
+      await page.keyboard.press('Enter');
+      await page.locator('#quiz-result', { hasText: 'Your score: 0 % — not passed.' }).waitFor();
+      await page.waitForFunction(() => document.activeElement?.id === 'quiz-result');
+      for (let q = 0; q < keys.length; q += 1) {
+        const group = page.getByRole('form', { name: 'Quiz' }).getByRole('group').nth(q);
+        const right = (await group.locator('label.choice').nth(keys[q]).locator('span').first().evaluate((el) => el.firstChild.textContent)).trim();
+        const feedback = page.locator(`#q-${q}-feedback`);
+        assert.match(await feedback.textContent(), /✗ Incorrect/);
+        assert.ok((await feedback.textContent()).includes(`The right answer is “${right}”.`), `question ${q + 1} names its right answer`);
+        assert.ok(((await feedback.locator('p').nth(1).textContent()) ?? '').length > 0, 'with its explanation');
+        await group.getByText('(your answer)').waitFor();
+        await group.getByText('(the right answer)').waitFor();
+      }
+      await page.locator('[role=status]', { hasText: 'Quiz checked.' }).waitFor();
+    });
+    await step('trying again, by keyboard, passes', async () => {
+      await tabTo((f) => f.text === 'Try again', 'the Try again button');
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => document.activeElement?.getAttribute('name') === 'q-0');
+      for (let q = 0; q < keys.length; q += 1) {
+        if (q > 0) await page.keyboard.press('Tab');
+        await chooseByKeyboard(q, keys[q]);
+      }
+      await tabTo((f) => f.text === 'Check my answers', 'the Check my answers button');
+      await page.keyboard.press('Enter');
+      await page.locator('#quiz-result', { hasText: 'Your score: 100 % — passed.' }).waitFor();
+      assert.equal(await page.locator('[id^=q-][id$=-feedback]', { hasText: '✓ Correct' }).count(), keys.length);
+      await page.locator('[role=status]', { hasText: 'Quiz passed.' }).waitFor();
+      await page.waitForFunction(() => document.querySelector('[role=meter]')?.getAttribute('aria-valuenow') === '50');
+    });
+    await step('marking the lesson complete completes the course', async () => {
+      await page.getByRole('button', { name: 'Mark complete' }).click();
+      await page.locator('[role=status]', { hasText: 'Lesson marked complete. You have completed the course.' }).waitFor();
+      await page.getByText('Course complete.').waitFor();
+      await page.waitForFunction(() => document.activeElement?.id === 'lesson-done');
+      assert.equal(await progressValue(), 100);
+      assert.equal(await page.getByRole('button', { name: 'Mark complete' }).count(), 0);
+    });
+    await step('the overview says so, in the dark scheme', async () => {
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await page.getByRole('link', { name: `← ${title}` }).click();
+      await expectFocusedHeading(title);
+      await page.getByText('Course complete.').waitFor();
+      await page.getByText('✓ Completed').waitFor();
+      await page.getByText('Quiz: best score 100 %, passed').waitFor();
+      assert.equal(await page.locator('#resume').textContent(), `Review: ${lesson}`);
+      assert.equal(await progressValue(), 100);
+    });
+    await step('the finished lesson on a phone', async () => {
+      await page.emulateMedia({ colorScheme: 'light' });
+      await page.setViewportSize({ width: 360, height: 740 });
+      await page.locator('#resume').click();
+      await expectFocusedHeading(lesson);
+      await page.getByText('You marked this lesson complete').waitFor();
+      await expectNoSidewaysScroll();
+    });
+    await step('the finished lesson in high contrast', async () => {
+      await page.getByRole('button', { name: 'High contrast' }).click();
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'contrast');
+    });
+    await step('the catalogue on a phone, the course marked enrolled', async () => {
+      await page.getByRole('link', { name: 'Learn', exact: true }).click();
+      await expectFocusedHeading('Learn');
+      await page.locator('.blueprint-row', { has: page.getByRole('link', { name: title, exact: true }) }).getByText('Enrolled', { exact: true }).waitFor();
+      await expectNoSidewaysScroll();
+    });
+  },
 });
+
+/** Answers quiz question `q` by keyboard: the focus is on the group's first option (none
+ * chosen yet); the arrow keys move the choice down to `option`, Space chooses the first one. */
+async function chooseByKeyboard(q, option) {
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('name')), `q-${q}`, `question ${q + 1} has the focus`);
+  if (option === 0) await page.keyboard.press('Space');
+  for (let i = 0; i < option; i += 1) await page.keyboard.press('ArrowDown');
+  assert.equal(await page.locator(`input[name="q-${q}"]:checked`).getAttribute('value'), String(option));
+}
+
+/** The course progress meter's value. */
+async function progressValue() {
+  return Number(await page.getByRole('meter', { name: 'Course progress' }).getAttribute('aria-valuenow'));
+}
 
 let failed = null;
 try {

@@ -11,10 +11,13 @@ import { applySavedTheme, Layout, PageHeading } from "./components/Layout";
 import { LoadingState } from "./components/Loading";
 import { Spinner } from "./components/forms";
 import { AuthPage, safeNext } from "./pages/AuthPage";
+import { CataloguePage } from "./pages/CataloguePage";
 import { ComparePage } from "./pages/ComparePage";
 import { ContentPage } from "./pages/ContentPage";
+import { CoursePage } from "./pages/CoursePage";
 import { DashboardPage } from "./pages/DashboardPage";
 import { GeneratePage } from "./pages/GeneratePage";
+import { LessonPage } from "./pages/LessonPage";
 import { ListPage } from "./pages/ListPage";
 import { QuestionsPage } from "./pages/QuestionsPage";
 import { SetupPage } from "./pages/SetupPage";
@@ -66,6 +69,12 @@ function Page({ path, query }: { path: string; query: URLSearchParams }) {
   const content = path.match(/^\/content\/([^/]+)\/?$/);
   if (content) return <ContentPage id={content[1]} />;
   if (path === "/team") return <TeamPage />;
+  if (path === "/learn" || path === "/learn/") return <CataloguePage />;
+  const course = path.match(/^\/learn\/([^/]+)\/?$/);
+  if (course) return <CoursePage key={course[1]} courseId={course[1]} />;
+  // The lesson's index is the API's: 0-based in course order.
+  const lesson = path.match(/^\/learn\/([^/]+)\/lesson\/(\d{1,4})\/?$/);
+  if (lesson) return <LessonPage key={`${lesson[1]}/${lesson[2]}`} courseId={lesson[1]} index={Number(lesson[2])} />;
   const match = path.match(/^\/blueprints\/([^/]+)(?:\/([a-z]+)(?:\/(\d+))?)?\/?$/);
   if (!match) return <NotFound />;
   const [, id, section, number] = match;

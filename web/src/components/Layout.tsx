@@ -35,6 +35,7 @@ export function Layout({ user, children }: { user: User | null; children: Compon
         <nav aria-label="Account" class="site-nav">
           {user ? <a href="/">My blueprints</a> : null}
           {user ? <a href="/syllabi">Syllabi</a> : null}
+          {user ? <a href="/learn">Learn</a> : null}
           {user?.role === "admin" ? <a href="/team">Team</a> : null}
           <ThemeToggle />
           {user ? (

@@ -5,15 +5,21 @@ import { paths } from "./paths";
 import type {
   BlueprintPage,
   BlueprintRecord,
+  Catalogue,
   CompareAnswer,
   ContentRecord,
+  CourseProgress,
   Dashboard,
   DraftPreview,
   DynamicSaveAnswer,
+  Enrollment,
   ExportAnswer,
   GenerationJob,
+  Graded,
   Invite,
   KeptDraft,
+  LearnerCourse,
+  LearnerLesson,
   MeAnswer,
   QuestionsAnswer,
   Role,
@@ -87,4 +93,17 @@ export const client = {
   members: (limit: number, cursor?: string | null) => api.get<TenantMemberPage>(paths.memberPage(limit, cursor)),
   setMemberRole: (id: string, role: Role) => api.patch<RoleAnswer>(paths.member(id), { role }),
   invite: (role: Role) => api.post<Invite>(paths.invites, { role }),
+
+  /** The tenant's published courses, each saying whether the learner is enrolled. */
+  catalogue: () => api.get<Catalogue>(paths.learnCourses),
+  learnerCourse: (id: string) => api.get<LearnerCourse>(paths.learnCourse(id)),
+  /** `index` is 0-based in course order (404 past the end); the quiz comes without its key. */
+  learnerLesson: (id: string, index: number) => api.get<LearnerLesson>(paths.learnLesson(id, index)),
+  /** 201 the first time, 200 with the same enrollment after. */
+  enroll: (courseId: string) => api.post<Enrollment>(paths.enroll, { courseId }),
+  /** 403 unless enrolled. */
+  courseProgress: (id: string) => api.get<CourseProgress>(paths.courseProgress(id)),
+  markLesson: (courseId: string, lessonIdx: number, completed: boolean) => api.post<CourseProgress>(paths.progress, { courseId, lessonIdx, completed }),
+  /** One option index (0–3) per question; the result carries the key and the explanations. */
+  attemptQuiz: (courseId: string, slot: string, answers: number[]) => api.post<Graded>(paths.quizAttempts(courseId, slot), { answers }),
 };

@@ -36,4 +36,11 @@ export const paths = {
   invites: "/api/admin/invites",
   memberPage: (limit: number, cursor?: string | null) => `/api/admin/users?limit=${limit}${cursor ? `&cursor=${segment(cursor)}` : ""}`,
   member: (id: string) => `/api/admin/users/${segment(id)}`,
+  learnCourses: "/api/learn/courses",
+  learnCourse: (id: string) => `/api/learn/courses/${segment(id)}`,
+  learnLesson: (id: string, index: number) => `/api/learn/courses/${segment(id)}/lessons/${index}`,
+  enroll: "/api/learn/enroll",
+  progress: "/api/learn/progress",
+  courseProgress: (id: string) => `/api/learn/progress/${segment(id)}`,
+  quizAttempts: (id: string, slot: string) => `/api/learn/courses/${segment(id)}/quizzes/${segment(slot)}/attempts`,
 };

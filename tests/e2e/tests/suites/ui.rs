@@ -20,6 +20,7 @@ pub fn tests() -> Vec<super::Test> {
         ("ui::a_syllabus_is_edited_sent_back_and_approved", a_syllabus_is_edited_sent_back_and_approved),
         ("ui::an_invitation_link_joins_the_team_and_the_team_page_changes_roles", an_invitation_link_joins_the_team_and_the_team_page_changes_roles),
         ("ui::a_course_is_written_edited_and_reviewed_slot_by_slot", a_course_is_written_edited_and_reviewed_slot_by_slot),
+        ("ui::a_learner_enrolls_fails_then_passes_the_quiz_and_completes_the_course", a_learner_enrolls_fails_then_passes_the_quiz_and_completes_the_course),
     ]
 }
 
@@ -284,4 +285,26 @@ fn a_course_is_written_edited_and_reviewed_slot_by_slot(stack: &Stack) {
     assert!(stack.llm.received(&tag).iter().any(|r| r.body.to_string().contains("Use distractors a new rep might believe")), "the writer was told");
     let lesson = reviewer.get(&format!("/api/content/{}", slot("m1.l1")["approved"]["itemId"].as_str().unwrap())).json();
     assert_eq!(lesson["content"]["keyTakeaways"][0], "Tier one suits small teams", "the approved lesson is the edit: {lesson}");
+}
+
+/// A published one-lesson course (curated lesson, quiz and project, approved) and a learner of
+/// the same team; the quiz's key, read from the author's package view, goes to the script. In the
+/// browser the learner signs in, finds the course under Learn, reads the lesson before enrolling
+/// (its quiz not checked), enrolls, answers the quiz wrong by keyboard alone and reads the
+/// feedback, tries again and passes, marks the lesson complete and sees the course complete (the
+/// overview in the dark scheme, the lesson in high contrast, the lesson and catalogue at 360 px).
+fn a_learner_enrolls_fails_then_passes_the_quiz_and_completes_the_course(stack: &Stack) {
+    let tag = e2e::unique("ui-learn");
+    let mut team = super::tenants::team(stack, "ui-learn");
+    let (course, items) = super::courses::written_course(stack, &mut team, "ui-learn");
+    for (_, item) in &items {
+        super::courses::approve(&mut team.reviewer, item);
+    }
+    let published = super::courses::publish(&mut team.designer, &course);
+    assert_eq!(published.status, 201, "{}", published.text());
+    let (_, learner) = join(stack, &invite(&mut team.admin, "user"), "ui-learn-learner");
+    let package = team.designer.get(&format!("/api/courses/{course}/1")).json();
+    let lesson = &package["modules"][0]["lessons"][0];
+    let keys: Vec<u64> = lesson["quiz"]["content"]["questions"].as_array().unwrap().iter().map(|q| q["correctIndex"].as_u64().unwrap()).collect();
+    run_with(stack, "learn", &tag, &json!({ "learner": learner, "course": course, "title": package["title"], "lesson": lesson["title"], "keys": keys }));
 }
