@@ -1011,6 +1011,12 @@ Object.assign(scenarios, {
       await row('m1.l1.quiz').locator('.badge', { hasText: /^Rejected$/ }).waitFor();
       await row('m1.project').locator('.badge', { hasText: /^Draft$/ }).waitFor();
     });
+    await step('publishing names the slots still without an approved version', async () => {
+      await page.getByRole('button', { name: 'Publish course' }).click();
+      const refusal = page.locator('.notice--error', { hasText: 'have no approved version yet' });
+      await refusal.waitFor();
+      assert.deepEqual(await refusal.locator('li').allTextContents(), ['m1.l1.quiz', 'm1.project']);
+    });
     await step('a revision compared with the approved version', async () => {
       await row('m1.l1').getByRole('link').click();
       await page.getByRole('button', { name: 'Revise' }).click();

@@ -6,6 +6,7 @@ import type {
   BlueprintPage,
   BlueprintRecord,
   Catalogue,
+  Published,
   CompareAnswer,
   ContentRecord,
   CourseProgress,
@@ -75,6 +76,8 @@ export const client = {
   submitSyllabus: (id: string) => api.post<SyllabusRecord>(paths.syllabusAction(id, "submit")),
   approveSyllabus: (id: string, note?: string) => api.post<SyllabusRecord>(paths.syllabusAction(id, "approve"), note ? { note } : {}),
   rejectSyllabus: (id: string, note: string) => api.post<SyllabusRecord>(paths.syllabusAction(id, "reject"), { note }),
+  /** Publishes the approved course: a new version, or the latest when nothing changed. */
+  publishCourse: (id: string) => api.post<Published>(paths.syllabusPublish(id)),
 
   /** A job writing the syllabus's content (every slot); the same `idempotencyKey` answers the same job. */
   startContentJob: (syllabusId: string, idempotencyKey: string) =>

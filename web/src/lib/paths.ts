@@ -30,6 +30,7 @@ export const paths = {
   syllabusAction: (id: string, action: "submit" | "approve" | "reject") => `/api/syllabi/${segment(id)}/${action}`,
   syllabusJobs: (id: string) => `/api/syllabi/${segment(id)}/generation-jobs`,
   syllabusContent: (id: string) => `/api/syllabi/${segment(id)}/content`,
+  syllabusPublish: (id: string) => `/api/syllabi/${segment(id)}/publish`,
   generationJob: (id: string) => `/api/generation-jobs/${segment(id)}`,
   content: (id: string) => `/api/content/${segment(id)}`,
   contentAction: (id: string, action: "approve" | "reject" | "revise" | "regenerate") => `/api/content/${segment(id)}/${action}`,

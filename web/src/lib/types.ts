@@ -12,6 +12,7 @@ export type {
   BlueprintSummary,
   BlueprintPage,
   Catalogue,
+  Published,
   CatalogueEntry,
   Concept,
   CourseProgress,

@@ -5,7 +5,7 @@ import { ApiError, errorText } from "../lib/api";
 import { client } from "../lib/client";
 import { formatDate } from "../lib/format";
 import { currentUser } from "../lib/session";
-import type { Level, Syllabus, SyllabusLesson, SyllabusModule, SyllabusRecord, SyllabusStatus } from "../lib/types";
+import type { Level, Published, Syllabus, SyllabusLesson, SyllabusModule, SyllabusRecord, SyllabusStatus } from "../lib/types";
 import { describedBy, Field, Notice, Spinner } from "../components/forms";
 import { PageHeading } from "../components/Layout";
 import { ContentSection } from "../components/ContentSection";
@@ -152,6 +152,7 @@ export function SyllabusPage({ id, job = null }: { id: string; job?: string | nu
       ) : null}
       {record.status === "APPROVED" ? <Approval record={record} /> : null}
       {record.status === "APPROVED" ? <ContentSection record={record} jobId={job} /> : null}
+      {record.status === "APPROVED" ? <PublishPanel record={record} /> : null}
       {record.status === "IN_REVIEW" && reviews ? <ReviewPanel record={record} onChanged={changed} /> : null}
       {record.status === "DRAFT" && isAuthor ? (
         <DraftEditor key={record.updatedAt} record={record} onChanged={changed} />
@@ -159,6 +160,49 @@ export function SyllabusPage({ id, job = null }: { id: string; job?: string | nu
         <SyllabusView syllabus={record.syllabus} />
       )}
     </div>
+  );
+}
+
+/** Publishing: the approved syllabus and every slot's approved version, frozen as a numbered
+ * course version learners can take; the slots still missing an approval are listed. */
+function PublishPanel({ record }: { record: SyllabusRecord }) {
+  const [busy, setBusy] = useState(false);
+  const [published, setPublished] = useState<Published | null>(null);
+  const [missing, setMissing] = useState<string[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  async function publish() {
+    setBusy(true);
+    setError(null);
+    setMissing([]);
+    try {
+      setPublished(await client.publishCourse(record.id));
+    } catch (failure) {
+      const details = failure instanceof ApiError ? (failure.details as { missing?: string[] } | null) : null;
+      if (details && Array.isArray(details.missing)) setMissing(details.missing);
+      setError(errorText(failure));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <section class="panel" aria-labelledby="publish-heading">
+      <h2 id="publish-heading">Publish</h2>
+      <p class="help">Freezes the course with the approved version of every lesson, quiz and project as a new numbered version for learners. Publishing an unchanged course keeps its latest version.</p>
+      <button type="button" onClick={publish} disabled={busy}>{busy ? "Publishing…" : "Publish course"}</button>
+      <div role="status" aria-live="polite">
+        {published ? (
+          <p>
+            Published as version {published.version} ({published.bytes} bytes). <a href={`/learn/${published.courseId}`}>Open it as a learner</a>
+          </p>
+        ) : null}
+      </div>
+      {error ? (
+        <Notice kind="error">
+          {error}
+          {missing.length ? <ul>{missing.map((slot) => <li key={slot}>{slot}</li>)}</ul> : null}
+        </Notice>
+      ) : null}
+    </section>
   );
 }
 
