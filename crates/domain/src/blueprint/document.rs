@@ -2,6 +2,7 @@
 //! user's answers, its caps and its JSON Schema. A model's document is validated and normalised
 //! (trimmed text, no blank list items, whole-minute durations) with every wrong field named.
 
+use crate::platform::document::{describe_errors, text_items, too_long};
 use crate::platform::error::FieldError;
 use crate::platform::text::model_text;
 use serde::{Deserialize, Serialize};
@@ -130,19 +131,9 @@ pub fn read_stored(json: &str) -> Result<Blueprint, crate::AppError> {
 /// error says why it is unusable, naming the first few wrong fields.
 pub fn read_blueprint(raw: &str) -> Result<Blueprint, String> {
     let extracted = crate::llm::extract_json(raw).map_err(|e| e.to_string())?;
-    validate_blueprint(&extracted.value).map_err(|errors| describe_errors(&errors))
+    validate_blueprint(&extracted.value).map_err(|errors| describe_errors("blueprint", &errors))
 }
 
-/// At most this many field errors are spelled out in one message; a model that got everything
-/// wrong would otherwise produce a log line thousands of characters long.
-const ERRORS_DESCRIBED: usize = 10;
-
-fn describe_errors(errors: &[FieldError]) -> String {
-    let named: Vec<String> = errors.iter().take(ERRORS_DESCRIBED).map(ToString::to_string).collect();
-    let more = errors.len().saturating_sub(ERRORS_DESCRIBED);
-    let tail = if more > 0 { format!(" (and {more} more)") } else { String::new() };
-    format!("the blueprint is invalid: {}{tail}", named.join("; "))
-}
 
 /// `{"blueprint": {...}}` as the document inside; anything else as itself.
 fn unwrap_document(value: &Value) -> &Value {
@@ -230,32 +221,9 @@ impl Check {
         Some(self.list(field, value, 0)).filter(|items| !items.is_empty())
     }
 
-    /// Cleaned text items (`text::model_text`) of at most `MAX_ITEM_CHARS` characters, blanks
-    /// dropped. More than `MAX_LIST_ITEMS` of them is an error on the list, and what follows
-    /// the first one too many is not read: a list of any length costs at most the cap.
+    /// The list's items (`platform::document::text_items`) under this document's caps.
     fn list_items(&mut self, field: &str, raw: &[Value]) -> Vec<String> {
-        let mut items = Vec::new();
-        for (index, item) in raw.iter().enumerate() {
-            match item {
-                Value::String(text) => {
-                    let cleaned = model_text(text);
-                    if cleaned.is_empty() {
-                        continue;
-                    }
-                    if items.len() == MAX_LIST_ITEMS {
-                        self.fail(field, format!("must have at most {MAX_LIST_ITEMS} items"));
-                        break;
-                    }
-                    if cleaned.chars().count() > MAX_ITEM_CHARS {
-                        self.fail(&format!("{field}[{index}]"), too_long(MAX_ITEM_CHARS));
-                    }
-                    items.push(cleaned);
-                }
-                Value::Null => {}
-                _ => self.fail(&format!("{field}[{index}]"), "must be text"),
-            }
-        }
-        items
+        text_items(field, raw, MAX_LIST_ITEMS, MAX_ITEM_CHARS, &mut self.errors)
     }
 
     fn modules(&mut self, value: Option<&Value>) -> Vec<Module> {
@@ -320,9 +288,6 @@ impl Check {
     }
 }
 
-fn too_long(max_chars: usize) -> String {
-    format!("must be at most {max_chars} characters")
-}
 
 // ---------------------------------------------------------------------------------------------
 // Schema

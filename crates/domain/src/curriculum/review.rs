@@ -189,6 +189,12 @@ pub fn visible_to(actor_role: Role, actor_is_author: bool) -> bool {
     actor_is_author || actor_role.reviews()
 }
 
+/// Who sees a version of content: an approved one is the tenant's (learners get it through a
+/// package); a draft or a rejected one, like a syllabus, only its author's and the reviewers'.
+pub fn content_visible_to(status: ContentStatus, actor_role: Role, actor_is_author: bool) -> bool {
+    status == ContentStatus::Approved || visible_to(actor_role, actor_is_author)
+}
+
 /// Only the author edits and submits their draft; a reviewer who can see it is refused (403).
 pub fn check_author(actor_is_author: bool) -> Result<(), AppError> {
     if actor_is_author { Ok(()) } else { Err(AppError::forbidden("Only the author edits or submits this syllabus")) }
@@ -219,6 +225,15 @@ pub fn parse_review_note(body: &[u8], required: bool) -> Result<Option<String>, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn approved_content_is_the_tenants_drafts_their_authors_and_reviewers() {
+        assert!(content_visible_to(ContentStatus::Approved, Role::User, false));
+        assert!(!content_visible_to(ContentStatus::Draft, Role::User, false));
+        assert!(!content_visible_to(ContentStatus::Rejected, Role::User, false));
+        assert!(content_visible_to(ContentStatus::Draft, Role::User, true));
+        assert!(content_visible_to(ContentStatus::Rejected, Role::Reviewer, false));
+    }
 
     #[test]
     fn only_a_content_draft_changes() {

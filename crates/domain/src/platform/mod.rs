@@ -5,6 +5,7 @@
 //! (`text`) and time (`time`).
 
 pub mod auth;
+pub mod document;
 pub mod error;
 pub mod http;
 pub mod ids;

@@ -10,7 +10,7 @@ use domain::contracts::curriculum::{SyllabusContent, UpdateContent};
 use domain::curriculum::content::{review_content, validate_content, ContentKind};
 use domain::curriculum::jobs::{parse_instructions, select_slots, slot_context};
 use domain::curriculum::syllabus::Slot;
-use domain::curriculum::review::{check_reviewer, parse_review_note, visible_to, ContentStatus, SelfApproval, SyllabusStatus};
+use domain::curriculum::review::{check_reviewer, content_visible_to, parse_review_note, visible_to, SelfApproval, SyllabusStatus};
 use domain::platform::auth::Scope;
 use domain::platform::error::FieldError;
 use domain::platform::ids::{ContentItemId, GenerationJobId, SyllabusId};
@@ -112,13 +112,17 @@ async fn syllabus_content(call: Call, member: Member) -> Result<Response, AppErr
 async fn visible_item(call: &Call, scope: &Scope) -> Result<Row, AppError> {
     let id: ContentItemId = call.param("id")?;
     let row = content::find(&call.env, scope, &id).await?.ok_or_else(|| AppError::not_found("Content item"))?;
-    let approved = row.status()? == ContentStatus::Approved;
-    if approved || visible_to(scope.role, row.is_authored_by(scope)) { Ok(row) } else { Err(AppError::not_found("Content item")) }
+    if content_visible_to(row.status()?, scope.role, row.is_authored_by(scope)) { Ok(row) } else { Err(AppError::not_found("Content item")) }
 }
 
 async fn record_of(call: &Call, scope: &Scope, row: &Row) -> Result<Response, AppError> {
     let history = content::history(&call.env, scope, &row.syllabus_id, &row.slot).await?;
-    let visible: Vec<Row> = history.into_iter().filter(|version| version.status == ContentStatus::Approved.as_str() || visible_to(scope.role, version.is_authored_by(scope))).collect();
+    let mut visible = Vec::with_capacity(history.len());
+    for version in history {
+        if content_visible_to(version.status()?, scope.role, version.is_authored_by(scope)) {
+            visible.push(version);
+        }
+    }
     respond::json(200, &row.to_record(&visible)?)
 }
 

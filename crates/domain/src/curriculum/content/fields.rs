@@ -6,6 +6,8 @@
 //! product silently drops is an edit silently lost. The JSON Schema helpers here build each
 //! contract's schema from the same constants.
 
+pub use crate::platform::document::{describe_errors, too_long};
+use crate::platform::document::text_items;
 use crate::platform::error::FieldError;
 use crate::platform::text::model_text;
 use serde_json::{json, Map, Value};
@@ -126,27 +128,7 @@ impl Check {
                 return Vec::new();
             }
         };
-        let mut items = Vec::new();
-        for (index, item) in raw.iter().enumerate() {
-            match item {
-                Value::String(text) => {
-                    let cleaned = model_text(text);
-                    if cleaned.is_empty() {
-                        continue;
-                    }
-                    if items.len() == max_items {
-                        self.fail(field, format!("must have at most {max_items} items"));
-                        break;
-                    }
-                    if cleaned.chars().count() > max_chars {
-                        self.fail(&format!("{field}[{index}]"), too_long(max_chars));
-                    }
-                    items.push(cleaned);
-                }
-                Value::Null => {}
-                _ => self.fail(&format!("{field}[{index}]"), "must be text"),
-            }
-        }
+        let items = text_items(field, raw, max_items, max_chars, &mut self.errors);
         if items.len() < min_items {
             self.fail(field, format!("must have at least {min_items} non-empty item{}", if min_items == 1 { "" } else { "s" }));
         }
@@ -228,10 +210,6 @@ impl Check {
     }
 }
 
-pub fn too_long(max_chars: usize) -> String {
-    format!("must be at most {max_chars} characters")
-}
-
 // ---------------------------------------------------------------------------------------------
 // Schema pieces
 
@@ -256,18 +234,6 @@ pub fn texts_schema(min_items: usize, max_items: usize, max_chars: usize, descri
 pub fn object_schema(properties: Value) -> Value {
     let required: Vec<Value> = properties.as_object().map(|p| p.keys().map(|key| Value::from(key.as_str())).collect()).unwrap_or_default();
     json!({ "type": "object", "properties": properties, "required": required, "additionalProperties": false })
-}
-
-/// At most this many field errors are spelled out in one message; a model that got everything
-/// wrong would otherwise produce a log line thousands of characters long.
-const ERRORS_DESCRIBED: usize = 10;
-
-/// "the lesson is invalid: title: …; …" with the first few errors and a count of the rest.
-pub fn describe_errors(what: &str, errors: &[FieldError]) -> String {
-    let named: Vec<String> = errors.iter().take(ERRORS_DESCRIBED).map(ToString::to_string).collect();
-    let more = errors.len().saturating_sub(ERRORS_DESCRIBED);
-    let tail = if more > 0 { format!(" (and {more} more)") } else { String::new() };
-    format!("the {what} is invalid: {}{tail}", named.join("; "))
 }
 
 #[cfg(test)]

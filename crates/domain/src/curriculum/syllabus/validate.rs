@@ -8,6 +8,7 @@
 use super::{lesson_id, module_id, Level, Syllabus, SyllabusLesson, SyllabusModule};
 use super::{MAX_ITEM_CHARS, MAX_LESSONS, MAX_LIST_ITEMS, MAX_SYLLABUS_CHARS, MAX_TITLE_CHARS, MIN_LESSONS, MIN_LESSON_MINUTES, MIN_SHORT_LESSON_MINUTES, MIN_SYLLABUS_TITLE_CHARS};
 use crate::blueprint::document::{Blueprint, Module, MAX_MODULE_MINUTES};
+use crate::platform::document::{describe_errors, text_items};
 use crate::platform::error::FieldError;
 use crate::platform::text::model_text;
 use serde_json::{Map, Value};
@@ -50,17 +51,7 @@ pub fn validate_syllabus(value: &Value, blueprint: &Blueprint) -> Result<Syllabu
 /// and validated; an error says why it is unusable, naming the first few wrong fields.
 pub fn read_syllabus(raw: &str, blueprint: &Blueprint) -> Result<Syllabus, String> {
     let extracted = crate::llm::extract_json(raw).map_err(|e| e.to_string())?;
-    validate_syllabus(&extracted.value, blueprint).map_err(|errors| describe_errors(&errors))
-}
-
-/// At most this many field errors are spelled out in one message (a log line, a warning).
-const ERRORS_DESCRIBED: usize = 10;
-
-fn describe_errors(errors: &[FieldError]) -> String {
-    let named: Vec<String> = errors.iter().take(ERRORS_DESCRIBED).map(ToString::to_string).collect();
-    let more = errors.len().saturating_sub(ERRORS_DESCRIBED);
-    let tail = if more > 0 { format!(" (and {more} more)") } else { String::new() };
-    format!("the syllabus is invalid: {}{tail}", named.join("; "))
+    validate_syllabus(&extracted.value, blueprint).map_err(|errors| describe_errors("syllabus", &errors))
 }
 
 /// `{"syllabus": {...}}` as the document inside; anything else as itself.
@@ -163,27 +154,7 @@ impl Check {
                 return Vec::new();
             }
         };
-        let mut items = Vec::new();
-        for (index, item) in raw.iter().enumerate() {
-            match item {
-                Value::String(text) => {
-                    let cleaned = model_text(text);
-                    if cleaned.is_empty() {
-                        continue;
-                    }
-                    if items.len() == MAX_LIST_ITEMS {
-                        self.fail(field, format!("must have at most {MAX_LIST_ITEMS} items"));
-                        break;
-                    }
-                    if cleaned.chars().count() > MAX_ITEM_CHARS {
-                        self.fail(&format!("{field}[{index}]"), format!("must be at most {MAX_ITEM_CHARS} characters"));
-                    }
-                    items.push(cleaned);
-                }
-                Value::Null => {}
-                _ => self.fail(&format!("{field}[{index}]"), "must be text"),
-            }
-        }
+        let items = text_items(field, raw, MAX_LIST_ITEMS, MAX_ITEM_CHARS, &mut self.errors);
         if items.len() < min_items {
             self.fail(field, format!("must have at least {min_items} non-empty item{}", if min_items == 1 { "" } else { "s" }));
         }
