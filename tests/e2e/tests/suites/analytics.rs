@@ -104,4 +104,12 @@ fn the_server_records_what_learners_do(stack: &Stack) {
     assert!(error.contains("CHECK constraint failed"), "{error}");
     let error = stack.d1_execute(&format!("UPDATE analytics_events SET type = 'course_viewed' WHERE user_id = '{me}'")).expect_err("append-only");
     assert!(error.contains("append-only"), "{error}");
+    // The learner's records hold in the database itself: an attempt stays as made, and an
+    // enrollment names a published version of the learner's own tenant.
+    let error = stack.d1_execute(&format!("UPDATE quiz_attempts SET score = 100, passed = 1 WHERE enrollment_id IN (SELECT id FROM enrollments WHERE user_id = '{me}')")).expect_err("kept as made");
+    assert!(error.contains("a quiz attempt is kept as made"), "{error}");
+    let error = stack.d1_execute(&format!("INSERT INTO enrollments (id, tenant_id, user_id, course_id, version, created_at) VALUES ('e2', 'default', '{me}', '{course}', 1, 'now')")).expect_err("tenant");
+    assert!(error.contains("an enrollment is of a published course"), "another tenant's enrollment: {error}");
+    let error = stack.d1_execute(&format!("INSERT INTO enrollments (id, tenant_id, user_id, course_id, version, created_at) SELECT 'e3', tenant_id, id, '{course}', 9, 'now' FROM users WHERE id = '{me}'")).expect_err("version");
+    assert!(error.contains("an enrollment is of a published course"), "an unpublished version: {error}");
 }
